@@ -1,0 +1,163 @@
+"""The ``bwv`` command: parses arguments and calls the library; no logic of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from workbench.exceptions import WorkbenchError
+from workbench.model import Coder
+from workbench.project import Project
+
+app = typer.Typer(
+    name="bwv",
+    help=(
+        "BWV coding workbench: code police body-worn-video transcripts against a versioned "
+        "codebook, check inter-rater reliability, adjudicate, and run the study.\n\n"
+        "Start with `bwv init FOLDER` (or `bwv demo FOLDER` for the synthetic 500-clip demo), "
+        "then `bwv ingest FILES…`, code in JupyterLab (`make lab`), check `bwv irr`, and run "
+        "`bwv study run`."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option("--project", "-p", help="Project folder (default: $BWV_PROJECT or .)"),
+]
+
+
+def _fail(exc: WorkbenchError) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Project folder to create")],
+    store: Annotated[str | None, typer.Option(help="Store URL (default: SQLite file in "
+                                              "FOLDER; or postgresql://user@host/db)")] = None,
+    codebook: Annotated[str, typer.Option(help="Codebook as NAME@VERSION")] = "stop-search@1.0.0",
+) -> None:
+    """Create a project folder with a config (bwv.yaml) and an empty store."""
+    try:
+        project = Project.init(folder, store_url=store, codebook=codebook)
+    except WorkbenchError as exc:
+        raise _fail(exc) from exc
+    console.print(f"project ready: {project.config_path}\nstore: {project.store_url}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders "
+                                                "(.vtt .srt .eaf .csv .jsonl)")],
+    metadata: Annotated[Path | None, typer.Option(help="Clip metadata CSV (joined by "
+                                                  "clip_id)")] = None,
+    project: ProjectOption = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+) -> None:
+    """Read transcripts into the project's store: all files or none (one transaction)."""
+    from workbench.ingest import ingest_paths
+
+    try:
+        proj = Project.load(project)
+        with proj.open_store() as store:
+            report = ingest_paths(store, paths, speaker_rules=proj.speakers, metadata=metadata,
+                                  progress=progress)
+    except WorkbenchError as exc:
+        raise _fail(exc) from exc
+    console.print(report.summary())
+
+
+@app.command()
+def clips(
+    project: ProjectOption = None,
+    borough: Annotated[str | None, typer.Option(help="Only this borough")] = None,
+    bcu: Annotated[str | None, typer.Option(help="Only this BCU")] = None,
+    outcome: Annotated[str | None, typer.Option(help="Only this outcome")] = None,
+    power: Annotated[str | None, typer.Option(help="Only this power")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many rows")] = 50,
+) -> None:
+    """List clips in the store, optionally filtered by metadata."""
+    filters = {k: v for k, v in {"borough": borough, "bcu": bcu, "outcome": outcome,
+                                 "power": power}.items() if v is not None}
+    try:
+        with Project.load(project).open_store() as store:
+            rows = store.clips(**filters)
+            counts = store.clips_frame().set_index("clip_id")["n_utterances"]
+    except WorkbenchError as exc:
+        raise _fail(exc) from exc
+    table = Table(title=f"{len(rows)} clips")
+    for col in ("clip", "borough", "date", "power", "outcome", "utterances", "minutes"):
+        table.add_column(col)
+    for clip in rows[:limit]:
+        minutes = f"{clip.duration / 60:.1f}" if clip.duration else ""
+        table.add_row(clip.clip_id, clip.borough or "", str(clip.date or ""), clip.power or "",
+                      clip.outcome or "", str(counts.get(clip.clip_id, 0)), minutes)
+    console.print(table)
+    if len(rows) > limit:
+        console.print(f"… {len(rows) - limit} more (use --limit)")
+
+
+coder_app = typer.Typer(help="Coders and reviewers.", no_args_is_help=True)
+app.add_typer(coder_app, name="coder")
+
+
+@coder_app.command("add")
+def coder_add(
+    coder_id: Annotated[str, typer.Argument(help="Short id, e.g. c01")],
+    name: Annotated[str, typer.Option(help="Display name")] = "",
+    reviewer: Annotated[bool, typer.Option(help="May see all coders and adjudicate")] = False,
+    project: ProjectOption = None,
+) -> None:
+    """Add a coder (or update their name and reviewer flag)."""
+    try:
+        with Project.load(project).open_store() as store:
+            store.add_coder(Coder(coder_id, name, reviewer))
+    except WorkbenchError as exc:
+        raise _fail(exc) from exc
+    console.print(f"coder {coder_id} saved")
+
+
+@coder_app.command("list")
+def coder_list(project: ProjectOption = None) -> None:
+    """List coders."""
+    try:
+        with Project.load(project).open_store() as store:
+            for c in store.coders():
+                console.print(f"{c.coder_id}\t{c.name}\t{'reviewer' if c.is_reviewer else ''}")
+    except WorkbenchError as exc:
+        raise _fail(exc) from exc
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Argument(help="Project folder for the demo")] = Path(
+        "demo-project"),
+    clips: Annotated[int, typer.Option("--clips", help="Number of synthetic clips")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed of the synthetic corpus")] = 20211,
+    store: Annotated[str | None, typer.Option(help="Store URL (default: SQLite file)")] = None,
+) -> None:
+    """Build the SYNTHETIC demo corpus (files in every format), ingest it, and load
+    simulated coders' work, so the whole pipeline can be tried."""
+    from workbench.demo.project import create_demo_project
+
+    try:
+        summary = create_demo_project(folder, n_clips=clips, seed=seed, store_url=store)
+    except WorkbenchError as exc:
+        raise _fail(exc) from exc
+    console.print(summary)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,99 @@
+"""One family of errors for the whole workbench.
+
+Every error carries the context a user needs to fix the input: the file, the line or field,
+and what was expected. The CLI prints ``str(error)`` and exits non-zero.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WorkbenchError(Exception):
+    """Base class of every error the workbench raises on purpose."""
+
+
+class InputError(WorkbenchError):
+    """Bad input data, located in a file (and line or field where known).
+
+    Parameters
+    ----------
+    message : what is wrong and what was expected.
+    path : the file the problem is in.
+    line : 1-based line number, when the problem has one.
+    field : column, key or attribute name, when the problem has one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.field = field
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = []
+        if self.path is not None:
+            where.append(str(self.path))
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class IngestError(InputError):
+    """A transcript or metadata file cannot be ingested; nothing was stored."""
+
+
+class CodebookError(InputError):
+    """A codebook file is invalid, or conflicts with a version already in use.
+
+    ``code_id`` names the offending code where there is one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        code_id: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.code_id = code_id
+        if code_id is not None:
+            message = f"code '{code_id}': {message}"
+        super().__init__(message, path=path, line=line, field=field)
+
+
+class ParameterError(InputError):
+    """A parameter file or argument is invalid (names the parameter and the allowed values)."""
+
+
+class ReliabilityDataError(InputError):
+    """Reliability data cannot be analysed as given (e.g. one coder only, duplicate ratings)."""
+
+
+class StoreError(WorkbenchError):
+    """The store refused an operation (e.g. a change that would orphan annotations)."""
+
+
+class ConflictError(StoreError):
+    """The operation conflicts with data already stored; the store is unchanged."""
+
+
+class AccessError(StoreError):
+    """The caller may not see or change this data (e.g. blind reliability coding)."""
+
+
+class MissingDependencyError(WorkbenchError):
+    """An optional dependency is missing; the message says how to install it."""

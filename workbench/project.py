@@ -1,0 +1,114 @@
+"""A project folder: its config file, its store and its codebook.
+
+``bwv init PATH`` writes ``PATH/bwv.yaml``::
+
+    store: sqlite:///…/store.sqlite     # or postgresql://user@host/db
+    codebook: stop-search@1.0.0
+    codebooks_dir: …/codebooks          # where codebooks/<name>/<version>.yaml live
+    speakers:                          # speaker label (regex, case-insensitive) -> role
+      - {pattern: '^(PC|PS|DC|DS|Sgt|Insp|Officer|Police)\\b', role: officer}
+      …
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.exceptions import ParameterError
+from workbench.store import Store, default_sqlite_url
+
+CONFIG_NAME = "bwv.yaml"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CODEBOOKS = REPO_ROOT / "codebooks"
+
+DEFAULT_SPEAKER_RULES: list[dict[str, str]] = [
+    {"pattern": r"^(PC|PCSO|PS|DC|DS|Sgt|Sergeant|Insp|Inspector|Officer|Police|Constable)\b",
+     "role": "officer"},
+    {"pattern": r"^(Subject|Suspect|Detained person|DP|Person stopped|Member of public)\b",
+     "role": "subject"},
+    {"pattern": r"^(Bystander|Witness|Passer-?by|Friend|Parent|Third party|Onlooker)\b",
+     "role": "third_party"},
+]
+
+
+@dataclass
+class Project:
+    """A coding project rooted at ``root`` (the folder holding ``bwv.yaml``)."""
+
+    root: Path
+    store_url: str
+    codebook: str = "stop-search@1.0.0"
+    codebooks_dir: Path = BUNDLED_CODEBOOKS
+    speakers: list[dict[str, str]] = field(default_factory=lambda: list(DEFAULT_SPEAKER_RULES))
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def codebook_name(self) -> str:
+        return self.codebook.split("@", 1)[0]
+
+    @property
+    def codebook_version(self) -> str:
+        return self.codebook.split("@", 1)[1]
+
+    def open_store(self) -> Store:
+        return Store(self.store_url)
+
+    @classmethod
+    def init(cls, root: str | Path, store_url: str | None = None,
+             codebook: str = "stop-search@1.0.0") -> Project:
+        """Create the folder, a config and an empty store; an existing config is kept."""
+        root = Path(root).resolve()
+        if (root / CONFIG_NAME).exists():
+            return cls.load(root)
+        root.mkdir(parents=True, exist_ok=True)
+        project = cls(root=root, store_url=store_url or default_sqlite_url(root / "store.sqlite"),
+                      codebook=codebook)
+        project.save()
+        project.open_store().close()
+        return project
+
+    def save(self) -> None:
+        data: dict[str, Any] = {
+            "store": self.store_url,
+            "codebook": self.codebook,
+            "codebooks_dir": str(self.codebooks_dir),
+            "speakers": self.speakers,
+        }
+        self.config_path.write_text(
+            "# BWV coding workbench project\n" + yaml.safe_dump(data, sort_keys=False),
+            encoding="utf-8")
+
+    @classmethod
+    def load(cls, root: str | Path | None = None) -> Project:
+        """Load the project at ``root`` (default: $BWV_PROJECT, else the current folder)."""
+        root = Path(root or os.environ.get("BWV_PROJECT") or ".").resolve()
+        path = root / CONFIG_NAME
+        if not path.exists():
+            raise ParameterError(
+                "no project here: run `bwv init FOLDER` first, or pass --project", path=path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            line = getattr(getattr(exc, "problem_mark", None), "line", None)
+            raise ParameterError(f"not valid YAML: {exc}", path=path,
+                                 line=None if line is None else line + 1) from exc
+        if not isinstance(data, dict) or "store" not in data:
+            raise ParameterError("expected a mapping with a 'store' URL", path=path,
+                                 field="store")
+        codebook = str(data.get("codebook", "stop-search@1.0.0"))
+        if "@" not in codebook:
+            raise ParameterError("expected NAME@VERSION, e.g. stop-search@1.0.0",
+                                 path=path, field="codebook")
+        return cls(
+            root=root, store_url=str(data["store"]), codebook=codebook,
+            codebooks_dir=Path(data.get("codebooks_dir") or BUNDLED_CODEBOOKS),
+            speakers=list(data.get("speakers") or DEFAULT_SPEAKER_RULES),
+        )

@@ -1,0 +1,74 @@
+"""Engine creation and the transaction scope shared by every store operation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from workbench.exceptions import StoreError
+
+
+def default_sqlite_url(path: str | Path) -> str:
+    """A SQLAlchemy URL for a SQLite file at ``path``."""
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")  # the coder's kernel and the CLI can read at once
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine for ``url``; SQLite files get foreign keys, WAL and a busy timeout."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    try:
+        engine = sa.create_engine(url, future=True)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot open store URL {url!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class TransactionScope:
+    """Nested ``with scope():`` blocks share one transaction; the outermost commits.
+
+    Any exception inside rolls the whole outermost transaction back, so a failed
+    multi-step operation (an ingest, a migration) leaves the store as it was.
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._conn: sa.Connection | None = None
+
+    @contextmanager
+    def __call__(self) -> Iterator[sa.Connection]:
+        if self._conn is not None:
+            yield self._conn
+            return
+        with self._engine.begin() as conn:
+            self._conn = conn
+            try:
+                yield conn
+            finally:
+                self._conn = None
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A connection for reading: the open transaction's, or a short-lived one."""
+        if self._conn is not None:
+            yield self._conn
+            return
+        with self._engine.connect() as conn:
+            yield conn
