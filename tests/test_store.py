@@ -57,9 +57,12 @@ def test_same_content_again_is_unchanged_and_new_content_replaces_uncoded_clip(
     clip, utts = _clip()
     any_store.put_clip(clip, utts, "h1")
     assert any_store.put_clip(clip, utts, "h1") == "unchanged"
+    any_store.add_coder(Coder("alice"))
+    any_store.assign([Assignment("c1", "alice")])  # assigned but not yet coded
     clip2, utts2 = _clip(n=4, text="changed")
     assert any_store.put_clip(clip2, utts2, "h2") == "replaced"
     assert len(any_store.utterances("c1")) == 4
+    assert [a.coder_id for a in any_store.assignments(clip_id="c1")] == ["alice"]
 
 
 def test_changed_content_of_a_coded_clip_is_refused_and_nothing_changes(

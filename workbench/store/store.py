@@ -117,11 +117,14 @@ class Store(AnnotationQueries):
                     )
                 conn.execute(schema.utterances.delete().where(
                     schema.utterances.c.clip_id == clip.clip_id))
-                conn.execute(schema.clips.delete().where(schema.clips.c.clip_id == clip.clip_id))
                 status = "replaced"
             row = dataclasses.asdict(clip)
             row.update(source_hash=source_hash, ingested_at=_now())
-            conn.execute(schema.clips.insert(), row)
+            if old is None:
+                conn.execute(schema.clips.insert(), row)
+            else:  # update in place: assignments keep pointing at the clip
+                conn.execute(schema.clips.update().where(
+                    schema.clips.c.clip_id == clip.clip_id).values(**row))
             conn.execute(schema.utterances.insert(), [
                 {"clip_id": clip.clip_id, "idx": u.index, "start_s": u.start, "end_s": u.end,
                  "speaker": u.speaker, "role": str(u.role), "text": u.text}
