@@ -165,3 +165,14 @@ def test_unknown_clip_and_bad_filter_give_clear_errors(any_store: Store) -> None
         any_store.clip("nope")
     with pytest.raises(StoreError, match="cannot filter clips by 'colour'"):
         any_store.clips(colour="red")
+
+
+def test_bulk_annotations_come_back_with_ids_in_input_order(any_store: Store) -> None:
+    from workbench.model import Annotation
+
+    any_store.put_clip(*_clip(), "h1")
+    rows = [Annotation("c1", i, "pj_courtesy", "present", "alice", *REF.__dict__.values())
+            for i in range(3)]
+    ids = any_store.add_annotations(rows)
+    stored = {a.annotation_id: a.utterance_index for a in any_store.annotations()}
+    assert [stored[i] for i in ids] == [0, 1, 2]

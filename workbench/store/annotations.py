@@ -124,8 +124,9 @@ class AnnotationQueries:
             "created_at": a.created_at or now, "supersedes": None,
         } for a in rows]
         with self.transaction() as conn:
-            ids = list(conn.execute(A.insert().returning(A.c.annotation_id)
-                                    .sort_by_parameter_order(True), records).scalars())
+            ids = list(conn.execute(
+                A.insert().returning(A.c.annotation_id, sort_by_parameter_order=True),
+                records).scalars())
             self.audit(actor, action, n=len(ids))
             return ids
 
