@@ -155,6 +155,11 @@ def demo(
     console.print(summary)
 
 
+from workbench.cli_codebook import app as codebook_app  # noqa: E402
+
+app.add_typer(codebook_app, name="codebook")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

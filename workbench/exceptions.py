@@ -97,3 +97,32 @@ class AccessError(StoreError):
 
 class MissingDependencyError(WorkbenchError):
     """An optional dependency is missing; the message says how to install it."""
+
+
+class CodingError(WorkbenchError):
+    """A coding action is not allowed where it was asked (wrong role, clip incomplete, …).
+
+    The message names the clip, the utterance and the code involved and what is expected;
+    nothing was stored.
+    """
+
+
+class AnalysisDataError(InputError):
+    """The data cannot be analysed as asked (e.g. separation in a logistic model, too few
+    clusters for cluster-robust errors); the message says why and what would help."""
+
+
+class StudyRunError(WorkbenchError):
+    """A study notebook failed: names the notebook, the cell, the error, and where the
+    executed notebook (with the full traceback) was saved."""
+
+    def __init__(self, notebook: str, *, cell: int | None = None, error: str = "",
+                 detail: str = "", executed: str | Path | None = None) -> None:
+        self.notebook = notebook
+        self.cell = cell
+        self.error = error
+        self.detail = detail
+        self.executed = Path(executed) if executed is not None else None
+        where = f" in cell [{cell}]" if cell is not None else ""
+        saved = f"; the executed notebook is at {self.executed}" if self.executed else ""
+        super().__init__(f"study notebook {notebook} failed{where}: {error}: {detail}{saved}")
