@@ -152,7 +152,7 @@ def demo(
         summary = create_demo_project(folder, n_clips=clips, seed=seed, store_url=store)
     except WorkbenchError as exc:
         raise _fail(exc) from exc
-    console.print(summary)
+    console.print(str(summary))
 
 
 from workbench.cli_codebook import app as codebook_app  # noqa: E402

@@ -1,0 +1,62 @@
+"""`bwv demo` builds a whole synthetic project through the ordinary ingest/coding/consensus path."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench.demo.project import DEMO_CODERS, DEMO_REVIEWER, create_demo_project
+from workbench.model import AssignmentStatus, Layer
+from workbench.project import Project
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    folder = tmp_path_factory.mktemp("demo") / "project"
+    create_demo_project(folder, n_clips=40, seed=7, progress=False)
+    return Project.load(folder)
+
+
+def test_every_clip_is_ingested_with_the_generators_utterances(demo: Project) -> None:
+    truth = pd.read_csv(demo.root / "corpus" / "_truth" / "utterances.csv")
+    with demo.open_store() as store:
+        stored = store.utterances_frame()
+        assert store.count_clips() == 40
+        assert all(c.synthetic or c.extra.get("synthetic") for c in store.clips())
+    merged = stored.merge(truth, on=["clip_id", "utterance_index"], suffixes=("", "_truth"))
+    assert len(merged) == len(truth) == len(stored)
+    assert (merged["text"] == merged["text_truth"]).all()
+    assert (merged["role"] == merged["role_truth"]).all()
+
+
+def test_clips_are_assigned_coded_and_done_with_a_double_coded_sample(demo: Project) -> None:
+    with demo.open_store() as store:
+        assignments = store.assignments()
+        annotations = store.annotations_frame(layer=Layer.CODER)
+    assert {a.coder_id for a in assignments} == set(DEMO_CODERS)
+    assert all(a.status is AssignmentStatus.DONE for a in assignments)
+    per_clip = pd.Series([a.clip_id for a in assignments]).value_counts()
+    assert (per_clip == 2).sum() == 8  # 20% of 40 clips double-coded
+    assert set(annotations["coder_id"]) == set(DEMO_CODERS)
+
+
+def test_consensus_covers_every_coded_clip_and_decisions_are_audited(demo: Project) -> None:
+    with demo.open_store() as store:
+        consensus = store.annotations_frame(layer=Layer.CONSENSUS)
+        coded = store.annotations_frame(layer=Layer.CODER)
+        adjudicated = store.audit_events(action="adjudicated")
+    assert set(consensus["clip_id"]) == set(coded["clip_id"])
+    assert adjudicated, "the simulated reviewer settled the disagreements"
+    assert all(e.actor == DEMO_REVIEWER and e.detail["rationale"] for e in adjudicated)
+    one_per_unit = consensus.groupby(["clip_id", "utterance_index", "code_id"],
+                                     dropna=False).size()
+    assert (one_per_unit == 1).all()
+
+
+def test_building_again_keeps_the_existing_project(demo: Project) -> None:
+    with demo.open_store() as store:
+        before = store.table_counts()
+    summary = create_demo_project(demo.root, n_clips=40, seed=7, progress=False)
+    assert summary.already_built
+    with demo.open_store() as store:
+        assert store.table_counts() == before
