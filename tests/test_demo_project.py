@@ -13,7 +13,7 @@ from workbench.project import Project
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
     folder = tmp_path_factory.mktemp("demo") / "project"
-    create_demo_project(folder, n_clips=40, seed=7, progress=False)
+    create_demo_project(folder, n_clips=60, seed=7, progress=False)
     return Project.load(folder)
 
 
@@ -21,7 +21,7 @@ def test_every_clip_is_ingested_with_the_generators_utterances(demo: Project) ->
     truth = pd.read_csv(demo.root / "corpus" / "_truth" / "utterances.csv")
     with demo.open_store() as store:
         stored = store.utterances_frame()
-        assert store.count_clips() == 40
+        assert store.count_clips() == 60
         assert all(c.synthetic or c.extra.get("synthetic") for c in store.clips())
     merged = stored.merge(truth, on=["clip_id", "utterance_index"], suffixes=("", "_truth"))
     assert len(merged) == len(truth) == len(stored)
@@ -36,7 +36,7 @@ def test_clips_are_assigned_coded_and_done_with_a_double_coded_sample(demo: Proj
     assert {a.coder_id for a in assignments} == set(DEMO_CODERS)
     assert all(a.status is AssignmentStatus.DONE for a in assignments)
     per_clip = pd.Series([a.clip_id for a in assignments]).value_counts()
-    assert (per_clip == 2).sum() == 8  # 20% of 40 clips double-coded
+    assert (per_clip == 2).sum() == 12  # 20% of 60 clips double-coded
     assert set(annotations["coder_id"]) == set(DEMO_CODERS)
 
 
@@ -56,7 +56,30 @@ def test_consensus_covers_every_coded_clip_and_decisions_are_audited(demo: Proje
 def test_building_again_keeps_the_existing_project(demo: Project) -> None:
     with demo.open_store() as store:
         before = store.table_counts()
-    summary = create_demo_project(demo.root, n_clips=40, seed=7, progress=False)
+    summary = create_demo_project(demo.root, n_clips=60, seed=7, progress=False)
     assert summary.already_built
     with demo.open_store() as store:
         assert store.table_counts() == before
+
+
+def test_simulated_error_rates_show_up_as_the_ordering_of_alpha(demo: Project) -> None:
+    from scipy.stats import spearmanr
+
+    from workbench.codebook import load_ref
+    from workbench.demo.effects import (
+        DEFAULT_ERROR_PROFILE,
+        EXPECTED_RELIABLE,
+        EXPECTED_UNRELIABLE,
+    )
+    from workbench.reliability.project_report import reliability_table
+
+    with demo.open_store() as store:
+        table = reliability_table(store, load_ref(demo.codebook), bootstrap=0)
+    alpha = dict(zip(table["code_id"], table["alpha"], strict=True))
+    codes = [c for c in DEFAULT_ERROR_PROFILE if alpha.get(c) == alpha.get(c)]  # not NaN
+    assert len(codes) >= 30
+    rho = spearmanr([DEFAULT_ERROR_PROFILE[c] for c in codes], [alpha[c] for c in codes])[0]
+    assert rho < -0.6, f"alpha should fall as the planted error rate rises (rho={rho:.2f})"
+    reliable = sum(alpha[c] for c in EXPECTED_RELIABLE) / len(EXPECTED_RELIABLE)
+    unreliable = sum(alpha[c] for c in EXPECTED_UNRELIABLE) / len(EXPECTED_UNRELIABLE)
+    assert reliable > 0.85 and unreliable < reliable - 0.2
