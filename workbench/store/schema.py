@@ -94,6 +94,7 @@ annotations = sa.Table(
     sa.Column("supersedes", sa.Integer),
     sa.Index("ix_annotations_clip_coder", "clip_id", "coder_id", "layer", "status"),
     sa.Index("ix_annotations_code", "code_id", "status"),
+    sa.Index("ix_annotations_unit", "clip_id", "code_id", "utterance_index"),
 )
 
 utterance_notes = sa.Table(
