@@ -34,7 +34,7 @@ lint: install
 ## make lab: JupyterLab on the coding notebook, with the demo project ready
 lab: install
 	@test -f $(DEMO)/bwv.yaml || $(BIN)/bwv demo $(DEMO)
-	BWV_PROJECT=$(abspath $(DEMO)) $(BIN)/jupyter lab notebooks/code_clips.ipynb
+	BWV_PROJECT=$(abspath $(DEMO)) BWV_CODER=$${BWV_CODER:-trainee} $(BIN)/jupyter lab notebooks/code_clips.ipynb
 
 ## make bench: the benchmarks, printing figures and the machine
 bench: install

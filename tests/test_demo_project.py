@@ -31,7 +31,7 @@ def test_every_clip_is_ingested_with_the_generators_utterances(demo: Project) ->
 
 def test_clips_are_assigned_coded_and_done_with_a_double_coded_sample(demo: Project) -> None:
     with demo.open_store() as store:
-        assignments = store.assignments()
+        assignments = [a for a in store.assignments() if a.coder_id in DEMO_CODERS]
         annotations = store.annotations_frame(layer=Layer.CODER)
     assert {a.coder_id for a in assignments} == set(DEMO_CODERS)
     assert all(a.status is AssignmentStatus.DONE for a in assignments)
@@ -83,3 +83,12 @@ def test_simulated_error_rates_show_up_as_the_ordering_of_alpha(demo: Project) -
     reliable = sum(alpha[c] for c in EXPECTED_RELIABLE) / len(EXPECTED_RELIABLE)
     unreliable = sum(alpha[c] for c in EXPECTED_UNRELIABLE) / len(EXPECTED_UNRELIABLE)
     assert reliable > 0.85 and unreliable < reliable - 0.2
+
+
+def test_the_trainee_has_clips_left_to_code_in_the_lab(demo: Project) -> None:
+    from workbench.demo.project import DEMO_TRAINEE, N_TRAINEE_CLIPS
+
+    with demo.open_store() as store:
+        todo = store.assignments(coder_id=DEMO_TRAINEE)
+    assert len(todo) == N_TRAINEE_CLIPS
+    assert all(a.status is AssignmentStatus.TODO for a in todo)

@@ -11,11 +11,13 @@ the same steps a real study team would, with simulated people:
 5. simulated coders code their clips from the hidden ground truth with known error rates
    (:mod:`workbench.demo.effects`), and mark them done;
 6. the consensus layer is built (agreed and single-coded units copied), and the simulated
-   reviewer adjudicates the remaining disagreements by the ground truth, each with a rationale.
+   reviewer adjudicates the remaining disagreements by the ground truth, each with a rationale;
+7. a practice coder, ``trainee``, gets ten clips still to do, for ``make lab``.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,9 @@ from workbench.store import Store
 
 DEMO_CODERS = ("c01", "c02", "c03", "c04")
 DEMO_REVIEWER = "r01"
+#: A coder with clips still to do, so that `make lab` opens a live coding session.
+DEMO_TRAINEE = "trainee"
+N_TRAINEE_CLIPS = 10
 SIMULATED = "simulated reviewer (synthetic demo): value of the generator's ground truth"
 
 
@@ -82,6 +87,7 @@ def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 2
         coded = _simulate(store, corpus.truth, plan, codebook, seed)
         build_consensus(store, codebook, DEMO_REVIEWER)
         n_adjudicated = _adjudicate_by_truth(store, codebook, corpus.truth, progress)
+        _add_trainee(store, seed)
         return DemoSummary(project.root, len(report.added) + len(report.unchanged),
                            report.n_utterances, coded,
                            len({a.clip_id for a in plan if a.reliability}), n_adjudicated,
@@ -107,6 +113,15 @@ def _simulate(store: Store, truth: pd.DataFrame, plan: list[Assignment], codeboo
         for a in plan:
             store.set_progress(a.clip_id, a.coder_id, status=AssignmentStatus.DONE)
     return len(rows)
+
+
+def _add_trainee(store: Store, seed: int) -> None:
+    """A practice coder with a few clips to do (not in the study's assignments)."""
+    store.add_coder(Coder(DEMO_TRAINEE, "Trainee coder (practice)"))
+    clip_ids = sorted(c.clip_id for c in store.clips())
+    rng = random.Random(seed)
+    chosen = rng.sample(clip_ids, min(N_TRAINEE_CLIPS, len(clip_ids)))
+    store.assign(Assignment(c, DEMO_TRAINEE, position=i) for i, c in enumerate(chosen))
 
 
 def _adjudicate_by_truth(store: Store, codebook: Codebook, truth: pd.DataFrame,

@@ -1,0 +1,260 @@
+"""The coding-session widget, driven as the browser would drive it, checked in the store.
+
+Front-end events are simulated with the comm messages JupyterLab sends (a button's click, a
+trait update, the transcript's custom key/goto messages); what the browser receives is read
+from a recording comm (:mod:`widgets.recording`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import ipywidgets as W
+import pytest
+
+from tests.test_coding_session import coding_store, mini_codebook
+from widgets.recording import (
+    MessageLog,
+    click,
+    recording,
+    send_from_browser,
+    set_from_browser,
+)
+from widgets.session import SessionWidget
+from workbench.coding import CodingSession
+from workbench.model import PRESENT, AssignmentStatus
+from workbench.store import Store
+
+
+# ---- what the front end sends --------------------------------------------------------------
+def press(view: SessionWidget, key: str, pointed: str | None = None) -> None:
+    """A key pressed in the session; ``pointed``: the code button under the pointer."""
+    send_from_browser(view.transcript, {"type": "key", "key": key, "code": pointed})
+
+
+def click_turn(view: SessionWidget, index: int) -> None:
+    send_from_browser(view.transcript, {"type": "goto", "index": index})
+
+
+# ---- fixtures ------------------------------------------------------------------------------
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = coding_store(tmp_path / "store.sqlite")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def log() -> Iterator[MessageLog]:
+    with recording() as messages:
+        yield messages
+
+
+def open_view(store: Store, coder: str = "ana") -> SessionWidget:
+    return SessionWidget(CodingSession(store, mini_codebook(), coder))
+
+
+@pytest.fixture
+def view(store: Store, log: MessageLog) -> SessionWidget:
+    return open_view(store)
+
+
+def code_button(view: SessionWidget, code_id: str, value: str = PRESENT) -> W.Button:
+    return view._panel().buttons[(code_id, value)]
+
+
+def stored(store: Store, clip: str = "c1", coder: str = "ana") -> dict[tuple, str]:
+    return {(a.utterance_index, a.code_id): a.value
+            for a in store.annotations(clip_id=clip, coder_id=coder)}
+
+
+# ---- opening -------------------------------------------------------------------------------
+def test_opening_shows_queue_metadata_and_turns_but_no_outcome(view: SessionWidget,
+                                                               log: MessageLog):
+    assert view.queue.clips.options[0] == ("▶ c1 · in progress", "c1")
+    assert view.queue.summary.value == "<small>0 done · 1 in progress · 2 to do (of 3)</small>"
+    assert [t["role"] for t in view.transcript.turns] == ["officer", "subject", "officer",
+                                                          "third_party"]
+    assert view.transcript.current == 0
+    assert "Lambeth" in view.meta.value and "SYNTHETIC DATA" in view.meta.value
+    sent = " ".join(str(m.data) for m in log.messages)
+    for hidden in ("Arrested", "White British", "18-24", "truth_trajectory"):
+        assert hidden not in sent
+
+
+def test_the_officer_panel_lists_its_groups_with_shortcut_keys(view: SessionWidget):
+    panel = view._panel()
+    assert view.side.children[1] is panel
+    headers = [c.value for c in panel.children if isinstance(c, W.HTML)]
+    assert "<kbd>1</kbd> <b>Officer procedural justice</b>" in headers[0]
+    assert code_button(view, "pj_courtesy").description == "Courtesy [c]"
+    assert "Include: Greetings and thanks" in code_button(view, "pj_courtesy").tooltip
+    assert ("subj_resistance", "passive") not in panel.buttons
+
+
+# ---- applying and removing by click --------------------------------------------------------
+def test_clicking_a_code_applies_it_and_clicking_again_removes_it(view, store, log):
+    button = code_button(view, "pj_courtesy")
+    click(button)
+    assert stored(store) == {(0, "pj_courtesy"): PRESENT}
+    assert button.button_style == "success"
+    assert view.transcript.marks["0"]["chips"] == ["Courtesy"]
+    click(button)
+    assert stored(store) == {}
+    assert button.button_style == "" and view.transcript.marks["0"]["chips"] == []
+
+
+def test_clicking_options_sets_replaces_and_clears_a_categorical_code(view, store):
+    click(code_button(view, "pj_responds_to_question", "answers"))
+    click(code_button(view, "pj_responds_to_question", "ignores"))
+    assert stored(store) == {(0, "pj_responds_to_question"): "ignores"}
+    assert view.transcript.marks["0"]["chips"] == ["Responds to question: ignores"]
+    assert code_button(view, "pj_responds_to_question", "answers").button_style == ""
+    click(code_button(view, "pj_responds_to_question", "ignores"))
+    assert stored(store) == {}
+
+
+def test_a_code_action_re_renders_only_what_changed(view, log):
+    log.clear()
+    button = code_button(view, "esc_threat")
+    click(button)
+    assert log.opened() == 0
+    updated = log.updated()
+    assert set(updated) == {view.transcript.model_id, button.model_id, view.message.model_id}
+    assert updated[view.transcript.model_id] == {"marks"}
+    assert updated[button.model_id] == {"button_style"}
+
+
+# ---- keys ----------------------------------------------------------------------------------
+def test_shortcut_keys_apply_codes_and_move_between_turns(view, store):
+    press(view, "e")
+    press(view, "2")
+    press(view, "c")       # shared by two groups: group 2 picked first -> esc_command
+    assert stored(store) == {(0, "pj_explains_action"): PRESENT, (0, "esc_command"): "none"}
+    assert code_button(view, "esc_command", "none").button_style == "success"
+    press(view, "j")
+    assert view.transcript.current == 1
+    assert store.assignments("ana", "c1")[0].last_utterance == 1
+    assert ("subj_resistance", "compliant") in view._panel().buttons
+    press(view, "s")
+    assert stored(store)[(1, "subj_resistance")] == "compliant"
+    press(view, "ArrowUp")
+    assert view.transcript.current == 0
+
+
+def test_an_ambiguous_shortcut_explains_itself_and_stores_nothing(view, store):
+    press(view, "c")
+    assert "press the group's number (1 or 2)" in view.message.value
+    assert stored(store) == {}
+
+
+@pytest.mark.parametrize(("keys", "pointed"), [(["?", "t"], None), (["?"], "esc_threat")])
+def test_question_mark_shows_the_definition_rules_and_examples(view, store, keys, pointed):
+    for key in keys:
+        press(view, key, pointed)
+    assert "The officer threatens cuffs, arrest or force." in view.help.value
+    assert "Keep doing that and you&#x27;ll be in cuffs." in view.help.value
+    assert stored(store) == {}
+
+
+# ---- navigation, notes, flag ---------------------------------------------------------------
+def test_buttons_and_clicked_turns_move_the_highlight_and_are_saved(view, store):
+    click(view.next_button)
+    click(view.next_button)
+    assert view.transcript.current == 2
+    click(view.previous_button)
+    click_turn(view, 3)
+    assert view.transcript.current == 3
+    assert store.assignments("ana", "c1")[0].last_utterance == 3
+    click_turn(view, 4)                     # the end row: the clip-level form
+    assert view.side.children == (view.clip_form, view.done_button, view.help)
+
+
+def test_notes_and_flags_typed_in_the_browser_are_saved_per_turn(view, store):
+    click_turn(view, 2)
+    set_from_browser(view.note, value="hands near waistband")
+    set_from_browser(view.flag, value=True)
+    [note] = store.notes(clip_id="c1", coder_id="ana")
+    assert (note.utterance_index, note.note, note.flagged) == (2, "hands near waistband", True)
+    assert view.transcript.marks["2"]["note"] == "hands near waistband"
+    assert view.transcript.marks["2"]["flag"] is True
+    click_turn(view, 1)                     # moving shows turn 1's empty note, saving nothing
+    assert (view.note.value, view.flag.value) == ("", False)
+    assert len(store.notes(clip_id="c1", coder_id="ana")) == 1
+
+
+# ---- clip done -----------------------------------------------------------------------------
+def test_clip_done_refuses_an_incomplete_form_then_opens_the_next_clip(view, store):
+    click_turn(view, 4)
+    click(view.done_button)
+    assert "still needs out_find, gow_grounds" in view.message.value
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.IN_PROGRESS
+    click(view.clip_form.buttons[("out_find", "nothing")])
+    click(view.clip_form.buttons[("gow_grounds", "not_applicable")])
+    assert view.transcript.end_chips == ["Find: nothing", "Grounds explained: not applicable"]
+    click(view.done_button)
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE
+    assert view.session.clip.clip_id == "c2" and view.transcript.turns[0]["speaker"] == "PC Baker"
+    assert view.queue.bar.value == 1
+    assert view.queue.clips.options[0] == ("✓ c1 · done", "c1")
+
+
+def test_picking_a_clip_in_the_queue_opens_it(view, store):
+    set_from_browser(view.queue.clips, index=2)
+    assert view.session.clip.clip_id == "c3"
+    assert store.assignments("ana", "c3")[0].status == AssignmentStatus.IN_PROGRESS
+
+
+# ---- autosave and resume -------------------------------------------------------------------
+def test_a_new_widget_resumes_with_everything_shown_as_applied(store, log):
+    first = open_view(store)
+    click(code_button(first, "pj_courtesy"))
+    press(first, "j")
+    press(first, "d")
+    set_from_browser(first.note, value="crying")
+    press(first, "j")
+    again = Store(store.url)               # a restarted kernel: new connection, new widget
+    second = open_view(again)
+    assert second.transcript.current == 2
+    assert second.transcript.marks["0"]["chips"] == ["Courtesy"]
+    assert second.transcript.marks["1"] == {"chips": ["Distress"], "note": "crying",
+                                            "flag": False}
+    click_turn(second, 0)
+    assert code_button(second, "pj_courtesy").button_style == "success"
+    again.close()
+
+
+# ---- blind coding --------------------------------------------------------------------------
+def test_a_coder_sees_nothing_of_another_coders_work_on_a_reliability_clip(store, log):
+    ben = open_view(store, "ben")
+    click(code_button(ben, "pj_courtesy"))
+    set_from_browser(ben.note, value="ben-was-here")
+    log.clear()
+    ana = open_view(store, "ana")
+    assert ana.session.clip.clip_id == "c1"
+    assert ana.transcript.marks == {}
+    assert "ben-was-here" not in " ".join(str(m.data) for m in log.messages)
+    assert code_button(ana, "pj_courtesy").button_style == ""
+
+
+# ---- errors and the codebook browser -------------------------------------------------------
+def test_an_error_is_shown_to_the_coder_and_nothing_is_stored(view, store):
+    before = store.table_counts()
+    view._choose("subj_resistance", "passive")   # a subject code on an officer turn
+    assert "applies to subject turns" in view.message.value
+    assert "#b00020" in view.message.value
+    assert store.table_counts() == before
+
+
+@pytest.mark.parametrize(("query", "shown", "hidden"), [
+    ("threat", ["esc_threat"], ["pj_courtesy"]),
+    ("", ["esc_threat", "pj_courtesy", "out_find"], []),
+])
+def test_the_codebook_browser_filters_as_the_coder_types(view, query, shown, hidden):
+    set_from_browser(view.browser.search, value=query)
+    for code_id in shown:
+        assert f"data-code='{code_id}'" in view.browser.results.value
+    for code_id in hidden:
+        assert f"data-code='{code_id}'" not in view.browser.results.value
+    assert f"{len(shown) if query else 10} of 10 codes" in view.browser.count.value

@@ -1,0 +1,102 @@
+"""One call per notebook: start a coding session, open the coder overview or the codebook.
+
+The project folder defaults to ``$BWV_PROJECT`` and the coder to ``$BWV_CODER``; without a
+coder id the coder picks their id from the store's list first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import ipywidgets as W
+from IPython.display import display
+
+from widgets.help import CodebookBrowser
+from widgets.overview import CoderOverview
+from widgets.progress import ProgressIndicator
+from widgets.session import SessionWidget
+from workbench.codebook.book import Codebook
+from workbench.codebook.loading import load_ref
+from workbench.coding import CodingSession
+from workbench.exceptions import WorkbenchError
+from workbench.project import Project
+from workbench.store import Store
+
+#: Extra metadata columns coders may see (the demo corpus's object of the search).
+DEFAULT_VISIBLE_EXTRA: tuple[str, ...] = ("object_sought", "object")
+
+
+def _project(project: str | Path = "") -> tuple[Project, Store, Codebook]:
+    loaded = Project.load(project or None)
+    codebook = load_ref(loaded.codebook, loaded.codebooks_dir)
+    return loaded, loaded.open_store(), codebook
+
+
+def start_session(coder: str = "", project: str | Path = "", *,
+                  visible_extra: Sequence[str] = DEFAULT_VISIBLE_EXTRA,
+                  show: bool = True) -> W.VBox:
+    """Display a coding session for ``coder`` on ``project`` and return its container.
+
+    The container first shows a progress indicator while the project, codebook and clip
+    load, then the :class:`SessionWidget` (its ``.children[0]``), or the error to fix.
+    """
+    box = W.VBox([ProgressIndicator(steps=4, label="opening the project…")])
+    if show:
+        display(box)
+    progress = box.children[0]
+    assert isinstance(progress, ProgressIndicator)
+    try:
+        found, store, codebook = _project(project)
+        progress.step(f"codebook {codebook.label} loaded")
+        coder = coder or os.environ.get("BWV_CODER", "")
+        if not coder:
+            box.children = (_coder_picker(box, found, store, codebook, visible_extra),)
+            return box
+        box.children = (_session(found, store, codebook, coder, visible_extra, progress),)
+    except WorkbenchError as exc:
+        box.children = (W.HTML(f"<b style='color:#b00020'>Cannot start: {exc}</b>"),)
+    return box
+
+
+def _session(project: Project, store: Store, codebook: Codebook, coder: str,
+             visible_extra: Sequence[str], progress: ProgressIndicator) -> SessionWidget:
+    session = CodingSession(store, codebook, coder, visible_extra=visible_extra)
+    progress.step(f"{len(session.queue)} clips assigned to {coder}")
+    widget = SessionWidget(session, media_root=project.root, open_clip=False)
+    progress.step("opening the clip to resume…")
+    widget.render(session.open())
+    progress.finish()
+    return widget
+
+
+def _coder_picker(box: W.VBox, project: Project, store: Store, codebook: Codebook,
+                  visible_extra: Sequence[str]) -> W.Widget:
+    coders = [c.coder_id for c in store.coders()]
+    pick = W.Dropdown(options=coders, description="Coder id")
+    start = W.Button(description="Start coding", button_style="primary")
+    problem = W.HTML()
+
+    def go(_: object) -> None:
+        progress = ProgressIndicator(steps=3)
+        box.children = (progress,)
+        try:
+            box.children = (_session(project, store, codebook, str(pick.value), visible_extra,
+                                     progress),)
+        except WorkbenchError as exc:
+            problem.value = f"<b style='color:#b00020'>{exc}</b>"
+            box.children = (W.HBox([pick, start]), problem)
+
+    start.on_click(go)
+    return W.VBox([W.HTML("Who is coding?"), W.HBox([pick, start]), problem])
+
+
+def open_overview(project: str | Path = "") -> CoderOverview:
+    """The lead's coder overview for ``project`` (default ``$BWV_PROJECT``)."""
+    return CoderOverview(_project(project)[1])
+
+
+def open_codebook(project: str | Path = "") -> CodebookBrowser:
+    """A searchable browser of the project's codebook."""
+    return CodebookBrowser(_project(project)[2])

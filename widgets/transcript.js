@@ -1,0 +1,181 @@
+// Transcript view of a coding session (anywidget ESM).
+//
+// Renders the speaker turns (role by colour and label), highlights the current turn, shows
+// the codes applied to each turn, and forwards keys and clicks to Python:
+//   {type: "key", key, code}   a key pressed anywhere in the session (code: the code button
+//                              under the pointer or focused, for "?")
+//   {type: "goto", index}      a turn (or the clip-form row) was clicked
+// It re-renders only what changed: a changed "marks" entry repaints one row; a new "current"
+// moves the highlight between two rows; "turns" (a new clip) rebuilds the list.
+
+const ROLE_LABELS = {
+  officer: "Officer",
+  subject: "Subject",
+  third_party: "Third party",
+  unknown: "Unknown",
+};
+const PASS_THROUGH = new Set(["Shift", "Control", "Alt", "Meta", "CapsLock", "Tab", "Enter", " "]);
+
+function editable(node) {
+  return Boolean(node && node.closest && node.closest("input, textarea, select, [contenteditable='true']"));
+}
+
+function codeUnder(root) {
+  const nodes = [...root.querySelectorAll(".bwv-code:hover")];
+  const active = document.activeElement && document.activeElement.closest
+    ? document.activeElement.closest(".bwv-code") : null;
+  const node = nodes.length ? nodes[nodes.length - 1] : active;
+  if (!node) return null;
+  const cls = [...node.classList].find((c) => c.startsWith("bwv-code--"));
+  return cls ? cls.slice("bwv-code--".length) : null;
+}
+
+function render({ model, el }) {
+  el.classList.add("bwv-transcript");
+  el.tabIndex = 0;
+  const hint = document.createElement("div");
+  hint.className = "bwv-hint";
+  const list = document.createElement("div");
+  list.className = "bwv-turns";
+  el.append(hint, list);
+
+  let rows = [];
+  let painted = [];
+  let shown = -1;
+
+  function chip(text, cls) {
+    const span = document.createElement("span");
+    span.className = cls;
+    span.textContent = text;
+    return span;
+  }
+
+  function turnRow(turn, index) {
+    const row = document.createElement("div");
+    row.className = `bwv-turn bwv-role-${turn.role}`;
+    row.dataset.index = String(index);
+    const head = document.createElement("div");
+    head.className = "bwv-turn-head";
+    const time = chip(`${index + 1} · ${turn.start.toFixed(1)}s`, "bwv-time");
+    const role = chip(ROLE_LABELS[turn.role] || turn.role, "bwv-role");
+    const speaker = chip(turn.speaker, "bwv-speaker");
+    head.append(time, role, speaker);
+    const text = document.createElement("div");
+    text.className = "bwv-text";
+    text.textContent = turn.text;
+    const marks = document.createElement("div");
+    marks.className = "bwv-marks";
+    row.append(head, text, marks);
+    row.addEventListener("click", () => {
+      model.send({ type: "goto", index });
+      el.focus({ preventScroll: true });
+    });
+    return row;
+  }
+
+  function endRow(index) {
+    const row = document.createElement("div");
+    row.className = "bwv-turn bwv-end";
+    row.dataset.index = String(index);
+    const head = document.createElement("div");
+    head.className = "bwv-turn-head";
+    head.textContent = "End of clip — clip-level form";
+    const marks = document.createElement("div");
+    marks.className = "bwv-marks";
+    row.append(head, marks);
+    row.addEventListener("click", () => {
+      model.send({ type: "goto", index });
+      el.focus({ preventScroll: true });
+    });
+    return row;
+  }
+
+  function paintMark(index) {
+    const row = rows[index];
+    if (!row) return;
+    const isEnd = index === rows.length - 1;
+    const mark = isEnd ? { chips: model.get("end_chips") } : (model.get("marks")[String(index)] || {});
+    const key = JSON.stringify(mark);
+    if (painted[index] === key) return;
+    painted[index] = key;
+    const box = row.querySelector(".bwv-marks");
+    const parts = (mark.chips || []).map((c) => chip(c, "bwv-chip"));
+    if (mark.note) parts.push(chip(`✎ ${mark.note}`, "bwv-note"));
+    box.replaceChildren(...parts);
+    row.classList.toggle("bwv-flagged", Boolean(mark.flag));
+  }
+
+  function paintCurrent() {
+    const current = model.get("current");
+    if (shown === current && rows[current]?.classList.contains("bwv-current")) return;
+    if (shown >= 0 && rows[shown]) rows[shown].classList.remove("bwv-current");
+    shown = current;
+    const row = rows[current];
+    if (!row) return;
+    row.classList.add("bwv-current");
+    const top = row.offsetTop;  // .bwv-turns is position: relative
+    if (top < list.scrollTop || top + row.offsetHeight > list.scrollTop + list.clientHeight) {
+      list.scrollTop = Math.max(0, top - list.clientHeight / 3);
+    }
+  }
+
+  function build() {
+    const turns = model.get("turns");
+    rows = turns.map(turnRow);
+    rows.push(endRow(turns.length));
+    painted = [];
+    shown = -1;
+    list.replaceChildren(...rows);
+    rows.forEach((_, i) => paintMark(i));
+    paintCurrent();
+  }
+
+  function paintMarks() {
+    rows.forEach((_, i) => paintMark(i));
+  }
+
+  function paintHint() {
+    hint.textContent = model.get("hint");
+  }
+
+  // Keys: listen on the whole session (so keys work after clicking a code button), and stop
+  // them there so JupyterLab's notebook shortcuts (j, k, a, b, x, d d, ...) never fire.
+  function onKey(event) {
+    if (event.bwvSeen || event.ctrlKey || event.metaKey || event.altKey) return;
+    event.bwvSeen = true;
+    event.stopPropagation();
+    if (editable(event.target) || PASS_THROUGH.has(event.key)) return;
+    event.preventDefault();
+    model.send({ type: "key", key: event.key, code: codeUnder(root || el) });
+  }
+  let root = null;
+  el.addEventListener("keydown", onKey);
+  let tries = 0;
+  function attach() {
+    if (el.isConnected) {
+      root = el.closest(".bwv-session");
+      if (root) root.addEventListener("keydown", onKey);
+      return;
+    }
+    if (tries++ < 200) requestAnimationFrame(attach);
+  }
+  attach();
+
+  model.on("change:turns", build);
+  model.on("change:marks", paintMarks);
+  model.on("change:end_chips", () => paintMark(rows.length - 1));
+  model.on("change:current", paintCurrent);
+  model.on("change:hint", paintHint);
+  model.on("msg:custom", (msg) => {
+    if (msg && msg.type === "focus") el.focus({ preventScroll: true });
+  });
+  paintHint();
+  build();
+
+  return () => {
+    el.removeEventListener("keydown", onKey);
+    if (root) root.removeEventListener("keydown", onKey);
+  };
+}
+
+export default { render };

@@ -1,0 +1,371 @@
+"""One coder's coding session: every rule of coding, with no UI.
+
+The widgets in ``widgets/`` only render a :class:`CodingSession` and forward events to it.
+Every action is written to the store at once (autosave), and each returns a :class:`Change`
+naming what a view must re-render. Reading goes through ``Store.annotations(viewer=...)``, so a
+coder never sees another coder's work on a clip in the reliability sample (blind coding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from workbench.codebook.book import Codebook
+from workbench.codebook.identity import register_codebook
+from workbench.codebook.schema import Code, Group
+from workbench.coding.keys import KeyAction, KeyMap, interpret, next_value
+from workbench.coding.queue import Progress, QueueEntry, ordered, progress_of, resume_clip
+from workbench.coding.visibility import visible_metadata
+from workbench.exceptions import CodingError
+from workbench.model import PRESENT, AssignmentStatus, Clip, Role, UnitType, Utterance
+from workbench.store import Store
+
+
+@dataclass
+class TurnState:
+    """The coder's own work on one utterance: code id → value, note, review flag."""
+
+    codes: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an action changed, so a view re-renders only that.
+
+    ``turns``: utterances whose codes, note or flag changed; ``clip_codes``: the clip-level
+    form; ``moved``: the current position; ``clip``: another clip is open (re-render all);
+    ``queue``: statuses in the queue; ``help``: a code whose definition to show;
+    ``message``: a line for the coder.
+    """
+
+    turns: frozenset[int] = frozenset()
+    clip_codes: bool = False
+    moved: bool = False
+    clip: bool = False
+    queue: bool = False
+    help: str | None = None
+    message: str = ""
+
+
+def grouped(codebook: Codebook, codes: Iterable[Code]) -> list[tuple[Group, list[Code]]]:
+    """Codes grouped as in the codebook (group order, then code order); empty groups left out."""
+    wanted = {c.id for c in codes}
+    panel = [(g, [c for c in codebook.codes_in(g.id) if c.id in wanted]) for g in codebook.groups]
+    return [(g, cs) for g, cs in panel if cs]
+
+
+class CodingSession:
+    """A coder working through their queue with one codebook.
+
+    Parameters
+    ----------
+    store : the project's store.
+    codebook : the codebook to code with; it is recorded in the store as in use (a different
+        content under the same version is refused with :class:`CodebookError`).
+    coder_id : a coder known to the store.
+    visible_extra : keys of ``Clip.extra`` coders may see (see :mod:`.visibility`).
+    """
+
+    def __init__(self, store: Store, codebook: Codebook, coder_id: str, *,
+                 visible_extra: Iterable[str] = ()) -> None:
+        store.coder(coder_id)  # StoreError naming the coder if unknown
+        register_codebook(store, codebook)
+        self.store = store
+        self.codebook = codebook
+        self.coder_id = coder_id
+        self.visible_extra = tuple(visible_extra)
+        self.keymap = KeyMap.for_codebook(codebook)
+        self._panels: dict[str, list[tuple[Group, list[Code]]]] = {
+            role.value: grouped(codebook, codebook.codes_for(UnitType.UTTERANCE, role))
+            for role in Role}
+        self._clip_form = grouped(codebook, codebook.codes_for(UnitType.CLIP))
+        self._entries: list[QueueEntry] = []
+        self.clip: Clip | None = None
+        self.utterances: list[Utterance] = []
+        self.turns: list[TurnState] = []
+        self.clip_codes: dict[str, str] = {}
+        self.index = 0
+        self.active_group: str | None = None
+        self.help_pending = False
+        self.refresh_queue()
+
+    # ---- queue -----------------------------------------------------------------------------
+    def refresh_queue(self) -> list[QueueEntry]:
+        """Re-read this coder's assignments from the store."""
+        self._entries = ordered(self.store.assignments(coder_id=self.coder_id))
+        return self._entries
+
+    @property
+    def queue(self) -> list[QueueEntry]:
+        """Assigned clips in queue order, with their status."""
+        return list(self._entries)
+
+    @property
+    def progress(self) -> Progress:
+        return progress_of(self._entries)
+
+    def _entry(self, clip_id: str) -> QueueEntry:
+        for entry in self._entries:
+            if entry.clip_id == clip_id:
+                return entry
+        raise CodingError(f"clip {clip_id!r} is not assigned to coder {self.coder_id!r}; "
+                          f"their queue has {len(self._entries)} clips")
+
+    def _remember(self, clip_id: str, status: AssignmentStatus | None = None) -> None:
+        """Keep the cached queue entry in step with what was just stored."""
+        self._entries = [QueueEntry(e.clip_id, status or e.status, e.position, self.index)
+                         if e.clip_id == clip_id else e for e in self._entries]
+
+    # ---- opening a clip --------------------------------------------------------------------
+    def open(self, clip_id: str | None = None) -> Change:
+        """Open ``clip_id`` (default: resume where the coder stopped) at its last position.
+
+        A clip still to do becomes in progress. With nothing left to code, no clip is open.
+        """
+        if clip_id is None:
+            clip_id = resume_clip(self._entries)
+            if clip_id is None:
+                self.clip, self.utterances, self.turns, self.clip_codes = None, [], [], {}
+                self.index = 0
+                return Change(clip=True, queue=True, message="All assigned clips are done.")
+        entry = self._entry(clip_id)
+        utterances = self.store.utterances(clip_id)
+        turns = [TurnState() for _ in utterances]
+        clip_codes: dict[str, str] = {}
+        for a in self.store.annotations(clip_id=clip_id, coder_id=self.coder_id,
+                                        viewer=self.coder_id):
+            if a.utterance_index is None:
+                clip_codes[a.code_id] = a.value
+            elif 0 <= a.utterance_index < len(turns):
+                turns[a.utterance_index].codes[a.code_id] = a.value
+        for n in self.store.notes(clip_id=clip_id, coder_id=self.coder_id):
+            if 0 <= n.utterance_index < len(turns):
+                turns[n.utterance_index].note = n.note
+                turns[n.utterance_index].flagged = n.flagged
+        self.clip = self.store.clip(clip_id)
+        self.utterances, self.turns, self.clip_codes = utterances, turns, clip_codes
+        self.index = max(0, min(entry.last_utterance, len(utterances)))
+        self.active_group = None
+        self.help_pending = False
+        queue_changed = entry.status == AssignmentStatus.TODO
+        if queue_changed:
+            self.store.set_progress(clip_id, self.coder_id, status=AssignmentStatus.IN_PROGRESS,
+                                    last_utterance=self.index)
+            self._remember(clip_id, AssignmentStatus.IN_PROGRESS)
+        return Change(clip=True, queue=queue_changed, moved=True)
+
+    def _require_clip(self) -> str:
+        if self.clip is None:
+            raise CodingError("no clip is open: open one from the queue first")
+        return self.clip.clip_id
+
+    # ---- where the coder is ----------------------------------------------------------------
+    @property
+    def at_clip_form(self) -> bool:
+        """True past the last utterance, where the clip-level form is."""
+        return self.clip is not None and self.index >= len(self.utterances)
+
+    @property
+    def current(self) -> Utterance | None:
+        """The current utterance (None at the clip-level form or with no clip open)."""
+        return None if self.clip is None or self.at_clip_form else self.utterances[self.index]
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The clip metadata this coder may see (never the outcome or subject demographics)."""
+        return {} if self.clip is None else visible_metadata(self.clip, self.visible_extra)
+
+    def panel_for(self, role: Role | str) -> list[tuple[Group, list[Code]]]:
+        """Utterance-level codes for a speaker role, grouped as in the codebook."""
+        return self._panels[str(role)]
+
+    @property
+    def clip_form(self) -> list[tuple[Group, list[Code]]]:
+        """Clip-level codes, grouped as in the codebook."""
+        return self._clip_form
+
+    def panel(self) -> list[tuple[Group, list[Code]]]:
+        """The codes that apply where the coder is: the turn's role, or the clip form."""
+        current = self.current
+        return self._clip_form if current is None else self._panels[str(current.role)]
+
+    def value(self, code_id: str, index: int | None = None) -> str | None:
+        """The coder's value of a code at an utterance (default: current) or on the clip."""
+        if self.codebook.code(code_id).unit == UnitType.CLIP:
+            return self.clip_codes.get(code_id)
+        i = self.index if index is None else index
+        return self.turns[i].codes.get(code_id) if 0 <= i < len(self.turns) else None
+
+    # ---- applying and removing codes -------------------------------------------------------
+    def _unit_for(self, code: Code, index: int | None) -> int | None:
+        """The utterance index a code goes on (None for clip-level codes), checked."""
+        clip_id = self._require_clip()
+        if code.unit == UnitType.CLIP:
+            return None
+        i = self.index if index is None else index
+        if not 0 <= i < len(self.utterances):
+            where = "the clip-level form" if i == len(self.utterances) else f"position {i}"
+            raise CodingError(f"code {code.id!r} is coded on utterances, but clip {clip_id!r} "
+                              f"is at {where} (utterances 0–{len(self.utterances) - 1})")
+        role = self.utterances[i].role
+        if not code.applies_to_role(role):
+            raise CodingError(f"code {code.id!r} applies to {code.applies_to} turns; utterance "
+                              f"{i} of clip {clip_id!r} is a {role} turn")
+        return i
+
+    def apply(self, code_id: str, value: str | None = None, *,
+              index: int | None = None) -> Change:
+        """Set a code on the current utterance (or ``index``), or on the clip for clip codes.
+
+        ``value``: an option key for categorical/ordinal codes, a decimal for interval ones;
+        nominal codes take ``"present"`` (the default). Checked against the codebook.
+        """
+        code = self.codebook.code(code_id)
+        utterance = self._unit_for(code, index)
+        if value is None:
+            if code.level != "nominal":
+                raise CodingError(f"code {code_id!r} is {code.level}: choose a value ("
+                                  f"{', '.join(code.option_keys()) or 'a decimal number'})")
+            value = PRESENT
+        code.validate_value(value)
+        clip_id = self._require_clip()
+        self.store.apply_code(self.coder_id, clip_id, utterance, code_id, value,
+                              self.codebook.ref)
+        if utterance is None:
+            self.clip_codes[code_id] = value
+            return Change(clip_codes=True, message=f"{code.label} = {value} (clip)")
+        self.turns[utterance].codes[code_id] = value
+        shown = code.label if value == PRESENT else f"{code.label} = {value}"
+        return Change(turns=frozenset({utterance}), message=f"{shown} on turn {utterance + 1}")
+
+    def remove(self, code_id: str, *, index: int | None = None) -> Change:
+        """Take a code off the current utterance (or ``index``), or off the clip."""
+        code = self.codebook.code(code_id)
+        utterance = self._unit_for(code, index)
+        clip_id = self._require_clip()
+        self.store.remove_code(self.coder_id, clip_id, utterance, code_id)
+        if utterance is None:
+            self.clip_codes.pop(code_id, None)
+            return Change(clip_codes=True, message=f"{code.label} removed (clip)")
+        self.turns[utterance].codes.pop(code_id, None)
+        return Change(turns=frozenset({utterance}),
+                      message=f"{code.label} removed from turn {utterance + 1}")
+
+    def toggle(self, code_id: str, value: str | None = None, *,
+               index: int | None = None) -> Change:
+        """Click rule: a code already set to this value comes off; otherwise it is set."""
+        code = self.codebook.code(code_id)
+        wanted = PRESENT if value is None and code.level == "nominal" else value
+        if wanted is not None and self.value(code_id, index) == wanted:
+            return self.remove(code_id, index=index)
+        return self.apply(code_id, wanted, index=index)
+
+    def step(self, code_id: str) -> Change:
+        """Shortcut rule: move a code to its next value here (see :func:`.keys.next_value`)."""
+        code = self.codebook.code(code_id)
+        if code.level == "interval":
+            return Change(message=f"{code.label} takes a number: type it in the form")
+        new = next_value(code, self.value(code_id))
+        return self.remove(code_id) if new is None else self.apply(code_id, new)
+
+    # ---- navigation ------------------------------------------------------------------------
+    def go(self, index: int) -> Change:
+        """Move to utterance ``index`` (clamped; ``len(utterances)`` is the clip form)."""
+        clip_id = self._require_clip()
+        index = max(0, min(index, len(self.utterances)))
+        if index == self.index:
+            return Change()
+        self.index = index
+        self.active_group = None
+        self.store.set_progress(clip_id, self.coder_id, last_utterance=index)
+        self._remember(clip_id)
+        return Change(moved=True)
+
+    def next(self) -> Change:
+        return self.go(self.index + 1)
+
+    def previous(self) -> Change:
+        return self.go(self.index - 1)
+
+    # ---- notes and flags -------------------------------------------------------------------
+    def _current_index(self) -> int:
+        clip_id = self._require_clip()
+        if self.current is None:
+            raise CodingError(f"notes and flags are per utterance; clip {clip_id!r} is at "
+                              "the clip-level form")
+        return self.index
+
+    def set_note(self, text: str) -> Change:
+        """Save the free-text note on the current utterance ("" clears it)."""
+        i = self._current_index()
+        if self.turns[i].note == text:
+            return Change()
+        self.store.set_note(self._require_clip(), i, self.coder_id, note=text)
+        self.turns[i].note = text
+        return Change(turns=frozenset({i}), message=f"note saved on turn {i + 1}")
+
+    def set_flag(self, flagged: bool) -> Change:
+        """Flag the current utterance for review (or clear the flag)."""
+        i = self._current_index()
+        if self.turns[i].flagged == flagged:
+            return Change()
+        self.store.set_note(self._require_clip(), i, self.coder_id, flagged=flagged)
+        self.turns[i].flagged = flagged
+        what = "flagged for review" if flagged else "flag cleared"
+        return Change(turns=frozenset({i}), message=f"turn {i + 1} {what}")
+
+    # ---- finishing a clip ------------------------------------------------------------------
+    def missing_clip_codes(self) -> list[str]:
+        """Clip-level codes without a value yet (each needs one, or not_applicable)."""
+        return [c.id for _, codes in self._clip_form for c in codes
+                if c.id not in self.clip_codes]
+
+    def finish_clip(self) -> Change:
+        """Mark the open clip done and open the next one in the queue.
+
+        Refused (:class:`CodingError`) while a clip-level code has no value.
+        """
+        clip_id = self._require_clip()
+        missing = self.missing_clip_codes()
+        if missing:
+            raise CodingError(f"clip {clip_id!r} is not complete: the clip-level form still "
+                              f"needs {', '.join(missing)}")
+        self.store.set_progress(clip_id, self.coder_id, status=AssignmentStatus.DONE,
+                                last_utterance=self.index)
+        self._remember(clip_id, AssignmentStatus.DONE)
+        change = self.open()
+        message = f"clip {clip_id} done" + (f"; {change.message}" if change.message else "")
+        return Change(clip=True, queue=True, moved=True, message=message)
+
+    # ---- keys ------------------------------------------------------------------------------
+    def press(self, key: str, pointed_code: str | None = None) -> Change:
+        """Act on a key press (see :mod:`.keys`); ``pointed_code``: code under the pointer."""
+        self._require_clip()
+        action: KeyAction = interpret(key, self.panel(), self.active_group, self.keymap)
+        if action.kind == "next":
+            return self.next()
+        if action.kind == "previous":
+            return self.previous()
+        if action.kind == "help":
+            if pointed_code is not None and pointed_code in self.codebook:
+                self.help_pending = False
+                return Change(help=pointed_code)
+            self.help_pending = True
+            return Change(message="press a code's shortcut key to see its definition")
+        if action.kind == "cancel":
+            self.help_pending = False
+            return Change(message="")
+        if action.kind == "group":
+            self.active_group = action.group_id
+            label = self.codebook.group(action.group_id or "").label
+            return Change(message=f"group: {label}")
+        if action.kind == "code" and action.code_id is not None:
+            if self.help_pending:
+                self.help_pending = False
+                return Change(help=action.code_id)
+            return self.step(action.code_id)
+        self.help_pending = False
+        return Change(message=action.message)
