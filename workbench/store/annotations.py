@@ -8,7 +8,6 @@ audit and for codebook migrations.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -23,15 +22,12 @@ from workbench.model import (
     UtteranceNote,
 )
 from workbench.store import schema
+from workbench.store.connection import utc_now
 
 if TYPE_CHECKING:
     from workbench.store.connection import TransactionScope
 
 A = schema.annotations
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _annotation_from_row(row: sa.Row) -> Annotation:
@@ -84,7 +80,7 @@ class AnnotationQueries:
                 "value": value, "coder_id": coder_id, "layer": str(layer),
                 "codebook_id": codebook.codebook_id, "codebook_version": codebook.version,
                 "codebook_hash": codebook.hash, "status": AnnotationStatus.ACTIVE.value,
-                "note": note, "created_at": _now(),
+                "note": note, "created_at": utc_now(),
                 "supersedes": current.annotation_id if current is not None else None,
             }
             new_id = conn.execute(A.insert().returning(A.c.annotation_id), row).scalar_one()
@@ -115,7 +111,7 @@ class AnnotationQueries:
         rows = list(rows)
         if not rows:
             return []
-        now = _now()
+        now = utc_now()
         records = [{
             "clip_id": a.clip_id, "utterance_index": a.utterance_index, "code_id": a.code_id,
             "value": a.value, "coder_id": a.coder_id, "layer": str(a.layer),
@@ -213,7 +209,7 @@ class AnnotationQueries:
             row = conn.execute(sa.select(N).where(key)).first()
             new_note = note if note is not None else (row.note if row else "")
             new_flag = flagged if flagged is not None else (bool(row.flagged) if row else False)
-            values = {"note": new_note, "flagged": new_flag, "updated_at": _now()}
+            values = {"note": new_note, "flagged": new_flag, "updated_at": utc_now()}
             if row is None:
                 conn.execute(N.insert(), {"clip_id": clip_id, "utterance_index": utterance_index,
                                           "coder_id": coder_id, **values})

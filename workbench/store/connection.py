@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from workbench.exceptions import StoreError
+
+
+def utc_now() -> datetime:
+    """The time stamps the store writes: timezone-aware UTC."""
+    return datetime.now(UTC)
 
 
 def default_sqlite_url(path: str | Path) -> str:

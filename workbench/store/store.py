@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -29,13 +28,14 @@ from workbench.model import (
 )
 from workbench.store import migrations, schema
 from workbench.store.annotations import AnnotationQueries
-from workbench.store.connection import TransactionScope, create_engine, default_sqlite_url
+from workbench.store.connection import (
+    TransactionScope,
+    create_engine,
+    default_sqlite_url,
+    utc_now,
+)
 
 __all__ = ["Store", "default_sqlite_url"]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _clip_from_row(row: sa.Row) -> Clip:
@@ -119,7 +119,7 @@ class Store(AnnotationQueries):
                     schema.utterances.c.clip_id == clip.clip_id))
                 status = "replaced"
             row = dataclasses.asdict(clip)
-            row.update(source_hash=source_hash, ingested_at=_now())
+            row.update(source_hash=source_hash, ingested_at=utc_now())
             if old is None:
                 conn.execute(schema.clips.insert(), row)
             else:  # update in place: assignments keep pointing at the clip
@@ -243,7 +243,7 @@ class Store(AnnotationQueries):
             new = [
                 {"clip_id": a.clip_id, "coder_id": a.coder_id, "reliability": a.reliability,
                  "status": str(a.status), "position": a.position,
-                 "last_utterance": a.last_utterance, "updated_at": _now()}
+                 "last_utterance": a.last_utterance, "updated_at": utc_now()}
                 for a in rows if (a.clip_id, a.coder_id) not in existing
             ]
             if new:
@@ -268,7 +268,7 @@ class Store(AnnotationQueries):
                      status: AssignmentStatus | None = None,
                      last_utterance: int | None = None) -> None:
         """Record where a coder is in a clip, and its status."""
-        values: dict[str, Any] = {"updated_at": _now()}
+        values: dict[str, Any] = {"updated_at": utc_now()}
         if status is not None:
             values["status"] = str(status)
         if last_utterance is not None:
@@ -304,7 +304,7 @@ class Store(AnnotationQueries):
                 )
             conn.execute(schema.codebooks.insert(), {
                 "codebook_id": codebook_id, "version": version, "hash": content_hash,
-                "content": content_json, "recorded_at": _now()})
+                "content": content_json, "recorded_at": utc_now()})
 
     def codebook_hash(self, codebook_id: str, version: str) -> str | None:
         with self.transaction.read() as conn:
@@ -326,7 +326,7 @@ class Store(AnnotationQueries):
         """Append an audit event (inside the caller's transaction, if any)."""
         with self.transaction() as conn:
             conn.execute(schema.audit_events.insert(), {
-                "created_at": _now(), "actor": actor, "action": action, "clip_id": clip_id,
+                "created_at": utc_now(), "actor": actor, "action": action, "clip_id": clip_id,
                 "detail": detail})
 
     def audit_events(self, clip_id: str | None = None,
