@@ -158,10 +158,12 @@ def demo(
 from workbench.cli_codebook import app as codebook_app  # noqa: E402
 from workbench.cli_irr import app as irr_app  # noqa: E402
 from workbench.cli_review import assign as assign_command  # noqa: E402
+from workbench.cli_study import app as study_app  # noqa: E402
 
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(irr_app, name="irr")
 app.command("assign")(assign_command)
+app.add_typer(study_app, name="study")
 
 
 def main() -> None:  # pragma: no cover - console entry point

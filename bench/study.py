@@ -1,0 +1,219 @@
+"""Benchmark: the whole study pipeline on the synthetic demo (500 clips) and a 5,000-clip corpus.
+
+    python bench/study.py [--clips 500] [--large 5000] [--cores 2] [--workdir DIR]
+
+1. The demo: ``bwv demo`` (:func:`create_demo_project`: corpus files, ingest, simulated coders,
+   adjudication) with ``--clips`` clips.
+2. Scaling: two SYNTHETIC corpora of ``--clips`` and ``--large`` clips built the same quick way
+   (generator → store directly; consensus = the generator's ground truth; two simulated coders
+   on a 20% overlap sample), because the full demo build is slow at 5,000 clips.
+
+Building is not timed. Each study runs as ``bwv study run`` would, in a fresh process pinned
+to ``--cores`` CPUs; reported: wall time and peak resident memory (``resource.getrusage``: the
+runner's own peak plus the largest kernel's; notebooks run one after the other, so this bounds
+the memory in use at any moment). Targets: the demo in ≤ 120 s and ≤ 1.5 GB; time growing no
+worse than linearly with the number of clips (ratio of wall times ≤ ratio of sizes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SECONDS = 120.0
+TARGET_MB = 1536.0
+
+
+def machine() -> str:
+    """CPU model, CPUs usable, memory, Python and OS, in one line."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f"{pages / 2**30:.1f} GiB RAM"
+    except (ValueError, OSError):
+        memory = "RAM unknown"
+    return (f"{model}; {os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable); {memory}; "
+            f"Python {platform.python_version()}; {platform.platform()}")
+
+
+def build(folder: Path, n_clips: int) -> float:
+    """Build the demo project (``bwv demo``) in a separate process; seconds."""
+    started = time.perf_counter()
+    code = ("from workbench.demo.project import create_demo_project; "
+            f"print(create_demo_project({str(folder)!r}, n_clips={n_clips}, progress=False))")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - started
+
+
+def build_quick(folder: Path, n_clips: int, seed: int = 20211) -> float:
+    """A SYNTHETIC project straight from the generator, in a separate process; seconds."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--quick-build", str(folder), "--clips",
+                    str(n_clips), "--seed", str(seed)], check=True)
+    return time.perf_counter() - started
+
+
+def _quick_build(folder: Path, n_clips: int, seed: int) -> None:
+    import pandas as pd
+
+    from workbench.codebook import load_ref, register_codebook
+    from workbench.demo import (
+        generate_encounters,
+        metadata_frame,
+        simulate_coding,
+        truth_frame,
+        utterance_frame,
+    )
+    from workbench.ingest.batch import content_hash
+    from workbench.model import (
+        CLIP_METADATA_FIELDS,
+        Annotation,
+        Assignment,
+        AssignmentStatus,
+        Clip,
+        Coder,
+        Layer,
+        Role,
+        Utterance,
+    )
+    from workbench.project import Project
+
+    encounters = generate_encounters(n_clips, seed)
+    meta, utts, truth = (metadata_frame(encounters), utterance_frame(encounters),
+                         truth_frame(encounters))
+    project = Project.init(folder)
+    codebook = load_ref(project.codebook, project.codebooks_dir)
+    ref = codebook.ref
+    turns_by_clip = {k: g for k, g in utts.groupby("clip_id", sort=False)}
+    overlap = set(meta["clip_id"].sample(frac=0.2, random_state=seed))
+    coders = {c: ["c01", "c02"] if c in overlap else ["c01" if i % 2 else "c02"]
+              for i, c in enumerate(meta["clip_id"])}
+    coded = simulate_coding(truth, utts[["clip_id", "utterance_index", "role"]],
+                            ["c01", "c02"], clip_assignment=coders, seed=seed)
+
+    def annotation(r: object, coder: str, layer: Layer) -> Annotation:
+        index = None if pd.isna(r.utterance_index) else int(r.utterance_index)
+        return Annotation(r.clip_id, index, r.code_id, str(r.value), coder, ref.codebook_id,
+                          ref.version, ref.hash, layer=layer)
+
+    with project.open_store() as store, store.bulk():
+        register_codebook(store, codebook)
+        for coder in ("c01", "c02"):
+            store.add_coder(Coder(coder, f"Simulated coder {coder}"))
+        for row in meta.to_dict("records"):
+            turns = [Utterance(t.clip_id, int(t.utterance_index), float(t.start), float(t.end),
+                               t.speaker, Role(t.role), t.text)
+                     for t in turns_by_clip[row["clip_id"]].itertuples()]
+            extra = {k: v for k, v in row.items()
+                     if k not in (*CLIP_METADATA_FIELDS, "clip_id", "duration", "synthetic")}
+            fields = {k: row[k] for k in CLIP_METADATA_FIELDS}
+            fields["date"] = dt.date.fromisoformat(fields["date"])
+            store.put_clip(Clip(row["clip_id"], f"{row['clip_id']}.vtt",
+                                duration=row["duration"], extra=extra, synthetic=True,
+                                **fields), turns, content_hash(turns))
+        store.add_annotations([annotation(r, "consensus", Layer.CONSENSUS)
+                               for r in truth.itertuples(index=False)])
+        store.add_annotations([annotation(r, r.coder_id, Layer.CODER)
+                               for r in coded.itertuples(index=False)])
+        store.assign([Assignment(c, coder, reliability=c in overlap,
+                                 status=AssignmentStatus.DONE)
+                      for c, names in coders.items() for coder in names])
+
+
+def measure(project: Path, cores: int) -> dict[str, object]:
+    """Run the study in this process (called in a child: ``--measure``) and report figures."""
+    cpus = sorted(os.sched_getaffinity(0))[:cores]
+    os.sched_setaffinity(0, cpus)
+    from workbench.study.runner import run_study
+
+    started = time.perf_counter()
+    result = run_study(None, project=project, run_name="bench", overwrite=True, progress=False)
+    wall = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kernels = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    notebooks = json.loads(result.provenance.read_text())["notebooks"]
+    return {"wall_s": wall, "runner_mb": own, "largest_kernel_mb": kernels,
+            "peak_mb": own + kernels, "cpus": cpus, "report": str(result.report),
+            "notebooks": notebooks}
+
+
+def run_measured(project: Path, cores: int) -> dict[str, object]:
+    done = subprocess.run([sys.executable, __file__, "--measure", str(project), "--cores",
+                           str(cores)], check=True, capture_output=True, text=True,
+                          cwd=project)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=int, default=500)
+    parser.add_argument("--large", type=int, default=5000)
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="keep the projects here (default: a temporary folder)")
+    parser.add_argument("--seed", type=int, default=20211, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--quick-build", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure is not None:
+        print(json.dumps(measure(args.measure, args.cores)))
+        return
+    if args.quick_build is not None:
+        _quick_build(args.quick_build, args.clips, args.seed)
+        return
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="bwv-bench-study-") as scratch:
+        root = args.workdir or Path(scratch)
+        runs = [("demo", args.clips, build), ("quick", args.clips, build_quick),
+                ("quick", args.large, build_quick)]
+        results = {}
+        for kind, n, builder in runs:
+            folder = root / f"{kind}-{n}"
+            seconds = builder(folder, n) if not (folder / "bwv.yaml").exists() else 0.0
+            print(f"\n{kind} project, {n} clips: built in {seconds:.0f} s (not timed)")
+            results[(kind, n)] = report(run_measured(folder, args.cores))
+    demo = results[("demo", args.clips)]
+    small, large = results[("quick", args.clips)], results[("quick", args.large)]
+    ratio = large["wall_s"] / small["wall_s"]
+    size_ratio = args.large / args.clips
+    print(f"\ndemo, {args.clips} clips: {demo['wall_s']:.1f} s (target ≤ {TARGET_SECONDS:.0f} s:"
+          f" {'met' if demo['wall_s'] <= TARGET_SECONDS else 'MISSED'}), "
+          f"{demo['peak_mb']:.0f} MB (target ≤ {TARGET_MB:.0f} MB: "
+          f"{'met' if demo['peak_mb'] <= TARGET_MB else 'MISSED'})")
+    print(f"scaling: {small['wall_s']:.1f} s for {args.clips} clips, {large['wall_s']:.1f} s "
+          f"({large['peak_mb']:.0f} MB) for {args.large}: ratio {ratio:.2f} for "
+          f"{size_ratio:.0f}× the clips (linear or better: "
+          f"{'yes' if ratio <= size_ratio else 'NO'}); "
+          f"{1000 * small['wall_s'] / args.clips:.0f} vs "
+          f"{1000 * large['wall_s'] / args.large:.0f} ms per clip")
+
+
+def report(figures: dict) -> dict:
+    """Print one study's figures; return them."""
+    print(f"  study: {figures['wall_s']:.1f} s wall on CPUs {figures['cpus']}; peak RSS "
+          f"{figures['peak_mb']:.0f} MB (runner {figures['runner_mb']:.0f} MB + largest kernel "
+          f"{figures['largest_kernel_mb']:.0f} MB)")
+    slowest = sorted(figures["notebooks"], key=lambda x: -x["seconds"])[:3]
+    print("  slowest notebooks: " + ", ".join(f"{x['notebook']} {x['seconds']:.1f} s"
+                                             for x in slowest))
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""``bwv study``: run the study pipeline; parses arguments and calls :mod:`workbench.study`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from workbench.exceptions import WorkbenchError
+
+app = typer.Typer(
+    name="study",
+    help="The study pipeline: parameters → notebooks (papermill) → report, workbook, CSVs, "
+         "figures and provenance in outputs/<run>/.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+ParamsOption = Annotated[
+    Path | None,
+    typer.Option("--params", help="Study parameter file (YAML); default: all defaults"),
+]
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option("--project", "-p", help="Project folder (default: $BWV_PROJECT or .)"),
+]
+
+
+def _fail(exc: WorkbenchError) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    return typer.Exit(code=2)
+
+
+@app.command("run")
+def run(
+    params: ParamsOption = None,
+    project: ProjectOption = None,
+    run_name: Annotated[str | None, typer.Option("--run-name", help="Run folder name "
+                                                 "(default: a timestamp)")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder of the "
+                                            "same name")] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+) -> None:
+    """Run every study notebook in order and assemble the run folder."""
+    from workbench.study.runner import run_study
+
+    try:
+        result = run_study(params, project=project, run_name=run_name, overwrite=overwrite,
+                           progress=progress)
+    except WorkbenchError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"study finished in {result.seconds:.0f} s\n"
+               f"report:   {result.report}\nworkbook: {result.workbook}\n"
+               f"folder:   {result.run_dir}")
+
+
+@app.command("params")
+def params_command(
+    check: Annotated[Path | None, typer.Option("--check", help="Validate this parameter "
+                                               "file instead of printing the defaults")] = None,
+) -> None:
+    """Print a parameter file with every default (or validate one with --check)."""
+    from workbench.study.params import StudyParams, load_params
+
+    if check is None:
+        typer.echo(StudyParams().to_yaml(), nl=False)
+        return
+    try:
+        loaded = load_params(check)
+    except WorkbenchError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"# {check}: valid\n{loaded.to_yaml()}", nl=False)

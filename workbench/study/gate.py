@@ -1,0 +1,190 @@
+"""The publication gate: what every table and text passes before it leaves a study run.
+
+:class:`PublicationGate` is the interface the outputs registry calls; :class:`PrivacyGate`
+implements it with :mod:`workbench.privacy`: disclosure control of long tables
+(:func:`~workbench.privacy.disclosure.suppress_rows`, one call per :class:`CountRule`, the
+suppressions of all rules combined) and of two-way count tables
+(:func:`~workbench.privacy.disclosure.suppress_counts`), and redaction of free text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pandas as pd
+
+from workbench.exceptions import ParameterError
+from workbench.privacy import disclosure
+
+#: Authors the study cites: kept in titles and notes (never in data text), where the name
+#: finder would otherwise take them for people's names.
+CITED_AUTHORS: tuple[str, ...] = (
+    "Allison", "Alpert", "Bakeman", "Dunham", "Haberman", "Hayes", "James", "Kaplan", "Koch",
+    "Krippendorff", "Landis", "Liang", "Liker", "Meier", "Nawaz", "Newcombe", "Quera", "Rho",
+    "Tankebe", "Terrill", "Todak", "Tyler", "Voigt", "Wilson", "Yule", "Zeger", "Zimmerman",
+)
+_CITED = re.compile(r"\b(?:" + "|".join(CITED_AUTHORS) + r")\b")
+
+#: Stands for "every row of the table" in a line (an empty line in a :class:`CountRule`).
+WHOLE_TABLE = "__whole_table__"
+
+
+@dataclass(frozen=True)
+class CountRule:
+    """One count of encounters (or people) in a long table and what rests on it.
+
+    ``count``: the count column (e.g. ``clips_with``); ``base``: its denominator (``clips``);
+    ``values``: columns computed from them (percentages, interval limits, rates, means), which
+    are suppressed wherever the count or base is. ``count_lines``/``base_lines``: column sets
+    whose rows add up to a published total (secondary suppression; see
+    :func:`workbench.privacy.disclosure.suppress_rows`); an empty set ``()`` means "all the
+    rows of the table add up to a published total".
+    """
+
+    count: str | None = None
+    base: str | None = None
+    values: tuple[str, ...] = ()
+    count_lines: tuple[tuple[str, ...], ...] = ()
+    base_lines: tuple[tuple[str, ...], ...] = ()
+
+    def columns(self) -> list[str]:
+        """The table columns the rule names."""
+        named = [self.count, self.base, *self.values, *(c for line in self.count_lines
+                                                        for c in line),
+                 *(c for line in self.base_lines for c in line)]
+        return [c for c in named if c is not None]
+
+
+def counts(count: str | None = None, *, base: str | None = None, values: Sequence[str] = (),
+           count_lines: Sequence[Sequence[str]] = (),
+           base_lines: Sequence[Sequence[str]] = ()) -> CountRule:
+    """Shorthand for :class:`CountRule` with lists (as notebooks write them)."""
+    if count is None and base is None:
+        raise ParameterError("a count rule needs a count column, a base column or both",
+                             field="count")
+    return CountRule(count, base, tuple(values), tuple(tuple(x) for x in count_lines),
+                     tuple(tuple(x) for x in base_lines))
+
+
+@dataclass(frozen=True)
+class TableRules:
+    """How a long table is protected: its count rules and its free-text columns."""
+
+    rules: tuple[CountRule, ...] = ()
+    text: tuple[str, ...] = field(default_factory=tuple)
+
+
+class PublicationGate(Protocol):
+    """Disclosure control and redaction for published outputs."""
+
+    threshold: int
+    marker: str
+
+    def protect(self, frame: pd.DataFrame, rules: TableRules) -> tuple[pd.DataFrame, int]:
+        """The publishable copy of a long table and the number of cells suppressed."""
+        ...
+
+    def protect_crosstab(self, counts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+        """A two-way count table with totals, confidential cells marked; cells suppressed."""
+        ...
+
+    def redact(self, text: str) -> str:
+        """``text`` (data: transcript text) with identifying details replaced."""
+        ...
+
+    def redact_prose(self, text: str) -> str:
+        """Redaction of the team's own prose (titles, notes) that keeps cited authors."""
+        ...
+
+    def footnote(self) -> str:
+        """One paragraph for the report saying what was done to the tables."""
+        ...
+
+
+class PrivacyGate:
+    """:class:`PublicationGate` backed by :mod:`workbench.privacy`.
+
+    Parameters
+    ----------
+    threshold : counts from 1 to ``threshold − 1`` are confidential (default 10).
+    rounding_base : round published counts to this base (e.g. 5), or None.
+    redactor : text → redacted text; default :func:`workbench.study.gate.default_redactor`.
+    """
+
+    def __init__(self, threshold: int = disclosure.DEFAULT_THRESHOLD, *,
+                 rounding_base: int | None = None,
+                 redactor: Callable[[str], str] | None = None) -> None:
+        self.threshold = threshold
+        self.rounding_base = rounding_base
+        self.marker = disclosure.CONFIDENTIAL
+        self._redact = redactor or default_redactor()
+
+    def protect(self, frame: pd.DataFrame, rules: TableRules) -> tuple[pd.DataFrame, int]:
+        out = frame.reset_index(drop=True).copy()
+        source = out.assign(**{WHOLE_TABLE: "all"})
+        masks: dict[str, pd.Series] = {}
+        for rule in rules.rules:
+            done = disclosure.suppress_rows(
+                source, count_column=rule.count, base_column=rule.base,
+                value_columns=list(rule.values), threshold=self.threshold,
+                count_lines=[list(x) or [WHOLE_TABLE] for x in rule.count_lines],
+                base_lines=[list(x) or [WHOLE_TABLE] for x in rule.base_lines],
+                rounding_base=self.rounding_base, marker=self.marker)
+            for column in [c for c in (rule.count, rule.base, *rule.values) if c is not None]:
+                hit = done[column].map(lambda v: isinstance(v, str) and v == self.marker)
+                masks[column] = masks.get(column, hit) | hit
+                if self.rounding_base and column in (rule.count, rule.base):
+                    out[column] = done[column].where(~hit, out[column])
+        suppressed = 0
+        whole = {c for rule in rules.rules for c in (rule.count, rule.base) if c is not None}
+        for column in whole:
+            out[column] = out[column].map(_whole_number)
+        for column, mask in masks.items():
+            suppressed += int(mask.sum())
+            out[column] = out[column].astype(object).where(~mask, self.marker)
+        for column in rules.text:
+            out[column] = out[column].map(lambda v: v if not isinstance(v, str)
+                                          else self._redact(v))
+        return out, suppressed
+
+    def protect_crosstab(self, counts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+        result = disclosure.suppress_counts(counts, self.threshold)
+        shown = disclosure.publish_counts(result, rounding_base=self.rounding_base,
+                                          marker=self.marker)
+        return shown, int(result.mask.to_numpy().sum())
+
+    def redact(self, text: str) -> str:
+        return self._redact(text) if text else text
+
+    def redact_prose(self, text: str) -> str:
+        if not text:
+            return text
+        kept: list[str] = []
+
+        def hold(match: re.Match[str]) -> str:
+            kept.append(match.group(0))
+            return f"\ue000{len(kept) - 1}\ue001"
+
+        masked = _CITED.sub(hold, text)
+        redacted = self._redact(masked)
+        return re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], redacted)
+
+    def footnote(self) -> str:
+        return disclosure.footnote(self.threshold, self.rounding_base)
+
+
+def _whole_number(value: object) -> object:
+    """A count stored as a float (pandas does, next to gaps) back to an int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def default_redactor() -> Callable[[str], str]:
+    """The workbench's redaction of free text (:mod:`workbench.privacy`)."""
+    from workbench.privacy.redaction import redact
+
+    return redact

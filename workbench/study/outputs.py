@@ -1,0 +1,250 @@
+"""Registering a study's tables and figures: the one way a notebook publishes anything.
+
+A notebook calls :meth:`StudyOutputs.table` and :meth:`StudyOutputs.figure`; each call writes
+the files into the run folder at once and records the item in the section's manifest
+(``sections/<section>.json``), from which the runner assembles the report and the workbook.
+
+* Every table passes the :class:`~workbench.study.gate.PublicationGate` first: disclosure
+  control on its counts and the measures derived from them, redaction of its free-text
+  columns. Titles and notes are redacted too (keeping the names of cited authors). Rows are
+  sorted (:func:`~workbench.study.canonical.sort_rows`) and floats written with fixed
+  decimals, so re-runs give the same bytes.
+* Figures are saved as PNG and SVG with matplotlib's Agg back-end, a fixed ``svg.hashsalt``,
+  no date in the metadata and text kept as text (so the PII scan can read it). Plot only
+  tables returned by :meth:`table` (already protected), never raw frames.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import pandas as pd
+
+from workbench.exceptions import ParameterError
+from workbench.study.canonical import frame_to_csv, sort_rows
+from workbench.study.gate import CountRule, PublicationGate, TableRules
+
+matplotlib.use("Agg")
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+SECTIONS_DIR = "sections"
+TABLES_DIR = "tables"
+FIGURES_DIR = "figures"
+SVG_SALT = "bwv-study"
+#: matplotlib settings for deterministic, text-searchable figures.
+FIGURE_RC: dict[str, Any] = {"svg.hashsalt": SVG_SALT, "svg.fonttype": "none",
+                             "savefig.dpi": 120, "font.family": "DejaVu Sans"}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One registered output, as recorded in a section manifest (paths relative to the run)."""
+
+    kind: str  # "table" | "figure"
+    name: str
+    title: str
+    notes: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+    rows: int | None = None
+    suppressed: int | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A study section (one notebook): its id (``03_prevalence``), title, intro and items."""
+
+    section: str
+    title: str
+    intro: str = ""
+    items: list[Item] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Section:
+        return cls(section=data["section"], title=data["title"], intro=data.get("intro", ""),
+                   items=[Item(**item) for item in data.get("items", [])])
+
+
+class StudyOutputs:
+    """The outputs of one section of a run, written into ``run_dir``.
+
+    Parameters
+    ----------
+    run_dir : the run folder (``outputs/<run>``); created if needed.
+    section : the section id, e.g. ``"03_prevalence"`` (its notebook's name).
+    title : the section heading in the report.
+    gate : disclosure control and redaction applied to everything published.
+    intro : a short paragraph under the heading (redacted).
+    """
+
+    def __init__(self, run_dir: str | Path, section: str, title: str, *,
+                 gate: PublicationGate, intro: str = "") -> None:
+        if not NAME_PATTERN.match(section):
+            raise ParameterError(f"section id {section!r}; expected lower-case letters, digits "
+                                 "and _ (e.g. 03_prevalence)", field="section")
+        self.run_dir = Path(run_dir)
+        self.gate = gate
+        self._section = Section(section, gate.redact_prose(title), gate.redact_prose(intro))
+        for sub in (SECTIONS_DIR, TABLES_DIR, FIGURES_DIR):
+            (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
+        self._taken = self._names_in_other_sections()
+        self._save()
+
+    @property
+    def section(self) -> Section:
+        return self._section
+
+    # ---- registration ----------------------------------------------------------------------
+    def table(self, name: str, frame: pd.DataFrame, *, title: str, notes: str = "",
+              protect: CountRule | Sequence[CountRule] | str, text: Sequence[str] = (),
+              keys: Sequence[str] | None = None, drop: Sequence[str] = (),
+              digits: int = 4) -> pd.DataFrame:
+        """Protect, sort and write a long table as ``tables/<name>.csv``; return what was written.
+
+        Parameters
+        ----------
+        name : file-safe id, unique among the run's tables (``prevalence_by_ethnicity``); a
+            figure may share it.
+        title, notes : shown above / below the table in the report and the workbook.
+        protect : the count rule(s) of the table (:func:`workbench.study.counts`), or, for a
+            table with no counts of people or encounters in it, a sentence saying why none is
+            needed (it is added to the notes).
+        text : free-text columns (redacted cell by cell).
+        keys : columns to sort rows by (default: every non-float column; ``[]``: keep the
+            given order, e.g. when an analysis returns scale order).
+        drop : helper columns removed after protection (e.g. one naming the rows that add up
+            to a total, for ``count_lines``).
+        digits : decimals for floats in the CSV.
+        """
+        self._claim(name, "table")
+        rules, reason = _rules(name, protect, text)
+        self._check_columns(name, frame, rules, [*(keys or []), *drop])
+        protected, suppressed = self.gate.protect(frame, rules)
+        protected = sort_rows(protected.drop(columns=list(drop)), keys)
+        if reason:
+            notes = f"{notes} {reason}".strip()
+        return self._write_table(name, protected, title, notes, suppressed, digits)
+
+    def crosstab(self, name: str, counts: pd.DataFrame, *, title: str, notes: str = "",
+                 label: str | None = None) -> pd.DataFrame:
+        """Write a two-way table of counts (rows × columns, no totals) with totals added and
+        primary and secondary suppression applied; return what was written.
+
+        ``label`` names the first column (the row labels); default the index name.
+        """
+        self._claim(name, "table")
+        if not isinstance(counts, pd.DataFrame):
+            raise ParameterError(f"table {name!r}: expected a DataFrame of counts, got "
+                                 f"{type(counts).__name__}", field="counts")
+        shown, suppressed = self.gate.protect_crosstab(counts)
+        first = label or counts.index.name or "row"
+        shown.columns = [str(c) for c in shown.columns]
+        shown = shown.rename_axis(first).reset_index()
+        shown[first] = shown[first].astype(str)
+        return self._write_table(name, shown, title, notes, suppressed, 4)
+
+    def _write_table(self, name: str, table: pd.DataFrame, title: str, notes: str,
+                     suppressed: int, digits: int) -> pd.DataFrame:
+        path = Path(TABLES_DIR) / f"{name}.csv"
+        (self.run_dir / path).write_text(frame_to_csv(table, digits=digits),
+                                         encoding="utf-8", newline="")
+        self._add(Item("table", name, self.gate.redact_prose(title),
+                       self.gate.redact_prose(notes), {"csv": path.as_posix()},
+                       rows=len(table), suppressed=suppressed))
+        return table
+
+    def figure(self, name: str, fig: Any, *, title: str, notes: str = "") -> None:
+        """Write a matplotlib figure as ``figures/<name>.png`` and ``.svg``, then close it."""
+        import matplotlib.pyplot as plt
+
+        self._claim(name, "figure")
+        files = {"png": (Path(FIGURES_DIR) / f"{name}.png").as_posix(),
+                 "svg": (Path(FIGURES_DIR) / f"{name}.svg").as_posix()}
+        with figure_style():
+            fig.savefig(self.run_dir / files["png"], format="png", metadata={"Software": None},
+                        bbox_inches="tight")
+            fig.savefig(self.run_dir / files["svg"], format="svg", metadata={"Date": None},
+                        bbox_inches="tight")
+        plt.close(fig)
+        self._add(Item("figure", name, self.gate.redact_prose(title),
+                       self.gate.redact_prose(notes), files))
+
+    # ---- internals -------------------------------------------------------------------------
+    def _claim(self, name: str, kind: str) -> None:
+        if not NAME_PATTERN.match(name):
+            raise ParameterError(f"output name {name!r}; expected lower-case letters, digits "
+                                 "and _ (it becomes a file name)", field="name")
+        mine = {(item.kind, item.name) for item in self._section.items}
+        if (kind, name) in mine or (kind, name) in self._taken:
+            where = self._section.section if (kind, name) in mine else self._taken[(kind, name)]
+            raise ParameterError(f"{kind} name {name!r} is already used in section {where}; "
+                                 f"{kind} names are unique in a run", field="name")
+
+    @staticmethod
+    def _check_columns(name: str, frame: pd.DataFrame, rules: TableRules,
+                       keys: Sequence[str] | None) -> None:
+        if not isinstance(frame, pd.DataFrame):
+            raise ParameterError(f"table {name!r}: expected a DataFrame, got "
+                                 f"{type(frame).__name__}", field="frame")
+        named = [*(c for rule in rules.rules for c in rule.columns()), *rules.text,
+                 *(keys or [])]
+        missing = sorted({c for c in named if c not in frame.columns})
+        if missing:
+            raise ParameterError(f"table {name!r}: no column(s) {', '.join(missing)}; columns: "
+                                 f"{', '.join(map(str, frame.columns))}", field="columns")
+
+    def _add(self, item: Item) -> None:
+        self._section.items.append(item)
+        self._save()
+
+    def _names_in_other_sections(self) -> dict[tuple[str, str], str]:
+        taken: dict[tuple[str, str], str] = {}
+        for other in read_sections(self.run_dir):
+            if other.section != self._section.section:
+                taken.update({(item.kind, item.name): other.section for item in other.items})
+        return taken
+
+    def _save(self) -> None:
+        path = self.run_dir / SECTIONS_DIR / f"{self._section.section}.json"
+        path.write_text(json.dumps(asdict(self._section), indent=1, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+
+
+def _rules(name: str, protect: CountRule | Sequence[CountRule] | str,
+           text: Sequence[str]) -> tuple[TableRules, str]:
+    if isinstance(protect, str):
+        if not protect.strip():
+            raise ParameterError(f"table {name!r}: protect is empty; give the count rule(s) "
+                                 "or say why the table holds no counts", field="protect")
+        return TableRules((), tuple(text)), protect.strip()
+    if isinstance(protect, CountRule):
+        rules: tuple[CountRule, ...] = (protect,)
+    else:
+        rules = tuple(protect) if isinstance(protect, list | tuple) else ()
+    if not rules or not all(isinstance(r, CountRule) for r in rules):
+        raise ParameterError(f"table {name!r}: protect must be a count rule "
+                             "(workbench.study.counts), a list of them, or a reason text",
+                             field="protect")
+    return TableRules(rules, tuple(text)), ""
+
+
+@contextmanager
+def figure_style() -> Iterator[None]:
+    """matplotlib settings for deterministic SVG (see :data:`FIGURE_RC`)."""
+    with matplotlib.rc_context(FIGURE_RC):
+        yield
+
+
+def read_sections(run_dir: str | Path) -> list[Section]:
+    """The section manifests of a run, in section order."""
+    folder = Path(run_dir) / SECTIONS_DIR
+    if not folder.is_dir():
+        return []
+    return [Section.from_json(json.loads(p.read_text(encoding="utf-8")))
+            for p in sorted(folder.glob("*.json"))]

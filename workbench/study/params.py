@@ -1,0 +1,228 @@
+"""Study parameters: one YAML file, validated when it is loaded (fail early).
+
+Every key is optional; unknown keys are refused (a typo must not silently fall back to a
+default). Example ``study.yaml``::
+
+    store: null                 # SQLAlchemy URL; default: the project's store
+    codebook: stop-search@1.0.0 # NAME@VERSION; default: the project's codebook
+    layer: consensus            # or coder:<id> (one coder's codes, for sensitivity checks)
+    date_from: 2021-01-01       # inclusive; clips without a date are then excluded
+    date_to: 2021-12-31         # inclusive
+    boroughs: [Lambeth]         # only these boroughs (empty: all)
+    bcus: []                    # only these BCUs (empty: all)
+    group_by: [ethnicity, age_band, gender, power, outcome]
+    disclosure_threshold: 10    # suppress counts below this (and the cells revealing them)
+    rounding_base: null         # e.g. 5: round published counts to a multiple of 5
+    bootstrap_resamples: 1000
+    seed: 20211
+    output_dir: outputs         # run folders are created inside; relative to this file
+
+Relative ``output_dir`` paths in a file are resolved against the file's folder; without a file
+against the current folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from workbench.exceptions import ParameterError
+
+LAYER_PATTERN = re.compile(r"^(consensus|coder:[A-Za-z0-9_.@-]+)$")
+CODEBOOK_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*@\d+\.\d+\.\d+\S*$")
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DEFAULT_GROUP_BY: tuple[str, ...] = ("ethnicity", "age_band", "gender", "power", "outcome")
+
+#: What each parameter accepts, quoted in error messages.
+ALLOWED: dict[str, str] = {
+    "store": "a SQLAlchemy URL (sqlite:///path or postgresql://user@host/db) or null",
+    "codebook": "NAME@VERSION, e.g. stop-search@1.0.0, or null",
+    "layer": "'consensus' or 'coder:<id>'",
+    "date_from": "a date YYYY-MM-DD or null",
+    "date_to": "a date YYYY-MM-DD or null (not before date_from)",
+    "boroughs": "a list of borough names (empty: all)",
+    "bcus": "a list of BCU names (empty: all)",
+    "group_by": "a non-empty list of distinct clip metadata columns, e.g. "
+                + ", ".join(DEFAULT_GROUP_BY),
+    "disclosure_threshold": "a whole number ≥ 1 (counts below it are suppressed)",
+    "rounding_base": "a whole number ≥ 1 (e.g. 5) or null (no rounding)",
+    "bootstrap_resamples": "a whole number from 0 to 100000",
+    "seed": "a whole number ≥ 0",
+    "output_dir": "a folder path",
+}
+
+Names = Annotated[list[str], Field(default_factory=list)]
+
+
+class StudyParams(BaseModel):
+    """The validated parameters of one study run (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+    store: str | None = None
+    codebook: str | None = None
+    layer: str = "consensus"
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    boroughs: Names
+    bcus: Names
+    group_by: list[str] = Field(default_factory=lambda: list(DEFAULT_GROUP_BY))
+    disclosure_threshold: int = Field(default=10, ge=1)
+    rounding_base: int | None = Field(default=None, ge=1)
+    bootstrap_resamples: int = Field(default=1000, ge=0, le=100_000)
+    seed: int = Field(default=20211, ge=0)
+    output_dir: Path = Path("outputs")
+
+    @field_validator("layer")
+    @classmethod
+    def _layer(cls, value: str) -> str:
+        if not LAYER_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not a layer")
+        return value
+
+    @field_validator("codebook")
+    @classmethod
+    def _codebook(cls, value: str | None) -> str | None:
+        if value is not None and not CODEBOOK_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not NAME@VERSION")
+        return value
+
+    @field_validator("group_by")
+    @classmethod
+    def _group_by(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("is empty")
+        bad = [v for v in value if not IDENTIFIER.match(v)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a column name")
+        dupes = sorted({v for v in value if value.count(v) > 1})
+        if dupes:
+            raise ValueError(f"{', '.join(dupes)} listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _date_order(self) -> StudyParams:
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError(f"date_to {self.date_to} is before date_from {self.date_from}")
+        return self
+
+    # ---- derived views ---------------------------------------------------------------------
+    @property
+    def coder_id(self) -> str | None:
+        """The coder of a ``coder:<id>`` layer; None for the consensus layer."""
+        return self.layer.split(":", 1)[1] if self.layer.startswith("coder:") else None
+
+    def resolved(self, *, store: str, codebook: str, base: Path | None = None) -> StudyParams:
+        """A copy with ``store``/``codebook`` filled in and ``output_dir`` made absolute."""
+        output = self.output_dir
+        if not output.is_absolute():
+            output = (base or Path.cwd()) / output
+        return self.model_copy(update={
+            "store": self.store or store, "codebook": self.codebook or codebook,
+            "output_dir": output.resolve()})
+
+    def to_yaml(self) -> str:
+        """The parameters as YAML (dates ISO, paths as text), loadable by :func:`parse_params`."""
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def load_params(path: str | Path | None = None) -> StudyParams:
+    """Read and validate a parameter file; ``None`` gives the defaults.
+
+    Relative ``output_dir`` is resolved against the file's folder.
+
+    Raises
+    ------
+    ParameterError
+        naming the file, line, parameter and its allowed values.
+    """
+    if path is None:
+        return StudyParams()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError(f"cannot read the parameter file: {exc.strerror}",
+                             path=path) from None
+    params = parse_params(text, path=path)
+    if not params.output_dir.is_absolute():
+        params = params.model_copy(
+            update={"output_dir": (path.parent / params.output_dir).resolve()})
+    return params
+
+
+def parse_params(text: str, *, path: str | Path | None = None) -> StudyParams:
+    """Validate parameters given as YAML text (``path`` only names the file in errors)."""
+    try:
+        node = yaml.compose(text, Loader=_TextDatesLoader)
+        raw = yaml.load(text, Loader=_TextDatesLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ParameterError(f"YAML syntax error: {exc.problem or exc.context}", path=path,
+                             line=mark.line + 1 if mark is not None else None) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ParameterError("a parameter file is a YAML mapping of parameter: value; "
+                             f"parameters: {', '.join(ALLOWED)}", path=path, line=1)
+    lines = _key_lines(node)
+    return validate_params(raw, path=path, lines=lines)
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic validates them (with our messages)."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def validate_params(raw: dict[str, Any], *, path: str | Path | None = None,
+                    lines: dict[str, int] | None = None) -> StudyParams:
+    """Validate a mapping of parameters (e.g. YAML overridden from the command line)."""
+    try:
+        return StudyParams.model_validate(raw)
+    except ValidationError as exc:
+        raise _parameter_error(exc, path, lines or {}) from None
+
+
+def _key_lines(node: yaml.Node | None) -> dict[str, int]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+
+
+def _parameter_error(exc: ValidationError, path: str | Path | None,
+                     lines: dict[str, int]) -> ParameterError:
+    error = exc.errors(include_url=False)[0]
+    loc = error["loc"]
+    name = str(loc[0]) if loc else None
+    if name is None:  # a model-level check (date order)
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return ParameterError(f"{message}; expected {ALLOWED['date_to']}", path=path,
+                              line=lines.get("date_to"), field="date_to")
+    if error["type"] == "extra_forbidden":
+        near = difflib.get_close_matches(name, list(ALLOWED), n=1)
+        hint = f" (did you mean '{near[0]}'?)" if near else ""
+        return ParameterError(f"unknown parameter '{name}'{hint}; allowed parameters: "
+                              f"{', '.join(ALLOWED)}", path=path, line=lines.get(name),
+                              field=name)
+    got = error.get("input")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return ParameterError(f"{message} (got {got!r}); expected {ALLOWED.get(name, '?')}",
+                          path=path, line=lines.get(name), field=name)

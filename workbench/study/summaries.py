@@ -1,0 +1,88 @@
+"""Small summaries the study sections publish, built on :mod:`workbench.analysis` results.
+
+Pure functions; the tables hold raw counts and are published through
+:meth:`~workbench.study.outputs.StudyOutputs.table` (disclosure control).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from workbench.analysis.frames import CLIP_ID, UTTERANCE_INDEX
+
+#: Procedural-justice scores (0–100) of Nawaz & Tankebe (2018), 100 GMP stop-and-search
+#: encounters: the derived measure ids of ``stop-search`` 1.0.0 → published score.
+NAWAZ_TANKEBE_2018: dict[str, float] = {"pj_voice": 94.0, "pj_neutrality": 65.0,
+                                        "pj_respect": 71.0, "pj_trust": 47.0}
+
+
+def option_lines(table: pd.DataFrame, *, unit: str = "unit", code: str = "code_id",
+                 column: str = "options_line") -> pd.DataFrame:
+    """Add ``column`` naming the rows whose counts add up to a total, for ``count_lines``.
+
+    The options of a clip-level code add up to the encounters coded with it (one line per
+    code); options of an utterance-level code do not (an encounter may have several), so each
+    of those rows is a line of its own.
+    """
+    single = table[unit].ne("clip")
+    lines = table[code].astype(str).where(~single, "row " + pd.Series(
+        np.arange(len(table)), index=table.index).astype(str))
+    return table.assign(**{column: lines})
+
+
+def series_by_position(series: pd.DataFrame, columns: Sequence[str], *,
+                       bins: int = 10) -> pd.DataFrame:
+    """Mean of per-turn ``columns`` by relative position in the encounter.
+
+    Position of turn *i* of a clip with *n* turns: ``i / n``, cut into ``bins`` equal bands
+    (band 1 = the first tenth of the turns with the default). Each clip counts once per band
+    (its mean there), so long encounters do not dominate.
+
+    Returns
+    -------
+    DataFrame ``band, position`` (band midpoint, % of the encounter), ``clips`` (clips with a
+    value in the band, per column the smallest) and the mean of each column.
+    """
+    frame = series.copy()
+    length = frame.groupby(CLIP_ID)[UTTERANCE_INDEX].transform("max") + 1
+    frame["band"] = np.minimum((frame[UTTERANCE_INDEX] / length * bins).astype(int), bins - 1) + 1
+    per_clip = frame.groupby([CLIP_ID, "band"])[list(columns)].mean()
+    means = per_clip.groupby("band").mean()
+    clips = per_clip.notna().groupby("band").sum().min(axis=1).rename("clips")
+    table = pd.concat([clips, means], axis=1).reindex(range(1, bins + 1)).reset_index()
+    table["clips"] = table["clips"].fillna(0).astype(int)
+    table.insert(1, "position", (table["band"] - 0.5) * 100 / bins)
+    return table
+
+
+def scores_versus_reference(scores: pd.DataFrame,
+                            reference: Mapping[str, float] = NAWAZ_TANKEBE_2018,
+                            name: str = "nawaz_tankebe_2018") -> pd.DataFrame:
+    """Overall rows of a :func:`~workbench.analysis.scores_by_group` table beside a
+    published reference score per measure (NaN where none)."""
+    overall = scores[scores["group_var"] == "all"][["measure", "n", "mean", "sd"]]
+    overall = overall.assign(**{name: overall["measure"].map(dict(reference))})
+    return overall.reset_index(drop=True)
+
+
+def model_status(results: Mapping[str, pd.DataFrame | str]) -> pd.DataFrame:
+    """One row per model variant: fitted or not, n, events, clusters, and the reason.
+
+    Numbers inside a reason (they can be small cell counts) are withheld as ``#``.
+    """
+    rows = []
+    for variant, result in results.items():
+        if isinstance(result, pd.DataFrame):
+            attrs = result.attrs
+            rows.append({"variant": variant, "status": "fitted", "n": attrs.get("n"),
+                         "events": attrs.get("events"), "clusters": attrs.get("clusters"),
+                         "formula": attrs.get("formula", ""), "reason": ""})
+        else:
+            rows.append({"variant": variant, "status": "not fitted", "n": np.nan,
+                         "events": np.nan, "clusters": np.nan, "formula": "",
+                         "reason": re.sub(r"\d+", "#", str(result))})
+    return pd.DataFrame(rows)

@@ -1,0 +1,108 @@
+"""``tables.xlsx``: every published table on its own sheet, with its title and notes.
+
+The cells come from the published CSVs (already disclosure-controlled): numbers as numbers,
+suppression markers and labels as text. A ``Contents`` sheet lists each sheet with its section
+and title, and the disclosure-control footnote. Sheet names are at most 31 characters, free
+of ``[]:*?/\\`` and unique ignoring case (Excel's rules).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from workbench.study.outputs import Section
+
+MAX_SHEET_NAME = 31
+CONTENTS = "Contents"
+_INT = re.compile(r"^-?\d+$")
+_FLOAT = re.compile(r"^-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_names(names: Sequence[str], reserved: Sequence[str] = (CONTENTS,)) -> list[str]:
+    """Valid, unique Excel sheet names for ``names`` (in order).
+
+    >>> sheet_names(["a" * 40, "a" * 35, "ok"])
+    ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaa~2', 'ok']
+    """
+    taken = {r.lower() for r in reserved}
+    out = []
+    for name in names:
+        base = _BAD_SHEET_CHARS.sub("_", name).strip("'") or "table"
+        candidate = base[:MAX_SHEET_NAME]
+        n = 1
+        while candidate.lower() in taken:
+            n += 1
+            suffix = f"~{n}"
+            candidate = base[:MAX_SHEET_NAME - len(suffix)] + suffix
+        taken.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+def cell_value(text: str) -> Any:
+    """CSV text → an Excel value: empty → None, numbers → int/float, else the text."""
+    if text == "":
+        return None
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text) or text in ("inf", "-inf"):
+        return float(text)
+    return text
+
+
+def write_workbook(run_dir: Path, sections: Sequence[Section], *, footnote: str,
+                   path: Path | None = None) -> Path:
+    """Write ``tables.xlsx`` into ``run_dir`` from the registered tables of ``sections``."""
+    tables = [(section, item) for section in sections for item in section.items
+              if item.kind == "table"]
+    names = sheet_names([item.name for _, item in tables])
+    book = Workbook()
+    contents = book.active
+    contents.title = CONTENTS
+    contents.append(["Study tables"])
+    contents["A1"].font = Font(bold=True, size=14)
+    contents.append([footnote])
+    contents.append([])
+    contents.append(["sheet", "section", "table", "title"])
+    for cell in contents[4]:
+        cell.font = Font(bold=True)
+    for sheet_name, (section, item) in zip(names, tables, strict=True):
+        contents.append([sheet_name, section.title, item.name, item.title])
+        _table_sheet(book.create_sheet(sheet_name), run_dir / item.files["csv"], item.title,
+                     item.notes)
+    contents.column_dimensions["A"].width = 34
+    contents.column_dimensions["B"].width = 30
+    contents.column_dimensions["D"].width = 70
+    path = path or run_dir / "tables.xlsx"
+    book.save(path)
+    return path
+
+
+def _table_sheet(sheet: Any, csv_path: Path, title: str, notes: str) -> None:
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet.append([notes or ""])
+    sheet["A2"].alignment = Alignment(wrap_text=False)
+    sheet.append([])
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        header = next(rows, [])
+        sheet.append(header)
+        for cell in sheet[4]:
+            cell.font = Font(bold=True)
+        widths = [len(h) for h in header]
+        for row in rows:
+            sheet.append([cell_value(v) for v in row])
+            widths = [max(w, len(v)) for w, v in zip(widths, row, strict=False)]
+    sheet.freeze_panes = "A5"
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 50)
