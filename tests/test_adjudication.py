@@ -438,3 +438,25 @@ def test_cli_irr_project_prints_the_table_worst_first(tmp_path: Path) -> None:
     assert codes[:3] == ["gow_grounds", "out_find", "subj_distress"]
     assert "unreliable" in result.output and "no data" in result.output
     assert list(pd.read_csv(out)["code_id"]) == codes
+
+
+def test_an_agreed_absent_option_of_a_clip_code_reaches_the_consensus(tmp_path: Path) -> None:
+    """GOWISELY elements have a real option "absent": agreement on it is a value to keep."""
+    from workbench.codebook.loading import load_ref
+    from workbench.model import CodebookRef
+
+    codebook = load_ref("stop-search@1.0.0")
+    store = Store(default_sqlite_url(tmp_path / "gow.sqlite"))
+    store.put_clip(Clip("g1"), [Utterance("g1", 0, 0, 1, "PC 1", Role.OFFICER, "Hello.")], "h")
+    for coder in ("ana", "ben"):
+        store.add_coder(Coder(coder))
+    store.add_coder(Coder("rev", is_reviewer=True))
+    store.assign([Assignment("g1", "ana", True), Assignment("g1", "ben", True)])
+    ref: CodebookRef = codebook.ref
+    for coder in ("ana", "ben"):
+        store.apply_code(coder, "g1", None, "gow_object", "absent", ref)
+        store.apply_code(coder, "g1", None, "gow_detained", "clear", ref)
+        store.set_progress("g1", coder, status=AssignmentStatus.DONE)
+    build_consensus(store, codebook, "rev")
+    consensus = {a.code_id: a.value for a in store.annotations(layer=Layer.CONSENSUS)}
+    assert consensus == {"gow_object": "absent", "gow_detained": "clear"}
