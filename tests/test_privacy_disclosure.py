@@ -195,3 +195,15 @@ def test_one_hidden_option_in_a_line_forces_a_second() -> None:
     assert out["count"].tolist() == [70, CONFIDENTIAL, CONFIDENTIAL]
     with pytest.raises(ParameterError, match=r"column.*nope"):
         suppress_rows(table, count_column="nope")
+
+
+def test_a_small_complement_suppresses_the_count_it_would_reveal() -> None:
+    """clips − escalated = not_escalated: if either is small, both must go."""
+    from workbench.privacy.disclosure import CONFIDENTIAL, suppress_rows
+
+    table = pd.DataFrame({"move": ["reason", "command"], "clips": [40, 60],
+                          "escalated": [35, 30], "not_escalated": [5, 30]})
+    out = suppress_rows(table, count_column="escalated", base_column="clips",
+                        other_count_columns=["not_escalated"], threshold=10)
+    assert out.loc[0, "escalated"] == CONFIDENTIAL and out.loc[0, "not_escalated"] == CONFIDENTIAL
+    assert out.loc[1, "escalated"] == 30 and out.loc[1, "not_escalated"] == 30

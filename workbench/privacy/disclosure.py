@@ -138,7 +138,8 @@ def suppress_rows(
     A row whose base (e.g. encounters in the group) is from 1 to ``threshold − 1`` has its
     base, count and values suppressed; a row whose count is from 1 to ``threshold − 1`` has
     its count and values (percentages, intervals, means) suppressed. ``other_count_columns``
-    (e.g. the complement "not escalated") are suppressed with the count, and when small.
+    (e.g. the complement "not escalated", which the base minus the count gives) are suppressed
+    with the count, and the count with them when they are small.
 
     Secondary suppression: ``count_lines`` and ``base_lines`` each list column sets whose rows
     add up to a known total (e.g. ``["code_id", "value"]`` for the levels of a grouping
@@ -165,6 +166,9 @@ def suppress_rows(
     count = _column(rows, count_column)
     base_mask = (base > 0) & (base < threshold)
     count_mask = base_mask | ((count > 0) & (count < threshold))
+    for column in other_count_columns:  # a small complement reveals the count, and vice versa
+        other = _column(rows, column)
+        count_mask |= (other > 0) & (other < threshold)
     changed = True
     while changed:
         changed = False
@@ -177,8 +181,7 @@ def suppress_rows(
     if base_column:
         masks[base_column] = base_mask
     for column in other_count_columns:
-        other = _column(rows, column)
-        masks[column] = count_mask | ((other > 0) & (other < threshold))
+        masks[column] = count_mask
     out = rows.copy()
     for column in counts:
         if rounding_base:

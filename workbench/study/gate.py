@@ -41,7 +41,8 @@ class CountRule:
     are suppressed wherever the count or base is. ``count_lines``/``base_lines``: column sets
     whose rows add up to a published total (secondary suppression; see
     :func:`workbench.privacy.disclosure.suppress_rows`); an empty set ``()`` means "all the
-    rows of the table add up to a published total".
+    rows of the table add up to a published total". ``complements``: counts that the base
+    minus the count gives (e.g. ``not_escalated``), suppressed together with the count.
     """
 
     count: str | None = None
@@ -49,24 +50,26 @@ class CountRule:
     values: tuple[str, ...] = ()
     count_lines: tuple[tuple[str, ...], ...] = ()
     base_lines: tuple[tuple[str, ...], ...] = ()
+    complements: tuple[str, ...] = ()
 
     def columns(self) -> list[str]:
         """The table columns the rule names."""
-        named = [self.count, self.base, *self.values, *(c for line in self.count_lines
-                                                        for c in line),
+        named = [self.count, self.base, *self.values, *self.complements,
+                 *(c for line in self.count_lines for c in line),
                  *(c for line in self.base_lines for c in line)]
         return [c for c in named if c is not None]
 
 
 def counts(count: str | None = None, *, base: str | None = None, values: Sequence[str] = (),
            count_lines: Sequence[Sequence[str]] = (),
-           base_lines: Sequence[Sequence[str]] = ()) -> CountRule:
+           base_lines: Sequence[Sequence[str]] = (),
+           complements: Sequence[str] = ()) -> CountRule:
     """Shorthand for :class:`CountRule` with lists (as notebooks write them)."""
     if count is None and base is None:
         raise ParameterError("a count rule needs a count column, a base column or both",
                              field="count")
     return CountRule(count, base, tuple(values), tuple(tuple(x) for x in count_lines),
-                     tuple(tuple(x) for x in base_lines))
+                     tuple(tuple(x) for x in base_lines), tuple(complements))
 
 
 @dataclass(frozen=True)
@@ -129,17 +132,20 @@ class PrivacyGate:
         for rule in rules.rules:
             done = disclosure.suppress_rows(
                 source, count_column=rule.count, base_column=rule.base,
-                value_columns=list(rule.values), threshold=self.threshold,
+                value_columns=list(rule.values), other_count_columns=list(rule.complements),
+                threshold=self.threshold,
                 count_lines=[list(x) or [WHOLE_TABLE] for x in rule.count_lines],
                 base_lines=[list(x) or [WHOLE_TABLE] for x in rule.base_lines],
                 rounding_base=self.rounding_base, marker=self.marker)
-            for column in [c for c in (rule.count, rule.base, *rule.values) if c is not None]:
+            for column in [c for c in (rule.count, rule.base, *rule.values, *rule.complements)
+                           if c is not None]:
                 hit = done[column].map(lambda v: isinstance(v, str) and v == self.marker)
                 masks[column] = masks.get(column, hit) | hit
                 if self.rounding_base and column in (rule.count, rule.base):
                     out[column] = done[column].where(~hit, out[column])
         suppressed = 0
-        whole = {c for rule in rules.rules for c in (rule.count, rule.base) if c is not None}
+        whole = {c for rule in rules.rules for c in (rule.count, rule.base, *rule.complements)
+                 if c is not None}
         for column in whole:
             out[column] = out[column].map(_whole_number)
         for column, mask in masks.items():
