@@ -24,6 +24,9 @@ from workbench.privacy.redaction import find_pii, redact, scan_for_pii
         ("Stop right there Jack.", "Stop right there [NAME]."),   # mid-sentence: a name
         ("Frank, calm down.", "[NAME], calm down."),             # vocative: a name
         ("This is Grant Shaw speaking.", "This is [NAME] speaking."),
+        ("My name is Darnell Okafor.", "My name is [NAME]."),  # surname not in the gazetteer
+        ("I am Jamal Okoro", "I am [NAME]"),                   # neither name in the gazetteer
+        ("I am Not Sure what you mean", "I am Not Sure what you mean"),
         ("Call me on 07700 900123.", "Call me on [PHONE]."),
         # addresses and postcodes
         ("I live at 12 Acre Lane, SW2 5RL.", "I live at [ADDRESS], [POSTCODE]."),

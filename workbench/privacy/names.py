@@ -63,7 +63,8 @@ _NOT_NAMES = _words(
     "Can Could Would Will Please Just Is Are Do Does Stop Listen Look Come Calm Yes No Okay "
     "What Why How Where When Thank Thanks Sorry We You They He She It This That The And But So "
     "If Now Here There Sergeant Constable Inspector Officer Detective Superintendent Police "
-    "Let Wait Hold Stay Step Put Get Keep Take Turn Show Tell Give Hands")
+    "Let Wait Hold Stay Step Put Get Keep Take Turn Show Tell Give Hands Not Sure Fine Going "
+    "Only Really Very Always Never Done Busy Late Innocent Honest Serious Scared Afraid")
 
 _TITLED = re.compile(rf"\b(?:{TITLES}|{RANKS})\s+((?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}))?)")
 _NAME_IS = re.compile(
@@ -115,12 +116,15 @@ def find_names(text: str, known: Iterable[str] = ()) -> list[tuple[int, int]]:
         word = match.group(1)
         if word.lower() in _STOP_AFTER_NAME_IS:
             continue
-        end = match.end(2) if match.group(2) and is_gazetteer_name(match.group(2)) else \
-            match.end(1)
-        spans.append((match.start(1), end))
+        surname = match.group(2)
+        # after "my name is", a following capitalised word is the surname, known or not
+        takes_surname = surname and (is_gazetteer_name(surname) or (
+            surname[0].isupper() and surname not in _NOT_NAMES))
+        spans.append((match.start(1), match.end(2) if takes_surname else match.end(1)))
     for match in _I_AM.finditer(text):
         first, second = match.group(1), match.group(2)
-        if second and is_gazetteer_name(first) and is_gazetteer_name(second):
+        if second and (is_gazetteer_name(first) or is_gazetteer_name(second) or (
+                first not in _NOT_NAMES and second not in _NOT_NAMES)):
             spans.append((match.start(1), match.end(2)))
         elif is_gazetteer_name(first) and first.lower() not in COMMON_WORD_NAMES:
             spans.append(match.span(1))
