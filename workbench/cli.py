@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import WorkbenchError
 from workbench.model import Coder
 from workbench.project import Project
@@ -27,15 +28,7 @@ app = typer.Typer(
 )
 console = Console()
 
-ProjectOption = Annotated[
-    Path | None,
-    typer.Option("--project", "-p", help="Project folder (default: $BWV_PROJECT or .)"),
-]
 
-
-def _fail(exc: WorkbenchError) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {exc}", highlight=False)
-    return typer.Exit(code=2)
 
 
 @app.command()
@@ -49,7 +42,7 @@ def init(
     try:
         project = Project.init(folder, store_url=store, codebook=codebook)
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(f"project ready: {project.config_path}\nstore: {project.store_url}")
 
 
@@ -71,7 +64,7 @@ def ingest(
             report = ingest_paths(store, paths, speaker_rules=proj.speakers, metadata=metadata,
                                   progress=progress)
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(report.summary())
 
 
@@ -92,7 +85,7 @@ def clips(
             rows = store.clips(**filters)
             counts = store.clips_frame().set_index("clip_id")["n_utterances"]
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     table = Table(title=f"{len(rows)} clips")
     for col in ("clip", "borough", "date", "power", "outcome", "utterances", "minutes"):
         table.add_column(col)
@@ -121,7 +114,7 @@ def coder_add(
         with Project.load(project).open_store() as store:
             store.add_coder(Coder(coder_id, name, reviewer))
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(f"coder {coder_id} saved")
 
 
@@ -133,7 +126,7 @@ def coder_list(project: ProjectOption = None) -> None:
             for c in store.coders():
                 console.print(f"{c.coder_id}\t{c.name}\t{'reviewer' if c.is_reviewer else ''}")
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
 
 
 @app.command()
@@ -151,7 +144,7 @@ def demo(
     try:
         summary = create_demo_project(folder, n_clips=clips, seed=seed, store_url=store)
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(str(summary))
 
 

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import WorkbenchError
 from workbench.project import Project
 from workbench.reliability.assignment import assign_clips, summarise
@@ -26,10 +27,6 @@ app = typer.Typer(help="Assign clips to coders; the project's reliability table.
                   no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console()
 
-ProjectOption = Annotated[
-    Path | None,
-    typer.Option("--project", "-p", help="Project folder (default: $BWV_PROJECT or .)"),
-]
 VERDICT_STYLE = {"acceptable": "green", "tentative": "yellow", "unreliable": "bold red",
                  "undefined": "dim", "no data": "dim"}
 
@@ -37,10 +34,6 @@ VERDICT_STYLE = {"acceptable": "green", "tentative": "yellow", "unreliable": "bo
 def _names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
-
-def _fail(exc: WorkbenchError) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
-    return typer.Exit(code=2)
 
 
 @app.command("assign")
@@ -72,7 +65,7 @@ def assign(
             everything = plan if dry_run else store.assignments()
             summary = summarise(everything, store.clips_frame(), columns)
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     verb = "would assign" if dry_run else "assigned"
     shared = len({a.clip_id for a in plan if a.reliability})
     console.print(f"{verb} {len({a.clip_id for a in plan})} clips ({shared} in the overlap "
@@ -104,7 +97,7 @@ def irr_project(
             table = reliability_table(store, codebook, bootstrap=bootstrap, seed=seed,
                                       coders=_names(coders) or None)
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if csv is not None:
         table.to_csv(csv, index=False)
     console.print(reliability_rich_table(table, f"{codebook.label}: reliability per code "

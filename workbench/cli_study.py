@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import WorkbenchError
 
 app = typer.Typer(
@@ -23,15 +24,7 @@ ParamsOption = Annotated[
     Path | None,
     typer.Option("--params", help="Study parameter file (YAML); default: all defaults"),
 ]
-ProjectOption = Annotated[
-    Path | None,
-    typer.Option("--project", "-p", help="Project folder (default: $BWV_PROJECT or .)"),
-]
 
-
-def _fail(exc: WorkbenchError) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {exc}", highlight=False)
-    return typer.Exit(code=2)
 
 
 @app.command("run")
@@ -51,7 +44,7 @@ def run(
         result = run_study(params, project=project, run_name=run_name, overwrite=overwrite,
                            progress=progress)
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(f"study finished in {result.seconds:.0f} s\n"
                f"report:   {result.report}\nworkbook: {result.workbook}\n"
                f"folder:   {result.run_dir}")
@@ -71,5 +64,5 @@ def params_command(
     try:
         loaded = load_params(check)
     except WorkbenchError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(f"# {check}: valid\n{loaded.to_yaml()}", nl=False)
