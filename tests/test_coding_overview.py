@@ -23,7 +23,7 @@ def _code_at(store: Store, monkeypatch: pytest.MonkeyPatch, coder: str,
     """``coder`` applies a code on clip c2 at each of ``minutes`` after T0 (a fake clock)."""
     ref = mini_codebook().ref
     for i, m in enumerate(minutes):
-        monkeypatch.setattr(store_annotations, "_now", lambda m=m: T0 + timedelta(minutes=m))
+        monkeypatch.setattr(store_annotations, "utc_now", lambda m=m: T0 + timedelta(minutes=m))
         store.apply_code(coder, "c2", i % 3, "pj_courtesy" if i < 3 else "esc_threat",
                          "present", ref)
 
