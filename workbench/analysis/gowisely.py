@@ -45,7 +45,7 @@ TIMING_MEASURES: tuple[str, ...] = (
 
 #: ``suppress_rows(table, **spec)`` specifications for publishing each table.
 ELEMENTS_DISCLOSURE: dict[str, object] = {
-    "count_column": "count", "base_column": "clips", "other_count_columns": ("not_applicable",),
+    "count_column": "count", "base_column": "clips",
     "value_columns": ("pct", "pct_low", "pct_high"),
     "count_lines": (("group_var", "group", "element"), ("element", "value")),
     "base_lines": (("element", "value"),),
@@ -67,28 +67,28 @@ def gowisely_elements(
 ) -> pd.DataFrame:
     """Share of encounters at each level of each GOWISELY element, overall and by ``group``.
 
+    ``not_applicable`` (e.g. grounds of a section 60 search) is a level of its own, so that
+    every count shares one published base and no count hides as "base minus the rest".
+
     Returns
     -------
-    DataFrame ``group_var, group, element, value, clips, count, pct, pct_low, pct_high,
-    not_applicable``: ``clips`` counts encounters with the element coded and applicable;
-    ``not_applicable`` counts the encounters where it was coded not applicable.
+    DataFrame ``group_var, group, element, value, clips, count, pct, pct_low, pct_high``:
+    ``clips`` counts encounters with the element coded; ``pct`` is ``count`` of them (%).
     """
     frames = validate_frames(clips, codes=codes)
     rows = []
     for group_var, level, members in group_members(frames.clips, group):
         for element in GOWISELY_ELEMENTS:
             values = clip_values(frames.codes, element).reindex(members).dropna()
-            applicable = values[values != NOT_APPLICABLE]
             options = [v for v in STOP_SEARCH[element].options if v != NOT_APPLICABLE]
-            options += sorted(set(applicable) - set(options))
+            options += [*sorted(set(values) - {*options, NOT_APPLICABLE}), NOT_APPLICABLE]
             for value in options:
                 rows.append({"group_var": group_var, "group": level, "element": element,
-                             "value": value, "clips": len(applicable),
-                             "count": int((applicable == value).sum()),
-                             "not_applicable": int((values == NOT_APPLICABLE).sum())})
+                             "value": value, "clips": len(values),
+                             "count": int((values == value).sum())})
     table = add_rate_columns(pd.DataFrame(rows), "count", "clips", confidence=confidence)
     return table[["group_var", "group", "element", "value", "clips", "count", "pct", "pct_low",
-                  "pct_high", "not_applicable"]]
+                  "pct_high"]]
 
 
 def grounds_quality_by_group(
