@@ -306,10 +306,9 @@ def build_consensus(store: Store, codebook: Codebook, reviewer: str, *,
     eligible = summary["all_done"] if completed_only else pd.Series(True, index=summary.index)
     # "absent" as a rating means no annotation (nothing to copy), unless it is a real option
     # of the code (e.g. a GOWISELY element rated absent), which must reach the consensus.
-    absent_is_option = summary.index.get_level_values("code_id").map(
-        lambda code_id: ABSENT in codebook.code(code_id).option_keys())
-    wanted = summary.loc[agreed & eligible
-                         & ((summary["value"] != ABSENT) | absent_is_option.to_numpy())]
+    absent_is_option = summary.index.get_level_values("code_id").isin(
+        [c.id for c in codebook.codes if ABSENT in c.option_keys()])
+    wanted = summary.loc[agreed & eligible & ((summary["value"] != ABSENT) | absent_is_option)]
     existing = store.annotations_frame(layer=Layer.CONSENSUS)
     existing_keys = [_key(*k) for k in existing[UNIT_KEYS].itertuples(index=False)]
     reviewed = set(decisions(store)) | {
