@@ -28,7 +28,7 @@ from workbench.model import (
     Role,
     Utterance,
 )
-from workbench.reliability.adjudication import (
+from workbench.review.adjudication import (
     ABSENT,
     ADJUDICATED,
     AUTO_CONSENSUS,
@@ -38,7 +38,7 @@ from workbench.reliability.adjudication import (
     decisions,
     find_disagreements,
 )
-from workbench.reliability.project_report import reliability_ratings, reliability_table
+from workbench.review.project_report import reliability_ratings, reliability_table
 from workbench.store import Store, default_sqlite_url
 
 CODEBOOK_YAML = """

@@ -16,7 +16,7 @@ from workbench.cli_review import app
 from workbench.exceptions import ParameterError
 from workbench.model import Assignment, Clip, Coder, Role, Utterance
 from workbench.project import Project
-from workbench.reliability.assignment import (
+from workbench.review.assignment import (
     assign_clips,
     plan_assignments,
     proportional_quotas,

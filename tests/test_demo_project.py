@@ -71,7 +71,7 @@ def test_simulated_error_rates_show_up_as_the_ordering_of_alpha(demo: Project) -
         EXPECTED_RELIABLE,
         EXPECTED_UNRELIABLE,
     )
-    from workbench.reliability.project_report import reliability_table
+    from workbench.review.project_report import reliability_table
 
     with demo.open_store() as store:
         table = reliability_table(store, load_ref(demo.codebook), bootstrap=0)

@@ -16,7 +16,7 @@ from widgets.adjudication import AdjudicationPanel
 from widgets.reliability_report import ReliabilityReport, table_html
 from workbench.codebook.book import Codebook
 from workbench.model import Layer
-from workbench.reliability.adjudication import ABSENT, ADJUDICATED, decisions
+from workbench.review.adjudication import ABSENT, ADJUDICATED, decisions
 from workbench.store import Store
 
 

@@ -1,7 +1,7 @@
 """The adjudication widget: walk the coders' disagreements and decide each one.
 
-Thin: it shows :class:`workbench.reliability.adjudication.Disagreement` records and calls
-:func:`workbench.reliability.adjudication.decide`; refusals (no rationale, not a reviewer)
+Thin: it shows :class:`workbench.review.adjudication.Disagreement` records and calls
+:func:`workbench.review.adjudication.decide`; refusals (no rationale, not a reviewer)
 are shown in the status line, never raised into the notebook.
 """
 
@@ -16,7 +16,7 @@ import ipywidgets as W
 from workbench.codebook.book import Codebook
 from workbench.exceptions import WorkbenchError
 from workbench.model import PRESENT
-from workbench.reliability.adjudication import (
+from workbench.review.adjudication import (
     ABSENT,
     Disagreement,
     decide,

@@ -1,7 +1,7 @@
 """The reviewer's reliability view: Krippendorff's alpha per code, worst first, verdicts coloured.
 
 Thin: it renders the DataFrame of
-:func:`workbench.reliability.project_report.reliability_table`; ``from_store`` computes it.
+:func:`workbench.review.project_report.reliability_table`; ``from_store`` computes it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import ipywidgets as W
 import pandas as pd
 
 from workbench.codebook.book import Codebook
-from workbench.reliability.project_report import NO_DATA, reliability_table
+from workbench.review.project_report import NO_DATA, reliability_table
 from workbench.store import Store
 
 #: verdict → (text colour, background), Krippendorff (2004) bands.

@@ -3,8 +3,8 @@
 A typer app the main CLI mounts (commands parse, call the library and print; no logic):
 ``app.command("assign")(cli_review.assign)`` and
 ``app.command("reliability")(cli_review.irr_project)``, or ``app.add_typer(cli_review.app)``.
-The logic is :mod:`workbench.reliability.assignment` and
-:mod:`workbench.reliability.project_report`.
+The logic is :mod:`workbench.review.assignment` and
+:mod:`workbench.review.project_report`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from rich.table import Table
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import WorkbenchError
 from workbench.project import Project
-from workbench.reliability.assignment import assign_clips, summarise
-from workbench.reliability.project_report import reliability_table
+from workbench.review.assignment import assign_clips, summarise
+from workbench.review.project_report import reliability_table
 
 app = typer.Typer(help="Assign clips to coders; the project's reliability table.",
                   no_args_is_help=True, pretty_exceptions_enable=False)

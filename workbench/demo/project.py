@@ -31,8 +31,8 @@ from workbench.demo.corpus import build_demo_corpus
 from workbench.ingest import ingest_paths
 from workbench.model import Annotation, Assignment, AssignmentStatus, Coder
 from workbench.project import Project
-from workbench.reliability.adjudication import build_consensus, decide, find_disagreements
-from workbench.reliability.assignment import assign_clips
+from workbench.review.adjudication import build_consensus, decide, find_disagreements
+from workbench.review.assignment import assign_clips
 from workbench.store import Store
 
 DEMO_CODERS = ("c01", "c02", "c03", "c04")

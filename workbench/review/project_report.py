@@ -2,7 +2,7 @@
 
 Which ratings count (Krippendorff 2011, "reliability data"): only coders whose assignment on
 the clip is *done*, on clips that two or more such coders completed. Units and values per
-level of the code (see :mod:`workbench.reliability.adjudication` for "absent"):
+level of the code (see :mod:`workbench.review.adjudication` for "absent"):
 
 - nominal: every turn the code applies to (speaker role) — or the clip — rated
   present/absent by each coder; alpha at the nominal level.
@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.model import AssignmentStatus, UnitType
-from workbench.reliability.adjudication import absence_is_a_value, coder_ratings
 from workbench.reliability.long_table import ABSENT
 from workbench.reliability.reports import code_report
+from workbench.review.adjudication import absence_is_a_value, coder_ratings
 from workbench.store import Store
 
 if TYPE_CHECKING:
