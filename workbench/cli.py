@@ -149,6 +149,8 @@ def demo(
 
 
 from workbench.cli_codebook import app as codebook_app  # noqa: E402
+from workbench.cli_exchange import app as qdpx_app  # noqa: E402
+from workbench.cli_exchange import export_data as export_data_command  # noqa: E402
 from workbench.cli_irr import app as irr_app  # noqa: E402
 from workbench.cli_review import assign as assign_command  # noqa: E402
 from workbench.cli_study import app as study_app  # noqa: E402
@@ -157,6 +159,8 @@ app.add_typer(codebook_app, name="codebook")
 app.add_typer(irr_app, name="irr")
 app.command("assign")(assign_command)
 app.add_typer(study_app, name="study")
+app.add_typer(qdpx_app, name="qdpx")
+app.command("export-data")(export_data_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -93,6 +93,8 @@ class Code(Strict):
     scale: list[Option] = []
     not_applicable: Option | None = None
     range: Range | None = None
+    #: fields filled with placeholders by an import from another tool (to be written later)
+    imported: list[Literal["definition", "examples", "level", "unit", "applies_to"]] = []
 
     @field_validator("examples", mode="before")
     @classmethod
