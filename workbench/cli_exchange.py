@@ -74,7 +74,7 @@ def import_(
     except WorkbenchError as exc:
         raise fail(exc) from exc
     console.print(report.summary(), highlight=False)
-    if target is None:
+    if target is None and codebook is not None:
         folder = proj.root / "codebooks" / codebook.id
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{codebook.version}.yaml"

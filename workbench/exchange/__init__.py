@@ -44,15 +44,20 @@ def export_qdpx(store: Store, codebook: Codebook, path: str | Path, *,
 
 def import_qdpx(store: Store, path: str | Path, *, codebook: Codebook | None = None,
                 codebook_id: str | None = None, actor: str = "system",
-                ) -> tuple[ImportReport, Codebook]:
+                ) -> tuple[ImportReport, Codebook | None]:
     """Import ``path``; map its codes onto ``codebook``, or build an imported codebook.
 
     Without ``codebook`` the project's codes become a new codebook ``codebook_id`` (default:
-    ``imported-<project name>``), returned so the caller can save it beside the project.
+    ``imported-<project name>``), returned so the caller can save it beside the project; a
+    project without codes brings its transcripts only (no codebook: None).
     """
     from workbench.exchange.codes import slug
 
     project = read_qdpx(path)
+    if codebook is None and not any(code.codable for _, code in project.all_codes()):
+        report = import_project(store, project, None, CodeMapping(""), path=str(path),
+                                actor=actor)
+        return report, None
     if codebook is None:
         new_id = codebook_id or ("imported-" + slug(project.name or "project").replace("_", "-"))
         codebook, mapping = imported_codebook(project, new_id[:64])

@@ -66,6 +66,11 @@ def parse_qde(data: bytes, *, path: Path) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         raise QdpxError(f"project.qde is not well-formed XML: {exc.msg}", path=path,
                         line=exc.lineno) from None
+    if root.getroottree().docinfo.internalDTD is not None or \
+            root.getroottree().docinfo.doctype:
+        raise QdpxError("project.qde has a DOCTYPE declaration; REFI-QDA files have none, and "
+                        "entity definitions are refused (they can expand without bound)",
+                        path=path, line=1)
     if root.tag != _Q + "Project":
         raise QdpxError(f"the root element is {root.tag!r}; expected Project in namespace "
                         f"{NAMESPACE}", path=path, line=root.sourceline)

@@ -145,13 +145,14 @@ def _value(codebook: Codebook, target: Target, sel: QdaSelection) -> str | None:
     return target.option if target.option is not None else "present"
 
 
-def import_project(store: Store, project: QdaProject, codebook: Codebook,
+def import_project(store: Store, project: QdaProject, codebook: Codebook | None,
                    mapping: CodeMapping, *, path: str, speaker_role: dict[str, Role] | None = None,
                    actor: str = "system") -> ImportReport:
     """Write ``project`` into ``store`` against ``codebook`` (see the module docstring)."""
     from workbench.codebook.identity import register_codebook
 
-    report = ImportReport(path, project.origin, codebook=f"{codebook.id}@{codebook.version}",
+    report = ImportReport(path, project.origin, codebook=f"{codebook.id}@{codebook.version}"
+                          if codebook is not None else "none (the project has no codes)",
                           unmatched_codes=list(mapping.unmatched),
                           unmapped=dict(project.unmapped))
     from_workbench = project.origin.startswith(ORIGIN)
@@ -178,10 +179,12 @@ def import_project(store: Store, project: QdaProject, codebook: Codebook,
             report.untimed_sources += 1
         clips.append((_clip(clip_id, source, cases.get(source.guid), variables),
                       units.utterances, hashlib.sha256(source.text.encode()).hexdigest()))
-        rows += _annotations(codebook, mapping, source, units, users, clip_id, report)
-    rows = _one_value_per_unit(codebook, rows, report)
+        if codebook is not None:
+            rows += _annotations(codebook, mapping, source, units, users, clip_id, report)
+    rows = _one_value_per_unit(codebook, rows, report) if codebook is not None else []
     with store.transaction():
-        register_codebook(store, codebook)
+        if codebook is not None:
+            register_codebook(store, codebook)
         known = {c.coder_id for c in store.coders()}
         for coder_id in sorted({a.coder_id for a in rows if a.layer == Layer.CODER} - known):
             store.add_coder(Coder(coder_id, name=coder_id))
