@@ -95,7 +95,7 @@ def bootstrap(
             f"n_resamples must be 0 or more, got {n_resamples}", field="n_resamples"
         )
     estimate = entry.compute(data, **options)
-    pool = data.take(entry.units(data))
+    pool = data.take(entry.units(data, **options))
     replicates = _replicates(entry, pool, n_resamples, seed, options)
     valid = replicates[~np.isnan(replicates)]
     if valid.size:
