@@ -103,3 +103,41 @@ def cohen_table(ratings: Ratings) -> tuple[list[float], list[list[int]]]:
     values = sorted({v for pair in pairs for v in pair})
     counts = Counter(pairs)
     return values, [[counts[(x, y)] for y in values] for x in values]
+
+
+def kalpha_loop(ratings: Ratings, distance, n_resamples: int, seed: int) -> list[float]:
+    """Krippendorff's alphaboot algorithm pair by pair: uniform draws looked up in the
+    cumulative pair probabilities (as the R ``kripp.boot`` port of KALPHA does)."""
+    import random
+
+    rng = random.Random(seed)
+    units = [u for u in _units(ratings) if len(u) >= 2]
+    values = sorted({v for u in units for v in u})
+    coinc = {(c, k): 0.0 for c in values for k in values}
+    for u in units:
+        for i, x in enumerate(u):
+            for j, y in enumerate(u):
+                if i != j:
+                    coinc[(x, y)] += 1.0 / (len(u) - 1)
+    n = sum(coinc.values())
+    n_c = {c: sum(coinc[(c, k)] for k in values) for c in values}
+    d = {(c, k): distance(c, k, n_c, values) for c in values for k in values}
+    d_e = sum(n_c[c] * (n_c[k] - (c == k)) * d[(c, k)] for c in values for k in values) / (
+        n * (n - 1))
+    cells = [(c, k) for i, c in enumerate(values) for k in values[i:]]
+    cumulative, total = [], 0.0
+    for c, k in cells:
+        total += coinc[(c, k)] / n * (1 if c == k else 2)
+        cumulative.append(total)
+    nonzero = sum(1 for v in coinc.values() if v > 0)
+    n_coders = len(ratings[0])
+    m = int(min(25 * nonzero, (n_coders - 1) * n / 2))
+    out = []
+    for _ in range(n_resamples):
+        s = 0.0
+        for _ in range(m):
+            r = rng.random() * total
+            index = next(i for i, edge in enumerate(cumulative) if r <= edge)
+            s += d[cells[index]]
+        out.append(max(1.0 - s / (m * d_e), -1.0))
+    return out
