@@ -57,6 +57,8 @@ def _level_text(code: Code) -> str:
         order = " < ".join(o.key for o in code.scale)
         na = f" (or {code.not_applicable.key})" if code.not_applicable else ""
         return f"ordinal: {order}{na}"
+    if code.level == "categorical" and code.multiple:
+        return ("categorical, several may apply: " + " + ".join(o.key for o in code.options))
     if code.level == "categorical":
         return "categorical: " + " | ".join(o.key for o in code.options)
     if code.level == "interval" and code.range is not None:
