@@ -82,3 +82,12 @@ def test_applying_it_keeps_the_old_row_flagged_and_guesses_nothing(tmp_path: Pat
     assert (row.annotation_id, row.value, row.status) == (ident, "object",
                                                           AnnotationStatus.NEEDS_RECODE)
     store.close()
+
+
+def test_the_manual_shows_the_session_key_map_with_keys_as_people_write_them() -> None:
+    from workbench.codebook import render_html
+
+    md, html = render_markdown(NEW), render_html(NEW)
+    assert "| Space | media: play / pause |" in md
+    assert "| Backspace or Delete | clear the code last set here |" in md
+    assert "<tr><td><kbd>a set code&#39;s key, then 1–9</kbd></td>" in html
