@@ -11,7 +11,7 @@ from pathlib import Path
 import ipywidgets as W
 import pytest
 
-from tests.test_widgets_parts import project as _project  # noqa: F401 - fixture "project"
+from tests.test_widgets_parts import make_project
 from widgets import review
 from widgets.adjudication import AdjudicationPanel
 from widgets.lab import NOTEBOOKS, TEMPLATES, copy_notebooks, lab_command
@@ -19,6 +19,11 @@ from widgets.launch import RELOAD_HINT
 from widgets.recording import recording
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
 
 
 def _digest(path: Path) -> str:

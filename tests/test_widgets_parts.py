@@ -34,6 +34,10 @@ def _recorded() -> Iterator[None]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Path:
     """A project folder using the mini codebook, with the coding fixture's store."""
     root = tmp_path / "project"
     books = tmp_path / "codebooks" / "mini-stop-search"
