@@ -80,7 +80,7 @@ def test_without_a_coder_id_the_coder_picks_one_first(project, monkeypatch):
 
 @pytest.mark.parametrize(("coder", "where", "message"), [
     ("ana", "nowhere", "no project here"),
-    ("zoe", None, "unknown coder 'zoe'"),
+    ("zoe", None, "'zoe' is not a person known to this store"),
 ])
 def test_start_session_shows_what_to_fix(project, tmp_path, coder, where, message):
     box = start_session(coder, tmp_path / where if where else project, show=False)

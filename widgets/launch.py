@@ -3,8 +3,10 @@ overview or the codebook.
 
 The project folder defaults to ``$BWV_PROJECT``, the coder to ``$BWV_CODER`` and the reviewer
 to ``$BWV_REVIEWER``; without a coder id the coder picks their id from the store's list first.
-Each call also shows one line saying what to do if the widget is gone after a page reload
-(:data:`RELOAD_HINT`; hidden while the widget is live).
+The session's store is opened *as* the coder (``Store.open(url, as_user=coder)``), and the
+review's as the reviewer, so the store's access rules apply to them. Each call also shows
+one line saying what to do if the widget is gone after a page reload (:data:`RELOAD_HINT`;
+hidden while the widget is live).
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ def start_session(coder: str = "", project: str | Path = "", *,
 
 def _session(project: Project, store: Store, codebook: Codebook, coder: str,
              visible_extra: Sequence[str], progress: ProgressIndicator) -> SessionWidget:
+    if store.user_id != coder:  # the session acts as the coder: the store enforces their rules
+        store = project.open_store(as_user=coder)
     session = CodingSession(store, codebook, coder, visible_extra=visible_extra)
     progress.step(f"{len(session.queue)} clips assigned to {coder}")
     widget = SessionWidget(session, media_root=project.root, open_clip=False)
@@ -109,12 +113,14 @@ def review(project: str | Path = "", reviewer: str = "", *, show: bool = True) -
     """Display the reviewer's adjudication panel (keys: 1–9, w, Ctrl+Enter, n, p) for
     ``reviewer`` (default ``$BWV_REVIEWER``) on ``project``; returns it, or the error to fix."""
     try:
-        _, store, codebook = _project(project)
+        found, store, codebook = _project(project)
         reviewer = reviewer or os.environ.get("BWV_REVIEWER", "")
         if not reviewer:
             raise WorkbenchError("no reviewer id: pass review(project, reviewer='…') or set "
                                  "$BWV_REVIEWER")
         store.coder(reviewer)
+        store.close()
+        store = found.open_store(as_user=reviewer)  # the review acts as the reviewer
         widget: W.Widget = AdjudicationPanel(store, codebook, reviewer)
     except WorkbenchError as exc:
         widget = W.HTML(f"<b style='color:#b00020'>Cannot start the review: {exc}</b>")
