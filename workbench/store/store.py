@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from workbench.exceptions import AccessError, ConflictError, StoreError
 from workbench.model import (
     CLIP_METADATA_FIELDS,
+    CODER_VISIBLE_EXTRA,
     Assignment,
     AssignmentKind,
     AssignmentStatus,
@@ -144,7 +145,8 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
         """Blank what this handle may not see of a clip (hidden fields; extra columns)."""
         if self.principal.sees_hidden_metadata:
             return clip
-        return dataclasses.replace(clip, extra={}, **dict.fromkeys(HIDDEN_CLIP_FIELDS))
+        extra = {k: v for k, v in clip.extra.items() if k in CODER_VISIBLE_EXTRA}
+        return dataclasses.replace(clip, extra=extra, **dict.fromkeys(HIDDEN_CLIP_FIELDS))
 
     # ---- clips and utterances -------------------------------------------------------------
     @rule(Rule.WRITE_CORPUS)
@@ -261,7 +263,12 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
         query = (sa.select(schema.utterances).where(schema.utterances.c.clip_id == clip_id)
                  .order_by(schema.utterances.c.idx))
         with self.transaction.read() as conn:
-            return [_utterance_from_row(r) for r in conn.execute(query)]
+            found = [_utterance_from_row(r) for r in conn.execute(query)]
+        if self.principal.screening_only:  # a panel sees redacted text only
+            from workbench.privacy.redaction import redact
+
+            found = [dataclasses.replace(u, text=redact(u.text)) for u in found]
+        return found
 
     @rule(Rule.READ_CORPUS)
     def clips_frame(self) -> pd.DataFrame:
@@ -284,7 +291,7 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
         frame["n_officer_turns"] = frame["n_officer_turns"].fillna(0).astype(int)
         frame = frame.drop(columns=["source_hash", "ingested_at"])
         if not self.principal.sees_hidden_metadata:
-            keep = [c for c in frame.columns if c in schema.clips.c
+            keep = [c for c in frame.columns if c in schema.clips.c or c in CODER_VISIBLE_EXTRA
                     or c in ("n_utterances", "n_officer_turns")]
             frame = frame[[c for c in keep if c not in HIDDEN_CLIP_FIELDS]]
         return frame
@@ -301,7 +308,12 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
             query = query.where(schema.utterances.c.clip_id.in_(
                 sa.select(schema.clips.c.clip_id).where(visible)))
         with self.transaction.read() as conn:
-            return pd.read_sql(query, conn)
+            frame = pd.read_sql(query, conn)
+        if self.principal.screening_only:
+            from workbench.privacy.redaction import redact
+
+            frame["text"] = [redact(t) for t in frame["text"]]
+        return frame
 
     # ---- assignments -----------------------------------------------------------------------
     @rule(Rule.ASSIGN)
