@@ -7,8 +7,8 @@ n_uc, so memory grows with the pairs of distinct values within units (at most th
 or the values' number squared per unit), not with units × q² as a dense computation does.
 
 alpha = 1 − (n.. − 1) Σ_ck o_ck δ²_ck / Σ_ck n_c n_k δ²_ck, with n_c the pairable values of
-c and n.. their total. The expected sum is closed-form at the nominal and interval levels and
-streamed over blocks of the used values at the ordinal and ratio levels.
+c and n.. their total. The expected sum is closed-form at the nominal, ordinal (interval on
+mid-ranks) and interval levels, and streamed over blocks of the used values at the ratio level.
 Source: Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School
 for Communication, University of Pennsylvania.
 """
@@ -73,7 +73,8 @@ def distances(level: str, domain: np.ndarray, n_c: np.ndarray, a: np.ndarray,
     """Krippendorff's δ²(a, b) for arrays of domain indices (any equal shapes).
 
     nominal 0/1; interval (x_a − x_b)²; ratio ((x_a − x_b)/(x_a + x_b))²; ordinal
-    (Σ_{g between a and b} n_g − (n_a + n_b)/2)² with the pairable value totals n_c.
+    (Σ_{g between a and b} n_g − (n_a + n_b)/2)² with the pairable value totals n_c, which
+    is (M_a − M_b)² with M the mid-ranks `ordinal_positions`.
     """
     if level == "nominal":
         return (a != b).astype(float)
@@ -84,9 +85,15 @@ def distances(level: str, domain: np.ndarray, n_c: np.ndarray, a: np.ndarray,
         total = x[a] + x[b]
         diff = x[a] - x[b]
         return np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
-    cum = np.cumsum(n_c)
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    return (cum[hi] - cum[lo] + n_c[lo] - (n_c[a] + n_c[b]) / 2.0) ** 2
+    mid = ordinal_positions(n_c)
+    return (mid[a] - mid[b]) ** 2
+
+
+def ordinal_positions(n_c: np.ndarray) -> np.ndarray:
+    """Mid-ranks M_c = Σ_{g<c} n_g + n_c/2 (along the last axis): for c < k,
+    Σ_{g=c..k} n_g − (n_c + n_k)/2 = M_k − M_c, so the ordinal metric is the interval metric
+    on mid-ranks (exact: half-integers for integer counts)."""
+    return np.cumsum(n_c, axis=-1) - np.asarray(n_c, dtype=float) / 2.0
 
 
 def expected_sum(level: str, domain: np.ndarray, n_c: np.ndarray) -> float:
@@ -95,8 +102,8 @@ def expected_sum(level: str, domain: np.ndarray, n_c: np.ndarray) -> float:
     n = n_c[used].astype(float)
     if level == "nominal":
         return float(n.sum() ** 2 - (n**2).sum())
-    x = np.asarray(domain, dtype=float)[used]
-    if level == "interval":
+    x = (ordinal_positions(n_c) if level == "ordinal" else np.asarray(domain, float))[used]
+    if level in ("interval", "ordinal"):
         centred = x - (n @ x) / n.sum()  # distances do not change; sums stay accurate
         return float(2.0 * (n.sum() * (n @ centred**2) - (n @ centred) ** 2))
     q = len(used)

@@ -45,6 +45,7 @@ from workbench.reliability.encoding import (
     factorize_ids,
     factorize_values,
 )
+from workbench.reliability.limits import require_memory
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = get_args(Level)
@@ -246,6 +247,8 @@ class ReliabilityData:
     def value_counts(self) -> np.ndarray:
         """Coders per unit and domain value, shape (n_units, q), int (Krippendorff's n_uc)."""
         q = self.n_categories
+        require_memory(self.n_units * (q + 1) * 8.0 * 3,
+                       f"value counts of {self.n_units:,} units × {q:,} values", self.source)
         index = np.searchsorted(self.domain, self.matrix)  # NaN sorts last: index q
         keys = index + (np.arange(self.n_units) * (q + 1))[:, None]
         counts = np.bincount(keys.ravel(), minlength=self.n_units * (q + 1))

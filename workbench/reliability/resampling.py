@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.reliability.coincidences import ordinal_positions
 from workbench.reliability.data import ReliabilityData
 from workbench.reliability.limits import require_memory
 
@@ -155,15 +156,15 @@ def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndar
     n_total = n_v.sum(axis=1)
     v = counts.shape[1]
     floor = 0.0
-    if data.level == "ordinal":
-        require_memory(8.0 * v * v * (len(m) + 2 * weights.shape[0]),
-                       f"the bootstrap of ordinal alpha over {v:,} values", data.source)
-        per_unit = counts[:, :, None] * counts[:, None, :]
-        per_unit[:, np.arange(v), np.arange(v)] -= counts
-        o = (weights @ (per_unit / (m - 1)[:, None, None]).reshape(len(m), v * v))
-        d = alpha_distances(data.domain, data.level, n_v)
-        observed = (o.reshape(-1, v, v) * d).sum(axis=(1, 2))
-        expected = np.einsum("bi,bij,bj->b", n_v, d, n_v)
+    if data.level == "ordinal":  # interval metric on each resample's mid-ranks
+        require_memory(8.0 * len(m) * weights.shape[0] * 4,
+                       f"the bootstrap of ordinal alpha over {len(m):,} kinds of unit",
+                       data.source)
+        mid = ordinal_positions(n_v)  # (B, V)
+        s1, s2 = counts @ mid.T, counts @ (mid**2).T  # (n, B)
+        unit_disagreement = 2.0 * (m[:, None] * s2 - s1**2) / (m - 1)[:, None]
+        observed = np.einsum("bu,ub->b", weights, unit_disagreement)
+        expected = 2.0 * (n_total * (n_v * mid**2).sum(axis=1) - ((n_v * mid).sum(axis=1)) ** 2)
     elif data.level == "nominal":
         unit_disagreement = (m**2 - (counts**2).sum(axis=1)) / (m - 1)
         observed = weights @ unit_disagreement
