@@ -53,7 +53,8 @@ def code_report(
 
     Columns: code_id, level, n_units (units with ≥ 2 ratings), n_coders, n_ratings,
     prevalence (share of ratings applying the code, see `long_table.prevalence`),
-    coefficient, estimate, ci_low, ci_high, verdict (Krippendorff 2004 for alpha, Landis &
+    coefficient, estimate, ci_low, ci_high, n_valid (resamples with a value; the interval
+    drops the others), verdict (Krippendorff 2004 for alpha, Landis &
     Koch 1977 otherwise), kappa (Cohen's with two coders, else Fleiss' on complete units),
     kappa_kind, kappa_band, then one column per coefficient named in ``extras`` (NaN where it
     does not apply). ``n_resamples=0`` skips the bootstrap (NaN interval).
@@ -73,17 +74,20 @@ def code_report(
             "coefficient": headline,
         }
         estimate = low = high = float("nan")
+        n_valid = 0
         if row["n_units"] and entry.applies(data):
             result = bootstrap(
                 data, entry, n_resamples=n_resamples, seed=seed, confidence=confidence
             )
             estimate, low, high = result.estimate, result.low, result.high
+            n_valid = result.n_valid
         kind = "cohen" if data.n_coders == 2 else "fleiss"
         kappa = value_or_nan(cohen_kappa if kind == "cohen" else fleiss_kappa, data)
         row |= {
             "estimate": estimate,
             "ci_low": low,
             "ci_high": high,
+            "n_valid": n_valid,
             "verdict": entry.verdict(estimate),
             "kappa": kappa,
             "kappa_kind": kind,
@@ -95,8 +99,8 @@ def code_report(
         rows.append(row)
     columns = [
         "code_id", "level", "n_units", "n_coders", "n_ratings", "prevalence", "coefficient",
-        "estimate", "ci_low", "ci_high", "verdict", "kappa", "kappa_kind", "kappa_band",
-        *extras,
+        "estimate", "ci_low", "ci_high", "n_valid", "verdict", "kappa", "kappa_kind",
+        "kappa_band", *extras,
     ]
     return _worst_first(pd.DataFrame(rows, columns=columns), "estimate", ["code_id"])
 

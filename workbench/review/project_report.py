@@ -12,6 +12,11 @@ level of the code (see :mod:`workbench.review.adjudication` for "absent"):
   level; ordinal alpha. ``not_applicable`` lies outside the order and counts as not rated.
 - interval: the numbers as given, on the units someone rated; interval alpha.
 
+- set-valued (``multiple: true``, codebook 1.2.0): one present/absent variable per option,
+  ``code[option]``, on every applicable turn (:func:`workbench.reliability.set_codes.
+  expand_set_codes`); nominal alpha. With ``masi=True`` also a row ``code (MASI)``: alpha of
+  the whole sets with MASI distance (Passonneau 2006).
+
 Coefficients, bootstrap intervals (units resampled; Hayes & Krippendorff 2007) and verdicts
 (Krippendorff 2004: ≥ .800 acceptable, ≥ .667 tentative) come from
 :func:`workbench.reliability.reports.code_report`.
@@ -20,13 +25,19 @@ Coefficients, bootstrap intervals (units resampled; Hayes & Krippendorff 2007) a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from workbench.model import AssignmentStatus, UnitType
+from workbench.reliability.catalogue import value_or_nan
 from workbench.reliability.long_table import ABSENT
 from workbench.reliability.reports import code_report
+from workbench.reliability.resampling import resample_blocks
+from workbench.reliability.set_codes import element_name, expand_set_codes, masi_alpha, set_data
+from workbench.reliability.verdicts import alpha_verdict
 from workbench.review.adjudication import absence_is_a_value, coder_ratings
 from workbench.store import Store
 
@@ -39,12 +50,47 @@ ALPHA_LEVEL = {"nominal": "nominal", "categorical": "nominal", "ordinal": "ordin
                "interval": "interval"}
 NO_DATA = "no data"
 COLUMNS = ["code_id", "label", "group", "unit", "level", "alpha_level", "alpha", "ci_low",
-           "ci_high", "n_units", "n_coders", "prevalence", "verdict"]
+           "ci_high", "n_units", "n_valid", "n_coders", "prevalence", "verdict"]
+MASI = "MASI"
+
+
+def is_set_code(code: Code) -> bool:
+    """Whether a code holds a set of options per unit (codebook 1.2.0 ``multiple: true``)."""
+    return bool(getattr(code, "multiple", False))
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One row of the table: a code, one element of a set code, or a set code by MASI."""
+
+    variable_id: str
+    code: Code
+    element: str | None = None
+    masi: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.element is not None:
+            return f"{self.code.label}: {self.element}"
+        return f"{self.code.label} (MASI)" if self.masi else self.code.label
+
+
+def table_variables(codebook: Codebook, *, masi: bool = False) -> list[Variable]:
+    """The rows of the table in codebook order: set codes give one row per option."""
+    out = []
+    for code in codebook.codes:
+        if not is_set_code(code):
+            out.append(Variable(code.id, code))
+            continue
+        out += [Variable(element_name(code.id, key), code, key) for key in code.option_keys()]
+        if masi:
+            out.append(Variable(f"{code.id} ({MASI})", code, masi=True))
+    return out
 
 
 def reliability_table(store: Store, codebook: Codebook, *, bootstrap: int = 1000,
                       seed: int = 0, coders: Sequence[str] | None = None,
-                      confidence: float = 0.95) -> pd.DataFrame:
+                      confidence: float = 0.95, masi: bool = False) -> pd.DataFrame:
     """Krippendorff's alpha per code with its bootstrap interval, worst first.
 
     Parameters
@@ -53,34 +99,48 @@ def reliability_table(store: Store, codebook: Codebook, *, bootstrap: int = 1000
     seed : seed of the resampling (equal seeds, equal intervals).
     coders : only these coders' work (default: everyone's).
     confidence : coverage of the interval.
+    masi : also a MASI-distance row for each set-valued code.
 
     Returns
     -------
-    DataFrame, one row per code of the codebook: code_id, label, group, unit, level (the
-    codebook's), alpha_level, alpha, ci_low, ci_high, n_units (units rated by ≥ 2 coders),
-    n_coders, prevalence (share of ratings other than absent / the lowest level), verdict
+    DataFrame, one row per code of the codebook (per option of a set code, see the module
+    docstring): code_id, label, group, unit, level (the codebook's), alpha_level, alpha,
+    ci_low, ci_high, n_units (units rated by ≥ 2 coders), n_valid (bootstrap resamples with a
+    value), n_coders, prevalence (share of ratings other than absent / the lowest level), verdict
     ("acceptable", "tentative", "unreliable", "undefined" when the values do not vary, "no
     data" when no unit was rated twice). Sorted by alpha, undefined and no data first.
     """
     long = reliability_ratings(store, codebook, coders=coders)
+    rows = table_variables(codebook, masi=masi)
+    sets = {c.id: c.option_keys() for c in codebook.codes if is_set_code(c)}
+    set_rows = long.loc[long["code_id"].isin(list(sets))]
+    long = expand_set_codes(long, sets, absent=ABSENT)
     per_code = long.groupby("code_id")["coder_id"].nunique()
     usable = long.loc[long["code_id"].isin(per_code.index[per_code >= 2])]
-    levels = {c.id: ALPHA_LEVEL[c.level] for c in codebook.codes}
-    scales = {c.id: list(s) for c in codebook.codes if (s := categories(c)) is not None}
+    levels = {v.variable_id: "nominal" if v.element else ALPHA_LEVEL[v.code.level]
+              for v in rows if not v.masi}
+    scales = {v.variable_id: ([ABSENT, "present"] if v.element else categories(v.code))
+              for v in rows if not v.masi}
+    scales = {k: list(s) for k, s in scales.items() if s is not None}
     report = code_report(usable, levels, scales=scales, extras=(), n_resamples=bootstrap,
                          seed=seed, confidence=confidence, absent=ABSENT)
-    report = report.set_index("code_id").reindex(codebook.code_ids)
+    report = report.set_index("code_id").reindex([v.variable_id for v in rows])
+    for v in rows:
+        if v.masi:
+            report.loc[v.variable_id, MASI_COLUMNS] = _masi_row(set_rows, v.code.id, bootstrap,
+                                                                seed, confidence)
     table = pd.DataFrame({
-        "code_id": codebook.code_ids,
-        "label": [c.label for c in codebook.codes],
-        "group": [c.group for c in codebook.codes],
-        "unit": [str(c.unit) for c in codebook.codes],
-        "level": [c.level for c in codebook.codes],
-        "alpha_level": [levels[c.id] for c in codebook.codes],
+        "code_id": [v.variable_id for v in rows],
+        "label": [v.label for v in rows],
+        "group": [v.code.group for v in rows],
+        "unit": [str(v.code.unit) for v in rows],
+        "level": [v.code.level for v in rows],
+        "alpha_level": ["masi" if v.masi else levels[v.variable_id] for v in rows],
         "alpha": report["estimate"].to_numpy(dtype=float),
         "ci_low": report["ci_low"].to_numpy(dtype=float),
         "ci_high": report["ci_high"].to_numpy(dtype=float),
         "n_units": report["n_units"].fillna(0).to_numpy(dtype=int),
+        "n_valid": report["n_valid"].fillna(0).to_numpy(dtype=int),
         "n_coders": report["n_coders"].fillna(0).to_numpy(dtype=int),
         "prevalence": report["prevalence"].to_numpy(dtype=float),
         "verdict": report["verdict"].to_numpy(dtype=object),
@@ -90,6 +150,34 @@ def reliability_table(store: Store, codebook: Codebook, *, bootstrap: int = 1000
     table = table.sort_values(["_no_data", "alpha", "code_id"], na_position="first",
                               kind="stable")
     return table.drop(columns="_no_data").reset_index(drop=True)[COLUMNS]
+
+
+MASI_COLUMNS = ["estimate", "ci_low", "ci_high", "n_units", "n_valid", "n_coders",
+                "prevalence", "verdict"]
+
+
+def _masi_row(set_rows: pd.DataFrame, code_id: str, bootstrap: int, seed: int,
+              confidence: float) -> list[object]:
+    """Alpha with MASI distance of one set code, with a unit-bootstrap interval."""
+    rows = set_rows.loc[set_rows["code_id"] == code_id]
+    nothing = [float("nan")] * 3 + [0, 0, 0, float("nan"), NO_DATA]
+    if rows["coder_id"].nunique() < 2:
+        return nothing
+    data = set_data(rows)
+    if not data.pairable().any():
+        return nothing
+    pool = data.take(data.pairable())
+    estimate = value_or_nan(masi_alpha, pool)
+    replicates = np.array([value_or_nan(masi_alpha, pool.take(index))
+                           for block in resample_blocks(pool.n_units, bootstrap, seed)
+                           for index in block])
+    valid = replicates[~np.isnan(replicates)] if bootstrap else replicates
+    tail = (1.0 - confidence) / 2.0
+    low, high = (np.quantile(valid, [tail, 1 - tail]) if valid.size else (np.nan, np.nan))
+    counts = data.value_counts.sum(axis=0)
+    empty = counts[data.labels.index(ABSENT)] if ABSENT in data.labels else 0
+    return [estimate, float(low), float(high), pool.n_units, int(valid.size), data.n_coders,
+            1.0 - empty / counts.sum(), alpha_verdict(estimate)]
 
 
 def categories(code: Code) -> list[str] | None:
