@@ -6,7 +6,11 @@ are registered in `COEFFICIENTS` so that reports can iterate over them.
 
 from workbench.reliability.bootstrap import BootstrapResult, bootstrap
 from workbench.reliability.catalogue import COEFFICIENTS, Coefficient, value_or_nan
-from workbench.reliability.coder_reports import drift_report, prevalence_bias_report
+from workbench.reliability.coder_reports import (
+    drift_alerts,
+    drift_report,
+    prevalence_bias_report,
+)
 from workbench.reliability.coefficients import (
     cohen_kappa,
     fleiss_kappa,
@@ -28,7 +32,9 @@ from workbench.reliability.limits import MemoryLimitError, memory_limit, memory_
 from workbench.reliability.long_table import fill_absent, prevalence, variables
 from workbench.reliability.reports import (
     code_report,
+    confusion_matrices,
     confusion_matrix,
+    pair_confusion,
     pair_report,
     reference_report,
 )
@@ -52,8 +58,10 @@ __all__ = [
     "code_report",
     "cohen_kappa",
     "coincidence_matrix",
+    "confusion_matrices",
     "confusion_matrix",
     "definition",
+    "drift_alerts",
     "drift_report",
     "expand_set_codes",
     "fill_absent",
@@ -66,6 +74,7 @@ __all__ = [
     "masi_distance",
     "memory_limit",
     "memory_limit_set",
+    "pair_confusion",
     "pair_report",
     "percent_agreement",
     "prevalence",

@@ -33,11 +33,12 @@ import pandas as pd
 
 from workbench.model import AssignmentStatus, UnitType
 from workbench.reliability.catalogue import value_or_nan
+from workbench.reliability.coder_reports import drift_alerts, drift_report
 from workbench.reliability.long_table import ABSENT
-from workbench.reliability.reports import code_report
+from workbench.reliability.reports import code_report, confusion_matrices
 from workbench.reliability.resampling import resample_blocks
 from workbench.reliability.set_codes import element_name, expand_set_codes, masi_alpha, set_data
-from workbench.reliability.verdicts import alpha_verdict
+from workbench.reliability.verdicts import ALPHA_TENTATIVE, alpha_verdict
 from workbench.review.adjudication import absence_is_a_value, coder_ratings
 from workbench.store import Store
 
@@ -110,20 +111,12 @@ def reliability_table(store: Store, codebook: Codebook, *, bootstrap: int = 1000
     ("acceptable", "tentative", "unreliable", "undefined" when the values do not vary, "no
     data" when no unit was rated twice). Sorted by alpha, undefined and no data first.
     """
-    long = reliability_ratings(store, codebook, coders=coders)
-    rows = table_variables(codebook, masi=masi)
-    sets = {c.id: c.option_keys() for c in codebook.codes if is_set_code(c)}
-    set_rows = long.loc[long["code_id"].isin(list(sets))]
-    long = expand_set_codes(long, sets, absent=ABSENT)
-    per_code = long.groupby("code_id")["coder_id"].nunique()
-    usable = long.loc[long["code_id"].isin(per_code.index[per_code >= 2])]
-    levels = {v.variable_id: "nominal" if v.element else ALPHA_LEVEL[v.code.level]
-              for v in rows if not v.masi}
-    scales = {v.variable_id: ([ABSENT, "present"] if v.element else categories(v.code))
-              for v in rows if not v.masi}
-    scales = {k: list(s) for k, s in scales.items() if s is not None}
-    report = code_report(usable, levels, scales=scales, extras=(), n_resamples=bootstrap,
-                         seed=seed, confidence=confidence, absent=ABSENT)
+    prepared = prepare(store, codebook, coders=coders, masi=masi)
+    rows, levels, scales, set_rows = (prepared.rows, prepared.levels, prepared.scales,
+                                      prepared.set_rows)
+    report = code_report(prepared.usable, levels, scales=scales, extras=(),
+                         n_resamples=bootstrap, seed=seed, confidence=confidence,
+                         absent=ABSENT)
     report = report.set_index("code_id").reindex([v.variable_id for v in rows])
     for v in rows:
         if v.masi:
@@ -150,6 +143,70 @@ def reliability_table(store: Store, codebook: Codebook, *, bootstrap: int = 1000
     table = table.sort_values(["_no_data", "alpha", "code_id"], na_position="first",
                               kind="stable")
     return table.drop(columns="_no_data").reset_index(drop=True)[COLUMNS]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The ratings of a project ready for the statistics: set codes expanded per element.
+
+    usable : long table (unit, code_id, coder_id, value[, timestamp]) of the variables rated
+        by two or more coders; levels, scales : per variable id; rows : the table's
+        variables; set_rows : the set codes' rows before expansion (for MASI).
+    """
+
+    usable: pd.DataFrame
+    levels: dict[str, str]
+    scales: dict[str, list[str]]
+    rows: list[Variable]
+    set_rows: pd.DataFrame
+
+
+def prepare(store: Store, codebook: Codebook, *, coders: Sequence[str] | None = None,
+            masi: bool = False, timestamps: bool = False) -> Prepared:
+    """`reliability_ratings` with set codes expanded, levels and scales per variable;
+    ``timestamps`` adds each unit's time (its clip's latest completed assignment)."""
+    long = reliability_ratings(store, codebook, coders=coders, timestamps=timestamps)
+    rows = table_variables(codebook, masi=masi)
+    sets = {c.id: c.option_keys() for c in codebook.codes if is_set_code(c)}
+    set_rows = long.loc[long["code_id"].isin(list(sets))]
+    long = expand_set_codes(long, sets, absent=ABSENT)
+    per_code = long.groupby("code_id")["coder_id"].nunique()
+    usable = long.loc[long["code_id"].isin(per_code.index[per_code >= 2])]
+    levels = {v.variable_id: "nominal" if v.element else ALPHA_LEVEL[v.code.level]
+              for v in rows if not v.masi}
+    scales = {v.variable_id: ([ABSENT, "present"] if v.element else categories(v.code))
+              for v in rows if not v.masi}
+    scales = {k: list(s) for k, s in scales.items() if s is not None}
+    return Prepared(usable, levels, scales, rows, set_rows)
+
+
+def drift_table(store: Store, codebook: Codebook, *, by: str = "week",
+                threshold: float = ALPHA_TENTATIVE, min_units: int = 5,
+                coders: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Agreement per code and period while coding is under way, and the drift alerts.
+
+    A unit's period is the day/week/month in which the last of its coders completed the clip
+    (:func:`workbench.reliability.coder_reports.drift_report`). Returns (drift, alerts):
+    alerts are the codes whose alpha in their latest period with ≥ ``min_units`` units is
+    below ``threshold`` (default .667, Krippendorff 2004's floor for tentative conclusions).
+    """
+    prepared = prepare(store, codebook, coders=coders, timestamps=True)
+    if prepared.usable.empty:
+        empty = drift_report(prepared.usable.assign(timestamp=pd.Series(dtype=str)), {})
+        return empty, drift_alerts(empty, threshold=threshold)
+    drift = drift_report(prepared.usable, prepared.levels, by=by, scales=prepared.scales)
+    return drift, drift_alerts(drift, threshold=threshold, min_units=min_units)
+
+
+def confusion_tables(store: Store, codebook: Codebook, *, codes: Sequence[str] | None = None,
+                     coders: Sequence[str] | None = None
+                     ) -> list[tuple[str, str, str, pd.DataFrame]]:
+    """(variable id, coder_a, coder_b, counts) for each code and pair of coders on the
+    project's overlap units (:func:`workbench.reliability.reports.confusion_matrices`)."""
+    prepared = prepare(store, codebook, coders=coders)
+    wanted = [c for c in (codes or prepared.levels) if c in set(prepared.usable["code_id"])]
+    return confusion_matrices(prepared.usable, prepared.levels, scales=prepared.scales,
+                              codes=wanted)
 
 
 MASI_COLUMNS = ["estimate", "ci_low", "ci_high", "n_units", "n_valid", "n_coders",
@@ -193,11 +250,13 @@ def categories(code: Code) -> list[str] | None:
 
 
 def reliability_ratings(store: Store, codebook: Codebook, *,
-                        coders: Sequence[str] | None = None) -> pd.DataFrame:
+                        coders: Sequence[str] | None = None,
+                        timestamps: bool = False) -> pd.DataFrame:
     """The ratings :func:`reliability_table` analyses, as a multi-code long table.
 
-    Columns unit ("clip:turn" or "clip"), code_id, coder_id, value; see the module docstring
-    for which units and values.
+    Columns unit ("clip:turn" or "clip"), code_id, coder_id, value (and with ``timestamps``
+    the time the last coder completed the unit's clip); see the module docstring for which
+    units and values.
     """
     done = pd.DataFrame([(a.clip_id, a.coder_id) for a in store.assignments()
                          if a.status == AssignmentStatus.DONE
@@ -218,7 +277,15 @@ def reliability_ratings(store: Store, codebook: Codebook, *,
     index = long["utterance_index"]
     long["unit"] = long["clip_id"].astype(str).where(
         index.isna(), long["clip_id"].astype(str) + ":" + index.astype("string"))
-    return long[["unit", "code_id", "coder_id", "value"]].reset_index(drop=True)
+    columns = ["unit", "code_id", "coder_id", "value"]
+    if timestamps:
+        finished = pd.DataFrame([(a.clip_id, a.updated_at) for a in store.assignments()
+                                 if a.status == AssignmentStatus.DONE and a.updated_at],
+                                columns=["clip_id", "timestamp"])
+        latest = finished.groupby("clip_id")["timestamp"].max()
+        long["timestamp"] = long["clip_id"].map(latest)
+        columns.append("timestamp")
+    return long[columns].reset_index(drop=True)
 
 
 def _absent_ratings(store: Store, codebook: Codebook, done: pd.DataFrame) -> pd.DataFrame:
