@@ -39,7 +39,7 @@ from workbench.reliability.reports import code_report, confusion_matrices
 from workbench.reliability.resampling import resample_blocks
 from workbench.reliability.set_codes import element_name, expand_set_codes, masi_alpha, set_data
 from workbench.reliability.verdicts import ALPHA_TENTATIVE, alpha_verdict
-from workbench.review.adjudication import absence_is_a_value, coder_ratings
+from workbench.review.adjudication import absence_is_a_value, coder_ratings, counted_done
 from workbench.store import Store
 
 if TYPE_CHECKING:
@@ -258,10 +258,9 @@ def reliability_ratings(store: Store, codebook: Codebook, *,
     the time the last coder completed the unit's clip); see the module docstring for which
     units and values.
     """
-    done = pd.DataFrame([(a.clip_id, a.coder_id) for a in store.assignments()
-                         if a.status == AssignmentStatus.DONE
-                         and (coders is None or a.coder_id in coders)],
-                        columns=["clip_id", "coder_id"])
+    done = counted_done(store)
+    if coders is not None:
+        done = done.loc[done["coder_id"].isin(coders)]
     shared = done.groupby("clip_id")["coder_id"].transform("size") >= 2
     done = done.loc[shared]
     ratings = coder_ratings(store, codebook, coders=coders)
@@ -279,9 +278,11 @@ def reliability_ratings(store: Store, codebook: Codebook, *,
         index.isna(), long["clip_id"].astype(str) + ":" + index.astype("string"))
     columns = ["unit", "code_id", "coder_id", "value"]
     if timestamps:
-        finished = pd.DataFrame([(a.clip_id, a.updated_at) for a in store.assignments()
+        finished = pd.DataFrame([(a.clip_id, a.coder_id, a.updated_at)
+                                 for a in store.assignments()
                                  if a.status == AssignmentStatus.DONE and a.updated_at],
-                                columns=["clip_id", "timestamp"])
+                                columns=["clip_id", "coder_id", "timestamp"])
+        finished = finished.merge(done, on=["clip_id", "coder_id"])  # counted work only
         latest = finished.groupby("clip_id")["timestamp"].max()
         long["timestamp"] = long["clip_id"].map(latest)
         columns.append("timestamp")
