@@ -96,7 +96,7 @@ def best_of(repeats: int, work: Callable[[], Any]) -> tuple[float, Any]:
 def ours(matrix: np.ndarray, level: str, function: Callable[..., float] = krippendorff_alpha
          ) -> float:
     """The workbench from a units × coders array: building the data included."""
-    return function(ReliabilityData.from_matrix(np.where(np.isnan(matrix), None, matrix), level))
+    return function(ReliabilityData.from_matrix(matrix, level))
 
 
 def nltk_alpha(matrix: np.ndarray, level: str) -> float:

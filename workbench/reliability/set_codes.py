@@ -19,11 +19,11 @@ and pragmatic annotation. LREC 2006.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbench.codebook.sets import SET_SEPARATOR, split_set
 from workbench.reliability.coincidences import value_pairs
 from workbench.reliability.data import ReliabilityData
 from workbench.reliability.gwet import require_pairable
@@ -34,12 +34,20 @@ PRESENT = "present"
 PASSONNEAU = (2 / 3, 1 / 3)
 
 
+def _sets() -> Any:
+    """`workbench.codebook.sets`, imported when first needed (importing the codebook package
+    loads its schema, which the statistics do not otherwise need)."""
+    from workbench.codebook import sets
+
+    return sets
+
+
 def as_set(value: object, absent: str = ABSENT) -> frozenset[str]:
     """The set in a stored value: "absent", "" and None are the empty set."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return frozenset()
     text = str(value).strip()
-    return frozenset() if text in ("", absent) else split_set(text)
+    return frozenset() if text in ("", absent) else _sets().split_set(text)
 
 
 def element_name(code_id: str, element: str) -> str:
@@ -80,7 +88,7 @@ def expand_set_codes(
 
             raise ReliabilityDataError(
                 f"code '{code}': element(s) {', '.join(unknown)} are not options; expected "
-                f"{', '.join(elements)} joined by '{SET_SEPARATOR}'", field="value",
+                f"{', '.join(elements)} joined by '{_sets().SET_SEPARATOR}'", field="value",
             )
         for element in elements:
             parts.append(rows.assign(
@@ -116,8 +124,7 @@ def masi_distance(a: Collection[str], b: Collection[str],
 def set_data(rows: pd.DataFrame, *, unit: str = "unit", coder: str = "coder_id",
              absent: str = ABSENT) -> ReliabilityData:
     """Reliability data of one set code: the canonical sets as nominal labels."""
-    canonical = [SET_SEPARATOR.join(sorted(as_set(v, absent))) or absent
-                 for v in rows["value"]]
+    canonical = [_sets().canonical_set(as_set(v, absent)) or absent for v in rows["value"]]
     table = pd.DataFrame({"unit": rows[unit].to_numpy(), "coder": rows[coder].to_numpy(),
                           "value": canonical})
     return ReliabilityData.from_long(table, "nominal")
