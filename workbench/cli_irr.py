@@ -88,6 +88,8 @@ def irr(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json")] = False,
     labels: Annotated[bool, typer.Option("--labels", help="Project table: show the "
                                          "codebook's labels beside the code ids")] = False,
+    masi: Annotated[bool, typer.Option("--masi", help="Project table: set-valued codes also "
+                                       "by MASI distance (Passonneau 2006)")] = False,
     memory_limit: Annotated[str | None, typer.Option(
         "--memory-limit", help="Largest array to build, e.g. 2GiB (default: "
                                "$BWV_MEMORY_LIMIT or 256MiB)")] = None,
@@ -109,7 +111,7 @@ def irr(
         from workbench.cli_review import irr_project
 
         irr_project(bootstrap=bootstrap, seed=seed, coders=coders, csv=csv, project=project,
-                    output=fmt.value, labels=labels)
+                    output=fmt.value, labels=labels, masi=masi)
         return
     from workbench.reliability.definitions import Choices
     from workbench.reliability.irr_file import summarise_file

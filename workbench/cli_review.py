@@ -89,6 +89,8 @@ def irr_project(
                                         "markdown")] = "table",
     labels: Annotated[bool, typer.Option("--labels", help="Show the codebook's labels")
                       ] = False,
+    masi: Annotated[bool, typer.Option("--masi", help="Set-valued codes: also alpha of the "
+                                       "whole sets with MASI distance")] = False,
 ) -> None:
     """Krippendorff's alpha per code on the project's overlap clips, worst first."""
     from workbench.codebook.loading import load_ref
@@ -103,7 +105,7 @@ def irr_project(
         codebook = load_ref(proj.codebook, proj.codebooks_dir)
         with proj.open_store() as store:
             table = reliability_table(store, codebook, bootstrap=bootstrap, seed=seed,
-                                      coders=_names(coders) or None)
+                                      coders=_names(coders) or None, masi=masi)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     if csv is not None:

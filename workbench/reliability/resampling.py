@@ -106,21 +106,12 @@ def multiplicities(indices: np.ndarray, n_units: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- alpha
-def alpha_distances(domain: np.ndarray, level: str, n_v: np.ndarray) -> np.ndarray:
-    """Krippendorff's squared distances δ²_ck between domain values (Krippendorff 2011).
+def alpha_distances(domain: np.ndarray, level: str) -> np.ndarray:
+    """Krippendorff's squared distances δ²_ck between domain values, shape (V, V).
 
-    nominal: 0/1; interval: (c − k)²; ratio: ((c − k)/(c + k))²; ordinal:
-    (Σ_{g=c..k} n_g − (n_c + n_k)/2)², which depends on the value totals ``n_v``.
-
-    Parameters
-    ----------
-    domain : shape (V,), the sorted values.
-    level : nominal, ordinal, interval or ratio.
-    n_v : shape (B, V), pairable values per domain value in each resample (ordinal only).
-
-    Returns
-    -------
-    ndarray, shape (V, V), or (B, V, V) for ordinal.
+    nominal: 0/1; interval: (c − k)²; ratio: ((c − k)/(c + k))² (Krippendorff 2011). The
+    ordinal metric depends on each resample's value totals: `alpha_replicates` computes it
+    as the interval metric on mid-ranks (`coincidences.ordinal_positions`).
     """
     x = np.asarray(domain, dtype=float)
     diff = x[:, None] - x[None, :]
@@ -131,11 +122,7 @@ def alpha_distances(domain: np.ndarray, level: str, n_v: np.ndarray) -> np.ndarr
     if level == "ratio":
         total = x[:, None] + x[None, :]
         return np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
-    cum = np.cumsum(n_v, axis=1)
-    lo = np.minimum.outer(np.arange(len(x)), np.arange(len(x)))
-    hi = np.maximum.outer(np.arange(len(x)), np.arange(len(x)))
-    between = cum[:, hi] - cum[:, lo] + n_v[:, lo]
-    return (between - (n_v[:, :, None] + n_v[:, None, :]) / 2.0) ** 2
+    raise ValueError(f"no fixed distance matrix at the {level} level")
 
 
 def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndarray:
@@ -180,7 +167,7 @@ def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndar
     else:
         require_memory(8.0 * v * v * 4, f"the bootstrap of ratio alpha over {v:,} values",
                        data.source)
-        d = alpha_distances(data.domain, data.level, n_v)
+        d = alpha_distances(data.domain, data.level)
         unit_disagreement = ((counts @ d) * counts).sum(axis=1) / (m - 1)
         observed = weights @ unit_disagreement
         expected = ((n_v @ d) * n_v).sum(axis=1)
