@@ -177,11 +177,16 @@ def test_six_thousand_distinct_values_stream_alpha_and_name_the_limit(
     result = invoke(str(path), "--level", level, "--bootstrap", "20", "--format", "json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    alpha = summary["coefficients"]["krippendorff_alpha"]
-    assert alpha["estimate"] is not None  # exact, from the value pairs
-    assert "memory limit of 256.0 MiB" in alpha["note"]
-    refused = summary["coefficients"]["gwet_ac1"]
-    assert refused["verdict"] == "not computed" and "BWV_MEMORY_LIMIT" in refused["note"]
+    rows = summary["coefficients"]
+    # estimates from each unit's distinct values: no units × values array
+    for name in ("krippendorff_alpha", "percent_agreement", "fleiss_kappa", "gwet_ac1"):
+        assert rows[name]["estimate"] is not None, name
+        assert "no interval" in rows[name]["note"]  # the bootstrap would need the array
+        assert "memory limit of 256.0 MiB" in rows[name]["note"]
+    assert rows["percent_agreement"]["estimate"] == 0.0  # every rating differs
+    if level == "ordinal":  # a 6,000 × 6,000 weight matrix is refused, with the figures
+        refused = rows["cohen_kappa"]
+        assert refused["verdict"] == "not computed" and "BWV_MEMORY_LIMIT" in refused["note"]
 
 
 def test_the_memory_limit_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -57,14 +57,15 @@ class UnitValues:
     n_c: np.ndarray
 
 
-def unit_values(data: ReliabilityData) -> UnitValues:
-    """(unit, value, count) of the units of ``data`` rated by two or more coders."""
+def unit_values(data: ReliabilityData, min_ratings: int = 2) -> UnitValues:
+    """(unit, value, count) of the units of ``data`` rated by ``min_ratings`` or more coders
+    (n_c then counts those units' values)."""
     q = data.n_categories
     rated = ~np.isnan(data.matrix)
     rows = np.nonzero(rated)[0]
     index = np.searchsorted(data.domain, data.matrix[rated])
     m = rated.sum(axis=1)
-    keep = m[rows] >= 2
+    keep = m[rows] >= min_ratings
     keys, counts = np.unique(rows[keep].astype(np.int64) * q + index[keep], return_counts=True)
     unit, value = keys // q, keys % q
     n_c = np.bincount(value, weights=counts, minlength=q)
