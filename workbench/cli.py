@@ -47,28 +47,6 @@ def init(
 
 
 @app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders "
-                                                "(.vtt .srt .eaf .csv .jsonl)")],
-    metadata: Annotated[Path | None, typer.Option(help="Clip metadata CSV (joined by "
-                                                  "clip_id)")] = None,
-    project: ProjectOption = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
-) -> None:
-    """Read transcripts into the project's store: all files or none (one transaction)."""
-    from workbench.ingest import ingest_paths
-
-    try:
-        proj = Project.load(project)
-        with proj.open_store() as store:
-            report = ingest_paths(store, paths, speaker_rules=proj.speakers, metadata=metadata,
-                                  progress=progress)
-    except WorkbenchError as exc:
-        raise fail(exc) from exc
-    console.print(report.summary())
-
-
-@app.command()
 def clips(
     project: ProjectOption = None,
     borough: Annotated[str | None, typer.Option(help="Only this borough")] = None,
@@ -149,12 +127,16 @@ def demo(
 
 
 from workbench.cli_codebook import app as codebook_app  # noqa: E402
+from workbench.cli_ingest import ingest as ingest_command  # noqa: E402
+from workbench.cli_ingest import transcript_app  # noqa: E402
 from workbench.cli_irr import app as irr_app  # noqa: E402
 from workbench.cli_review import assign as assign_command  # noqa: E402
 from workbench.cli_study import app as study_app  # noqa: E402
 
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(irr_app, name="irr")
+app.command("ingest")(ingest_command)
+app.add_typer(transcript_app, name="transcript")
 app.command("assign")(assign_command)
 app.add_typer(study_app, name="study")
 
