@@ -8,7 +8,8 @@ formats' descriptions, not from the readers:
 - captions: blocks separated by blank lines; a block with ``-->`` is a cue; ``NOTE``, ``STYLE``,
   ``REGION`` and the header are not; tags ``<…>`` are removed and entities unescaped. A cue
   holds one turn per voice span (plus text outside spans), else one per line starting with a
-  dialogue dash or a ``[Name]``/``SPEAKER_nn:`` label, else one. Classic Teams fractions are
+  dialogue dash or a ``[Name]``/``SPEAKER_nn:`` label followed by words (a bracket alone on its
+  line is a sound description, kept as text), else one. Classic Teams fractions are
   whole milliseconds.
 - rolling captions: the last line of each cue is the line being spoken; runs of cues with the
   same last line are one utterance from the run's first start to its last end.
@@ -77,6 +78,8 @@ def _cue_turns(lines: list[str]) -> list[tuple[str, str]]:
         dash = text[0] in "-‐–—" and len(text) > 1 and text[1] not in "-‐–—>"
         body = text[1:].strip() if dash else text
         label = _LABEL.match(body)
+        if label and not body[label.end():].lstrip(": ").strip():
+            label = None  # a bracket alone on its line describes a sound: it is text
         speaker = (label.group(1) or label.group(2)) if label else ""
         if label:
             body = body[label.end():].lstrip(": ").strip()
