@@ -41,7 +41,7 @@ def _digest(text: str) -> str:
 
 
 def _key(u: Utterance) -> tuple[str, str]:
-    return (u.speaker, " ".join(u.text.split()).casefold())
+    return (u.speaker, " ".join(u.text.split()))
 
 
 def align_utterances(old: Sequence[Utterance],
