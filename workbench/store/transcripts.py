@@ -173,6 +173,38 @@ class TranscriptEdits:
             return conn.execute(sa.select(schema.clips.c.source_hash)
                                 .where(schema.clips.c.clip_id == clip_id)).scalar()
 
+    def clip_source_hashes(self) -> dict[str, str]:
+        """Clip id → the content hash it was last ingested with, for every clip."""
+        with self.transaction.read() as conn:
+            return dict(conn.execute(sa.select(schema.clips.c.clip_id,
+                                               schema.clips.c.source_hash)).all())
+
+    def coded_clip_ids(self) -> set[str]:
+        """Clips with at least one annotation row (any layer or status)."""
+        with self.transaction.read() as conn:
+            return set(conn.execute(sa.select(A.c.clip_id).distinct()).scalars())
+
+    def add_new_clips(self, clips: Sequence[tuple[Clip, list[Utterance], str]]) -> None:
+        """Insert clips that are not in the store yet, with their utterances, in one go
+        (bulk ingest); a clip id already stored is refused and nothing is written."""
+        if not clips:
+            return
+        with self.transaction() as conn:
+            ids = [c.clip_id for c, _, _ in clips]
+            clash = conn.execute(sa.select(schema.clips.c.clip_id).where(
+                schema.clips.c.clip_id.in_(ids))).scalars().first()
+            if clash is not None or any(not u for _, u, _ in clips):
+                raise StoreError(f"clip {clash!r} is already stored; expected new clips"
+                                 if clash else "a clip has no utterances")
+            now = utc_now()
+            conn.execute(schema.clips.insert(), [
+                {**dataclasses.asdict(c), "source_hash": h, "ingested_at": now}
+                for c, _, h in clips])
+            conn.execute(U.insert(), [
+                {"clip_id": u.clip_id, "idx": u.index, "start_s": u.start, "end_s": u.end,
+                 "speaker": u.speaker, "role": str(u.role), "text": u.text}
+                for _, utterances, _ in clips for u in utterances])
+
     def count_clip_annotations(self, clip_id: str) -> int:
         """Annotation rows (any layer and status) on a clip."""
         with self.transaction.read() as conn:
