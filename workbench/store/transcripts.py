@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from workbench.exceptions import StoreError
 from workbench.model import AnnotationStatus, Clip, Role, Utterance
 from workbench.store import schema
+from workbench.store.access import Principal, Rule, rule
 from workbench.store.connection import utc_now
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class TranscriptEdits:
     """Speaker roles, corrections and realignment; requires ``transaction`` and ``audit``."""
 
     transaction: TransactionScope
+    principal: Principal
 
     def audit(self, actor: str, action: str, clip_id: str | None = None,
               **detail: Any) -> None:  # pragma: no cover - provided by Store
@@ -93,6 +95,7 @@ class TranscriptEdits:
         raise NotImplementedError
 
     # ---- speaker roles ---------------------------------------------------------------------
+    @rule(Rule.READ_CORPUS)
     def speaker_roles(self, clip_id: str | None = None) -> dict[str, dict[str, Role]]:
         """Roles set for labels of a clip (or of every clip): clip id → label → role."""
         query = sa.select(R).order_by(R.c.clip_id, R.c.speaker)
@@ -104,6 +107,7 @@ class TranscriptEdits:
                 found.setdefault(row.clip_id, {})[row.speaker] = Role(row.role)
         return found
 
+    @rule(Rule.WRITE_CORPUS)
     def set_speaker_role(self, actor: str, clip_id: str, speaker: str, role: Role | str, *,
                          reason: str = "") -> int:
         """Give ``speaker`` the ``role`` in one clip; returns the utterances changed.
@@ -115,6 +119,7 @@ class TranscriptEdits:
         StoreError
             for an unknown clip, a label that does not occur in it, or an unknown role.
         """
+        actor = self.principal.acting_as(actor)
         try:
             role = Role(str(role).strip().lower())
         except ValueError:
@@ -142,6 +147,7 @@ class TranscriptEdits:
             return n
 
     # ---- corrections ------------------------------------------------------------------------
+    @rule(Rule.WRITE_CORPUS)
     def correct_utterance(self, actor: str, clip_id: str, utterance_index: int, text: str, *,
                           reason: str = "") -> Utterance:
         """Replace an utterance's text (white space collapsed); its codes are kept.
@@ -151,6 +157,7 @@ class TranscriptEdits:
         StoreError
             for an unknown utterance or empty text.
         """
+        actor = self.principal.acting_as(actor)
         new_text = " ".join(text.split())
         if not new_text:
             raise StoreError("empty text; expected the corrected words of the utterance")
@@ -167,23 +174,27 @@ class TranscriptEdits:
         return next(u for u in self.utterances(clip_id) if u.index == utterance_index)
 
     # ---- re-ingest of a coded clip ----------------------------------------------------------
+    @rule(Rule.READ_CORPUS)
     def clip_source_hash(self, clip_id: str) -> str | None:
         """The content hash the clip was last ingested with (None for an unknown clip)."""
         with self.transaction.read() as conn:
             return conn.execute(sa.select(schema.clips.c.source_hash)
                                 .where(schema.clips.c.clip_id == clip_id)).scalar()
 
+    @rule(Rule.READ_CORPUS)
     def clip_source_hashes(self) -> dict[str, str]:
         """Clip id → the content hash it was last ingested with, for every clip."""
         with self.transaction.read() as conn:
             return dict(conn.execute(sa.select(schema.clips.c.clip_id,
                                                schema.clips.c.source_hash)).all())
 
+    @rule(Rule.WRITE_CORPUS)
     def coded_clip_ids(self) -> set[str]:
         """Clips with at least one annotation row (any layer or status)."""
         with self.transaction.read() as conn:
             return set(conn.execute(sa.select(A.c.clip_id).distinct()).scalars())
 
+    @rule(Rule.WRITE_CORPUS)
     def add_new_clips(self, clips: Sequence[tuple[Clip, list[Utterance], str]]) -> None:
         """Insert clips that are not in the store yet, with their utterances, in one go
         (bulk ingest); a clip id already stored is refused and nothing is written."""
@@ -205,15 +216,18 @@ class TranscriptEdits:
                  "speaker": u.speaker, "role": str(u.role), "text": u.text}
                 for _, utterances, _ in clips for u in utterances])
 
+    @rule(Rule.READ_CORPUS)
     def count_clip_annotations(self, clip_id: str) -> int:
         """Annotation rows (any layer and status) on a clip."""
         with self.transaction.read() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(A)
                                 .where(A.c.clip_id == clip_id)).scalar_one()
 
+    @rule(Rule.WRITE_CORPUS)
     def realign_clip(self, actor: str, clip: Clip, utterances: list[Utterance],
                      source_hash: str) -> Realignment:
         """Replace a coded clip's utterances, carrying codes over (see the module)."""
+        actor = self.principal.acting_as(actor)
         if not utterances:
             raise StoreError(f"clip {clip.clip_id!r} has no utterances")
         with self.transaction() as conn:
@@ -227,17 +241,26 @@ class TranscriptEdits:
             rows = conn.execute(sa.select(A.c.annotation_id, A.c.utterance_index, A.c.status)
                                 .where((A.c.clip_id == clip.clip_id)
                                        & A.c.utterance_index.is_not(None))).all()
+            # two steps, so that no row passes through a position another active row holds
+            # (one active value per unit and layer is a unique index): moved rows first go to
+            # -1 - their new position, then all come back at once
             for row in rows:
                 new_index, same = mapping[row.utterance_index]
-                values: dict[str, Any] = {"utterance_index": new_index}
+                values: dict[str, Any] = {}
+                if new_index != row.utterance_index:
+                    values["utterance_index"] = -1 - new_index
                 if row.status == AnnotationStatus.ACTIVE.value:
                     if same:
                         result.carried += 1
                     else:
                         values["status"] = AnnotationStatus.NEEDS_RECODE.value
                         result.flagged += 1
-                conn.execute(A.update().where(A.c.annotation_id == row.annotation_id)
-                             .values(**values))
+                if values:
+                    conn.execute(A.update().where(A.c.annotation_id == row.annotation_id)
+                                 .values(**values))
+            conn.execute(A.update().where((A.c.clip_id == clip.clip_id)
+                                          & (A.c.utterance_index < 0))
+                         .values(utterance_index=-1 - A.c.utterance_index))
             self._move_notes(conn, clip.clip_id, mapping)
             conn.execute(U.delete().where(U.c.clip_id == clip.clip_id))
             conn.execute(U.insert(), [
