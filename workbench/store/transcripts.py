@@ -94,13 +94,23 @@ class TranscriptEdits:
     def utterances(self, clip_id: str) -> list[Utterance]:  # pragma: no cover - Store
         raise NotImplementedError
 
+    def _visible_clip(self, clip_id: str) -> None:  # pragma: no cover - Store
+        raise NotImplementedError
+
+    def _clip_filter(self) -> sa.ColumnElement[bool] | None:  # pragma: no cover - Store
+        raise NotImplementedError
+
     # ---- speaker roles ---------------------------------------------------------------------
     @rule(Rule.READ_CORPUS)
     def speaker_roles(self, clip_id: str | None = None) -> dict[str, dict[str, Role]]:
         """Roles set for labels of a clip (or of every clip): clip id → label → role."""
         query = sa.select(R).order_by(R.c.clip_id, R.c.speaker)
         if clip_id is not None:
+            self._visible_clip(clip_id)
             query = query.where(R.c.clip_id == clip_id)
+        elif (visible := self._clip_filter()) is not None:
+            query = query.where(R.c.clip_id.in_(
+                sa.select(schema.clips.c.clip_id).where(visible)))
         found: dict[str, dict[str, Role]] = {}
         with self.transaction.read() as conn:
             for row in conn.execute(query):
@@ -177,6 +187,7 @@ class TranscriptEdits:
     @rule(Rule.READ_CORPUS)
     def clip_source_hash(self, clip_id: str) -> str | None:
         """The content hash the clip was last ingested with (None for an unknown clip)."""
+        self._visible_clip(clip_id)
         with self.transaction.read() as conn:
             return conn.execute(sa.select(schema.clips.c.source_hash)
                                 .where(schema.clips.c.clip_id == clip_id)).scalar()
@@ -219,6 +230,7 @@ class TranscriptEdits:
     @rule(Rule.READ_CORPUS)
     def count_clip_annotations(self, clip_id: str) -> int:
         """Annotation rows (any layer and status) on a clip."""
+        self._visible_clip(clip_id)
         with self.transaction.read() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(A)
                                 .where(A.c.clip_id == clip_id)).scalar_one()
