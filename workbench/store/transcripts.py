@@ -194,10 +194,12 @@ class TranscriptEdits:
 
     @rule(Rule.READ_CORPUS)
     def clip_source_hashes(self) -> dict[str, str]:
-        """Clip id → the content hash it was last ingested with, for every clip."""
+        """Clip id → the content hash it was last ingested with, for every clip one may see."""
+        query = sa.select(schema.clips.c.clip_id, schema.clips.c.source_hash)
+        if (visible := self._clip_filter()) is not None:
+            query = query.where(visible)
         with self.transaction.read() as conn:
-            return dict(conn.execute(sa.select(schema.clips.c.clip_id,
-                                               schema.clips.c.source_hash)).all())
+            return {clip_id: source_hash for clip_id, source_hash in conn.execute(query)}
 
     @rule(Rule.WRITE_CORPUS)
     def coded_clip_ids(self) -> set[str]:
