@@ -182,3 +182,20 @@ def test_cli_dry_run_role_and_correct(tmp_path: Path, clip_file: Path) -> None:
     bad = runner.invoke(app, ["transcript", "role", "clip_a", "NOBODY", "officer",
                               "-p", str(project)])
     assert bad.exit_code == 2 and "has no speaker 'NOBODY'" in bad.output
+
+
+def test_realignment_on_sqlite_and_postgresql_keeps_one_active_value_per_unit(
+        store_url: str, clip_file: Path) -> None:
+    """Codes shift down past each other without breaking the one-active-value index."""
+    store = Store(store_url)
+    try:
+        _ingest(store, clip_file)
+        for index in range(4):
+            store.apply_code("alice", "clip_a", index, "pj_courtesy", f"v{index}", REF)
+        clip_file.write_text("0\n00:00:00,000 --> 00:00:00,400\nSPEAKER_01: Hm?\n\n" + DIARISED,
+                             encoding="utf-8")
+        assert _ingest(store, clip_file).recode == {"clip_a": (4, 0)}
+        assert {a.utterance_index: a.value for a in store.annotations(clip_id="clip_a")} == {
+            1: "v0", 2: "v1", 3: "v2", 4: "v3"}
+    finally:
+        store.close()
