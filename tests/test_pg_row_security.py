@@ -78,7 +78,7 @@ def test_a_coders_own_login_reads_only_their_rows_even_with_sql(pg: str) -> None
 ])
 def test_a_coders_own_login_cannot_cross_a_line_with_sql(pg: str, statement: str) -> None:
     before = Store(pg).table_counts()
-    with pytest.raises(sa.exc.ProgrammingError, match="permission denied|row-level security"):
+    with pytest.raises(sa.exc.ProgrammingError, match=r"permission denied|row-level security"):
         _sql(pg, "ana", statement)
     assert Store(pg).table_counts() == before
 
