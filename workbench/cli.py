@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ from rich.table import Table
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import ParameterError, WorkbenchError
 from workbench.model import Coder
-from workbench.project import Project
+from workbench.project import Project, act_as
 
 app = typer.Typer(
     name="bwv",
@@ -110,8 +109,7 @@ def acting_as(
         "the store's owner, i.e. whoever can open the SQLite file)")] = None,
 ) -> None:
     """BWV coding workbench."""
-    if as_user:
-        os.environ["BWV_USER"] = as_user
+    act_as(as_user)
 
 
 @coder_app.command("add")

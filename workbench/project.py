@@ -36,6 +36,14 @@ DEFAULT_SPEAKER_RULES: list[dict[str, str]] = [
 ]
 
 
+_ACTING: dict[str, str | None] = {}
+
+
+def act_as(user: str | None) -> None:
+    """Whom :meth:`Project.open_store` opens the store as from now on (``bwv --as``)."""
+    _ACTING["user"] = user
+
+
 @dataclass
 class Project:
     """A coding project rooted at ``root`` (the folder holding ``bwv.yaml``)."""
@@ -59,8 +67,10 @@ class Project:
         return self.codebook.split("@", 1)[1]
 
     def open_store(self, as_user: str | None = None) -> Store:
-        """The store, opened as ``as_user`` (default: ``$BWV_USER``, else as the owner)."""
-        return Store(self.store_url, as_user=as_user or os.environ.get("BWV_USER") or None)
+        """The store, opened as ``as_user`` (default: the command line's ``--as``, else
+        ``$BWV_USER``, else as the owner)."""
+        user = as_user or _ACTING.get("user") or os.environ.get("BWV_USER") or None
+        return Store(self.store_url, as_user=user)
 
     @classmethod
     def init(cls, root: str | Path, store_url: str | None = None,
