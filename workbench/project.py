@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from workbench.acting import acting_user
 from workbench.exceptions import ParameterError
 from workbench.store import Store, default_sqlite_url
 
@@ -34,14 +35,6 @@ DEFAULT_SPEAKER_RULES: list[dict[str, str]] = [
     {"pattern": r"^(Bystander|Witness|Passer-?by|Friend|Parent|Third party|Onlooker)\b",
      "role": "third_party"},
 ]
-
-
-_ACTING: dict[str, str | None] = {}
-
-
-def act_as(user: str | None) -> None:
-    """Whom :meth:`Project.open_store` opens the store as from now on (``bwv --as``)."""
-    _ACTING["user"] = user
 
 
 @dataclass
@@ -69,7 +62,7 @@ class Project:
     def open_store(self, as_user: str | None = None) -> Store:
         """The store, opened as ``as_user`` (default: the command line's ``--as``, else
         ``$BWV_USER``, else as the owner)."""
-        user = as_user or _ACTING.get("user") or os.environ.get("BWV_USER") or None
+        user = as_user or acting_user() or os.environ.get("BWV_USER") or None
         return Store(self.store_url, as_user=user)
 
     @classmethod

@@ -41,6 +41,7 @@ from workbench.store.connection import (
 )
 from workbench.store.people import PeopleQueries, load_principal
 from workbench.store.pg_security import check_login
+from workbench.store.transcripts import TranscriptEdits
 
 __all__ = ["Store", "default_sqlite_url"]
 
@@ -68,7 +69,7 @@ def _utterance_from_row(row: sa.Row) -> Utterance:
 HIDDEN_CLIP_FIELDS: tuple[str, ...] = ("outcome", "ethnicity", "age_band", "gender")
 
 
-class Store(AnnotationQueries, PeopleQueries):
+class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
     """All persistent state of a project, behind one SQLAlchemy URL, opened as someone.
 
     ``as_user``: the person this handle acts for (their roles and scopes decide what each
