@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench.acting import act_as
 from workbench.cli_mount import LazyGroup, mount
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import ParameterError, WorkbenchError
@@ -94,8 +94,7 @@ def acting_as(
         "the store's owner, i.e. whoever can open the SQLite file)")] = None,
 ) -> None:
     """BWV coding workbench."""
-    if as_user:
-        os.environ["BWV_USER"] = as_user
+    act_as(as_user)
 
 
 @coder_app.command("add")
