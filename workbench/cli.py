@@ -148,6 +148,8 @@ def demo(
     console.print(str(summary))
 
 
+from workbench.cli_audit import app as audit_app  # noqa: E402
+from workbench.cli_audit import clip_app  # noqa: E402
 from workbench.cli_codebook import app as codebook_app  # noqa: E402
 from workbench.cli_irr import app as irr_app  # noqa: E402
 from workbench.cli_review import assign as assign_command  # noqa: E402
@@ -157,6 +159,8 @@ app.add_typer(codebook_app, name="codebook")
 app.add_typer(irr_app, name="irr")
 app.command("assign")(assign_command)
 app.add_typer(study_app, name="study")
+app.add_typer(audit_app, name="audit")
+app.add_typer(clip_app, name="clip")
 
 
 def main() -> None:  # pragma: no cover - console entry point

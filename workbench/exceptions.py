@@ -95,6 +95,16 @@ class AccessError(StoreError):
     """The caller may not see or change this data (e.g. blind reliability coding)."""
 
 
+class AuditError(StoreError):
+    """The audit chain fails verification at ``event_id`` (edited, inserted, deleted or moved
+    records); nothing that relies on it is computed until it is repaired or explained."""
+
+    def __init__(self, message: str, *, event_id: int | None = None) -> None:
+        self.event_id = event_id
+        where = f"audit record {event_id}: " if event_id is not None else ""
+        super().__init__(f"{where}{message} (run `bwv audit verify`)")
+
+
 class MissingDependencyError(WorkbenchError):
     """An optional dependency is missing; the message says how to install it."""
 

@@ -22,6 +22,7 @@ from workbench.model import (
     UtteranceNote,
 )
 from workbench.store import schema
+from workbench.store.audit import annotation_content
 from workbench.store.connection import utc_now
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class AnnotationQueries:
     transaction: TransactionScope
 
     def audit(self, actor: str, action: str, clip_id: str | None = None,
-              **detail: Any) -> None:  # pragma: no cover - provided by Store
+              **detail: Any) -> Any:  # pragma: no cover - provided by Store
         raise NotImplementedError
 
     def apply_code(self, coder_id: str, clip_id: str, utterance_index: int | None,
@@ -85,8 +86,9 @@ class AnnotationQueries:
             }
             new_id = conn.execute(A.insert().returning(A.c.annotation_id), row).scalar_one()
             self.audit(actor or coder_id, "code_applied", clip_id=clip_id,
-                       utterance_index=utterance_index, code_id=code_id, value=value,
-                       layer=str(layer), annotation_id=new_id)
+                       old=None if current is None else annotation_content(current),
+                       new=annotation_content(row), utterance_index=utterance_index,
+                       code_id=code_id, value=value, layer=str(layer), annotation_id=new_id)
             return _annotation_from_row(conn.execute(
                 sa.select(A).where(A.c.annotation_id == new_id)).one())
 

@@ -15,12 +15,11 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from workbench.exceptions import ConflictError, StoreError
+from workbench.exceptions import AccessError, ConflictError, StoreError
 from workbench.model import (
     CLIP_METADATA_FIELDS,
     Assignment,
     AssignmentStatus,
-    AuditEvent,
     Clip,
     Coder,
     Role,
@@ -28,12 +27,14 @@ from workbench.model import (
 )
 from workbench.store import migrations, schema
 from workbench.store.annotations import AnnotationQueries
+from workbench.store.audit import AuditTrail
 from workbench.store.connection import (
     TransactionScope,
     create_engine,
     default_sqlite_url,
     utc_now,
 )
+from workbench.store.erasure import ClipErasure
 
 __all__ = ["Store", "default_sqlite_url"]
 
@@ -57,7 +58,7 @@ def _utterance_from_row(row: sa.Row) -> Utterance:
     )
 
 
-class Store(AnnotationQueries):
+class Store(AuditTrail, ClipErasure, AnnotationQueries):
     """All persistent state of a project, behind one SQLAlchemy URL.
 
     >>> store = Store("sqlite://")          # in memory
@@ -320,25 +321,14 @@ class Store(AnnotationQueries):
                 .where(schema.codebooks.c.codebook_id == codebook_id)
                 .order_by(schema.codebooks.c.recorded_at))]
 
-    # ---- audit -----------------------------------------------------------------------------
-    def audit(self, actor: str, action: str, clip_id: str | None = None,
-              **detail: Any) -> None:
-        """Append an audit event (inside the caller's transaction, if any)."""
-        with self.transaction() as conn:
-            conn.execute(schema.audit_events.insert(), {
-                "created_at": utc_now(), "actor": actor, "action": action, "clip_id": clip_id,
-                "detail": detail})
+    def require_admin(self, actor: str) -> None:
+        """Raise :class:`AccessError` unless ``actor`` may administer the store.
 
-    def audit_events(self, clip_id: str | None = None,
-                     action: str | None = None) -> list[AuditEvent]:
-        query = sa.select(schema.audit_events).order_by(schema.audit_events.c.event_id)
-        if clip_id is not None:
-            query = query.where(schema.audit_events.c.clip_id == clip_id)
-        if action is not None:
-            query = query.where(schema.audit_events.c.action == action)
-        with self.transaction.read() as conn:
-            return [AuditEvent(r.actor, r.action, dict(r.detail or {}), r.clip_id, r.created_at,
-                               r.event_id) for r in conn.execute(query)]
+        Until the store's roles exist, the reviewer flag stands for the admin role.
+        """
+        coder = next((c for c in self.coders() if c.coder_id == actor), None)
+        if coder is None or not coder.is_reviewer:
+            raise AccessError(f"{actor!r} is not an admin; only an admin may do this")
 
     def table_counts(self) -> dict[str, int]:
         """Rows per table: used to show that a failed operation changed nothing."""
