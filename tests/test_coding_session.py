@@ -103,7 +103,8 @@ def test_queue_is_in_assignment_order_and_opening_marks_the_clip_in_progress(sto
     assert session.clip is not None and session.clip.clip_id == "c1"
     assert store.assignments("ana", "c1")[0].status == AssignmentStatus.IN_PROGRESS
     assert session.progress.in_progress == 1
-    assert [e.action for e in store.audit_events(clip_id="c1")] == ["clip_in_progress"]
+    assert [e.action for e in store.audit_events(clip_id="c1")] == ["clip_added",
+                                                                     "clip_in_progress"]
 
 
 def test_resume_opens_the_clip_in_progress_at_the_last_position(store: Store):

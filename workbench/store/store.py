@@ -131,9 +131,9 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries):
                  "speaker": u.speaker, "role": str(u.role), "text": u.text}
                 for u in utterances
             ])
-            if status == "replaced":
-                self.audit("system", "clip_replaced", clip_id=clip.clip_id,
-                           source=clip.source_file)
+            self.audit("system", f"clip_{status}", clip_id=clip.clip_id,
+                       old=None if old is None else old.source_hash, new=source_hash,
+                       source=clip.source_file, n_utterances=len(utterances))
             return status
 
     def update_clip_metadata(self, clip_id: str, fields: dict[str, Any]) -> None:
@@ -149,6 +149,8 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries):
             extra.update({k: v for k, v in fields.items() if k not in std})
             conn.execute(schema.clips.update().where(schema.clips.c.clip_id == clip_id)
                          .values(**std, extra=extra))
+            self.audit("system", "clip_metadata", clip_id=clip_id, new=fields,
+                       fields=sorted(fields))
 
     def clip(self, clip_id: str) -> Clip:
         with self.transaction.read() as conn:
@@ -223,6 +225,8 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries):
                     schema.coders.c.coder_id == coder.coder_id).values(**values))
             else:
                 conn.execute(schema.coders.insert(), {"coder_id": coder.coder_id, **values})
+            self.audit("system", "coder_saved", new=values, coder_id=coder.coder_id,
+                       is_reviewer=coder.is_reviewer)
 
     def coders(self) -> list[Coder]:
         with self.transaction.read() as conn:
@@ -249,6 +253,9 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries):
             ]
             if new:
                 conn.execute(schema.assignments.insert(), new)
+                self.audit("system", "assignments_added", new=[
+                    {k: r[k] for k in ("clip_id", "coder_id", "reliability")} for r in new],
+                    n=len(new))
             return len(new)
 
     def assignments(self, coder_id: str | None = None,
@@ -306,6 +313,8 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries):
             conn.execute(schema.codebooks.insert(), {
                 "codebook_id": codebook_id, "version": version, "hash": content_hash,
                 "content": content_json, "recorded_at": utc_now()})
+            self.audit("system", "codebook_recorded", new=content_hash,
+                       codebook_id=codebook_id, version=version, hash=content_hash)
 
     def codebook_hash(self, codebook_id: str, version: str) -> str | None:
         with self.transaction.read() as conn:
