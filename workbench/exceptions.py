@@ -79,6 +79,11 @@ class ParameterError(InputError):
     """A parameter file or argument is invalid (names the parameter and the allowed values)."""
 
 
+class BundleError(InputError):
+    """A bundle cannot be written or read as asked (names the file and what differs); an
+    import that fails leaves the store as it was."""
+
+
 class ReliabilityDataError(InputError):
     """Reliability data cannot be analysed as given (e.g. one coder only, duplicate ratings)."""
 

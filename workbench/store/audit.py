@@ -109,6 +109,15 @@ def annotation_content(row: Any) -> dict[str, Any]:
                               "layer", "codebook_hash", "note")}
 
 
+def verify_on(conn: sa.Connection, exported: ChainHead | None = None) -> ChainReport:
+    """Verify the whole chain as ``conn`` sees it (see :meth:`AuditTrail.verify_audit`)."""
+    head = stored_head(conn)
+    erased = erase_events(conn)
+    rows = conn.execute(_record_query().execution_options(yield_per=2000))
+    return verify_chain((_record(r) for r in rows), stored_head=head, exported=exported,
+                        erase_events=erased)
+
+
 def erase_events(conn: sa.Connection) -> dict[int, str | None]:
     """event id → clip id of every erasure record."""
     return {r.event_id: r.clip_id for r in conn.execute(
@@ -164,12 +173,7 @@ class AuditTrail:
         an edit, or cut short, no longer contains it and fails.
         """
         with self.transaction.read() as conn:
-            head = stored_head(conn)
-            erased = erase_events(conn)
-            rows = conn.execution_options(stream_results=True, yield_per=2000).execute(
-                _record_query())
-            return verify_chain((_record(r) for r in rows), stored_head=head,
-                                exported=exported, erase_events=erased)
+            return verify_on(conn, exported)
 
     def export_audit_head(self) -> ChainHead:
         """The head of a verified chain, to export, sign and keep outside the store."""
