@@ -150,6 +150,7 @@ def demo(
 
 from workbench.cli_audit import app as audit_app  # noqa: E402
 from workbench.cli_audit import clip_app  # noqa: E402
+from workbench.cli_audit import doctor as doctor_command  # noqa: E402
 from workbench.cli_bundle import export as export_command  # noqa: E402
 from workbench.cli_bundle import import_ as import_command  # noqa: E402
 from workbench.cli_codebook import app as codebook_app  # noqa: E402
@@ -163,6 +164,7 @@ app.command("assign")(assign_command)
 app.add_typer(study_app, name="study")
 app.add_typer(audit_app, name="audit")
 app.add_typer(clip_app, name="clip")
+app.command("doctor")(doctor_command)
 app.command("export")(export_command)
 app.command("import")(import_command)
 

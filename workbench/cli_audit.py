@@ -95,3 +95,30 @@ def erase(
     except WorkbenchError as exc:
         raise fail(exc) from exc
     console.print(report.summary(), highlight=False)
+
+
+def doctor(
+    head: Annotated[Path | None, typer.Option(
+        "--head", help="An exported audit head the chain must contain")] = None,
+    project: ProjectOption = None,
+) -> None:
+    """Check a deployment: store reachable, schema current, codebook hashes consistent,
+    audit chain intact, roles set. Exits 1 if any check fails."""
+    from rich.table import Table
+
+    from workbench.deployment import run_checks
+    from workbench.project import Project
+
+    try:
+        exported = _read_head(head) if head is not None else None
+        checks = run_checks(Project.load(project), head=exported)
+    except WorkbenchError as exc:
+        raise fail(exc) from exc
+    table = Table(title="bwv doctor")
+    for col in ("check", "", "found"):
+        table.add_column(col)
+    for check in checks:
+        table.add_row(check.name, "ok" if check.ok else "FAIL", check.detail)
+    console.print(table)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(code=1)

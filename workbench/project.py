@@ -59,7 +59,11 @@ class Project:
         return self.codebook.split("@", 1)[1]
 
     def open_store(self) -> Store:
-        return Store(self.store_url)
+        """The project's store, for this session's user where the URL is per user
+        (``{user}``: see :mod:`workbench.deployment.team`)."""
+        from workbench.deployment.team import store_url_for
+
+        return Store(store_url_for(self.store_url))
 
     @classmethod
     def init(cls, root: str | Path, store_url: str | None = None,
