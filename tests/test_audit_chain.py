@@ -238,22 +238,25 @@ def test_a_version_1_store_is_migrated_and_its_records_chained(store_url: str) -
         conn.execute(schema_v1.schema_version.insert(),
                      {"version": 1, "description": "initial", "applied_at": at})
         conn.execute(schema_v1.audit_events.insert(), [
-            {"event_id": i, "created_at": at + dt.timedelta(seconds=i), "actor": "alice",
+            {"created_at": at + dt.timedelta(seconds=i), "actor": "alice",
              "action": "code_applied", "clip_id": "c1", "detail": {"value": str(i)}}
-            for i in (1, 2, 4)])  # 3 was a rolled-back insert
+            for i in (1, 2, 3, 4)])
+        conn.execute(schema_v1.audit_events.delete().where(  # a gap, as a rolled-back insert
+            schema_v1.audit_events.c.event_id == 3))
     engine.dispose()
     store = Store(store_url)
     try:
         with store.transaction.read() as conn:
             assert migrations.current_version(conn) == migrations.LATEST
         events = store.audit_events()
-        assert [(e.event_id, e.detail["value"]) for e in events] == [(1, "1"), (2, "2"),
-                                                                   (3, "4")]
+        assert [(e.event_id, e.detail.get("value")) for e in events[:3]] == [
+            (1, "1"), (2, "2"), (3, "4")]
+        assert [e.action for e in events[3:]] == ["schema_migrated"]  # step 2's own record
         assert events[0].created_at.replace(tzinfo=dt.UTC) == at + dt.timedelta(seconds=1) \
             or events[0].created_at == at + dt.timedelta(seconds=1)
         store.audit("bob", "after_migration")
         report = store.verify_audit()
-        assert report.ok and report.n_records == 4
+        assert report.ok and report.n_records == 5
     finally:
         store.close()
         with sa.create_engine(store_url).begin() as conn:

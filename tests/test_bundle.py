@@ -27,7 +27,7 @@ from workbench.cli import app
 from workbench.codebook.identity import register_codebook
 from workbench.codebook.loading import load_ref
 from workbench.exceptions import AuditError, BundleError
-from workbench.model import Assignment, Clip, Coder, Layer, Role, Utterance
+from workbench.model import Assignment, Clip, Coder, Layer, Role, UserRole, Utterance
 from workbench.project import Project
 from workbench.review.adjudication import decide, decisions
 from workbench.store import Store, default_sqlite_url, schema
@@ -38,7 +38,7 @@ def _fill(store: Store) -> None:
     an erased clip (cleared audit details) and a codebook."""
     codebook = load_ref("stop-search@1.0.0")
     register_codebook(store, codebook)
-    store.add_coder(Coder("lead", "Lead Reviewer", is_reviewer=True))
+    store.add_coder(Coder("lead", "Lead Reviewer", roles={UserRole.ADMIN, UserRole.REVIEWER}))
     store.add_coder(Coder("alice", "Alice Ó Súilleabháin"))
     store.add_coder(Coder("bob"))
     for n, clip_id in enumerate(("c1", "c2", "c3")):
@@ -53,11 +53,11 @@ def _fill(store: Store) -> None:
     store.assign([Assignment(c, coder, reliability=True, position=i)
                   for i, c in enumerate(("c1", "c2", "c3")) for coder in ("alice", "bob")])
     ref = codebook.ref
-    for coder, value in (("alice", "present"), ("bob", "absent")):
-        store.apply_code(coder, "c2", 0, "pj_courtesy", "absent", ref)
-        store.apply_code(coder, "c2", 0, "pj_courtesy", value, ref, note=f"{coder} thinks so")
+    for coder, value in (("alice", "bare_order"), ("bob", "softened_request")):
+        store.apply_code(coder, "c2", 0, "esc_command", "none", ref)
+        store.apply_code(coder, "c2", 0, "esc_command", value, ref, note=f"{coder} thinks so")
     store.set_note("c2", 1, "alice", note="unclear audio", flagged=True)
-    decide(store, ("c2", 0), "pj_courtesy", "present", "lead", "the officer says please",
+    decide(store, ("c2", 0), "esc_command", "bare_order", "lead", "no please, no reason",
            codebook=codebook)
     store.erase_clip("c3", actor="lead", reason="retention")
 
@@ -122,7 +122,7 @@ def test_round_trip_sqlite_postgresql_sqlite_is_lossless(source: Store, tmp_path
         assert pg.verify_audit().ok
         # the restored store works: new annotations get fresh ids, decisions read the same
         assert decisions(pg) == decisions(source)
-        pg.apply_code("alice", "c1", 1, "pj_courtesy", "present",
+        pg.apply_code("alice", "c1", 2, "pj_courtesy", "present",
                       load_ref("stop-search@1.0.0").ref)
         pg_head = pg.audit_head().event_id
         export_bundle(pg, tmp_path / "two", actor="lead")
@@ -281,17 +281,17 @@ def test_bwv_export_and_import(tmp_path: Path) -> None:
     with src.open_store() as store:
         _fill(store)
     runner = CliRunner()
-    out = runner.invoke(app, ["export", str(tmp_path / "b.zip"), "--as", "lead",
-                              "--project", str(src.root)])
+    out = runner.invoke(app, ["--as", "lead", "export", str(tmp_path / "b.zip"),
+                              "--project", str(src.root)], env={"BWV_USER": ""})
     assert out.exit_code == 0, out.output
     assert "exported" in out.output and "b.zip" in out.output
     dst = Project.init(tmp_path / "dst")
-    done = runner.invoke(app, ["import", str(tmp_path / "b.zip"), "--as", "lead",
-                               "--project", str(dst.root)])
+    done = runner.invoke(app, ["--as", "lead", "import", str(tmp_path / "b.zip"),
+                               "--project", str(dst.root)], env={"BWV_USER": ""})
     assert done.exit_code == 0, done.output
     assert "audit chain verified" in " ".join(done.output.split())
-    again = runner.invoke(app, ["import", str(tmp_path / "b.zip"), "--as", "lead",
-                                "--project", str(dst.root)])
+    again = runner.invoke(app, ["--as", "lead", "import", str(tmp_path / "b.zip"),
+                                "--project", str(dst.root)], env={"BWV_USER": ""})
     assert again.exit_code == 2 and "not empty" in again.output
     with open_bundle(tmp_path / "b.zip") as root:
         assert isinstance(read_manifest(root), Manifest)

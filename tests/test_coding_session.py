@@ -18,6 +18,7 @@ from workbench.coding.keys import KeyMap, interpret
 from workbench.exceptions import CodebookError, CodingError, StoreError
 from workbench.model import (
     PRESENT,
+    REVIEWER_ROLES,
     AnnotationStatus,
     Assignment,
     AssignmentStatus,
@@ -57,7 +58,7 @@ def coding_store(where: Path | str, turns: dict[str, list[tuple[str, Role, str]]
     (reviewer), the clips of ``turns`` (metadata includes hidden fields) and the
     ``ASSIGNED`` queues."""
     store = Store(default_sqlite_url(where) if isinstance(where, Path) else where)
-    for coder in (Coder("ana", "Ana"), Coder("ben", "Ben"), Coder("rev", "Rev", True)):
+    for coder in (Coder("ana", "Ana"), Coder("ben", "Ben"), Coder("rev", "Rev", REVIEWER_ROLES)):
         store.add_coder(coder)
     for clip_id, rows in turns.items():
         clip = Clip(clip_id, source_file=f"{clip_id}.vtt", borough="Lambeth", bcu="Central South",

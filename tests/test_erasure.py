@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from workbench.cli import app
 from workbench.exceptions import AccessError, AuditError, ParameterError, StoreError
-from workbench.model import Clip, CodebookRef, Coder, Role, Utterance
+from workbench.model import Clip, CodebookRef, Coder, Role, UserRole, Utterance
 from workbench.project import Project
 from workbench.review.adjudication import decisions
 from workbench.store import Store
@@ -30,7 +30,7 @@ def _clip(store: Store, clip_id: str) -> None:
 def project(tmp_path: Path) -> Project:
     proj = Project.init(tmp_path / "p")
     with proj.open_store() as store:
-        store.add_coder(Coder("lead", is_reviewer=True))
+        store.add_coder(Coder("lead", roles={UserRole.ADMIN, UserRole.REVIEWER}))
         store.add_coder(Coder("alice"))
         for clip_id in ("c1", "c2"):
             _clip(store, clip_id)
@@ -105,11 +105,13 @@ def test_a_detail_cleared_without_an_erasure_record_is_caught(project: Project) 
 
 def test_bwv_clip_erase(project: Project) -> None:
     runner = CliRunner()
-    refused = runner.invoke(app, ["clip", "erase", "c1", "--reason", "request 17", "--as",
-                                  "alice", "--project", str(project.root)])
-    assert refused.exit_code == 2 and "not an admin" in refused.output
-    done = runner.invoke(app, ["clip", "erase", "c1", "--reason", "request 17", "--as",
-                               "lead", "--project", str(project.root)])
+    refused = runner.invoke(app, ["--as", "alice", "clip", "erase", "c1", "--reason",
+                                  "request 17", "--project", str(project.root)],
+                            env={"BWV_USER": ""})
+    assert refused.exit_code == 2 and "may not erase clip" in refused.output
+    done = runner.invoke(app, ["--as", "lead", "clip", "erase", "c1", "--reason",
+                               "request 17", "--project", str(project.root)],
+                         env={"BWV_USER": ""})
     assert done.exit_code == 0, done.output
     assert "clip c1 erased: 3 utterances" in " ".join(done.output.split())
     verify = runner.invoke(app, ["audit", "verify", "--project", str(project.root)])

@@ -20,7 +20,7 @@ from tests.conftest import REPO
 from workbench.cli import app
 from workbench.deployment import hub_environment, run_checks, store_url_for
 from workbench.exceptions import ParameterError
-from workbench.model import Coder
+from workbench.model import Coder, UserRole
 from workbench.project import Project
 from workbench.store import Store, schema
 
@@ -90,7 +90,7 @@ def team_store(postgres_url: str) -> str:
                 conn.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
     engine.dispose()
     owner = Store(postgres_url)
-    owner.add_coder(Coder("alice", is_reviewer=True))
+    owner.add_coder(Coder("alice", roles={UserRole.ADMIN, UserRole.REVIEWER}))
     owner.add_coder(Coder("bob"))
     with owner.transaction() as conn:
         conn.execute(sa.text("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public "
@@ -121,13 +121,13 @@ def test_each_users_notebook_process_opens_the_shared_store_as_that_user(
              "store = Project.load().open_store()\n"
              "with store.transaction.read() as conn:\n"
              "    print(conn.execute(sa.text('SELECT current_user')).scalar())\n"
-             "store.audit('ignored-by-the-database', 'probe')\n")
+             "print(store.audit(None, 'probe').actor)\n")
     for user in ("alice", "bob"):
         env = {**os.environ, **_spawn_env(user), "BWV_PROJECT": str(root)}
         out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
                              text=True, timeout=120, cwd=REPO)
         assert out.returncode == 0, out.stderr
-        assert out.stdout.strip() == user
+        assert out.stdout.split() == [user, user]  # the database role, and the audit's actor
 
 
 @pytest.mark.slow
@@ -156,7 +156,7 @@ def test_doctor_on_a_sqlite_project_and_what_it_catches(tmp_path: Path) -> None:
     no_admin = runner.invoke(app, ["doctor", "--project", str(project.root)])
     assert no_admin.exit_code == 1 and "no admin" in no_admin.output
     with project.open_store() as store:
-        store.add_coder(Coder("lead", is_reviewer=True))
+        store.add_coder(Coder("lead", roles={UserRole.ADMIN, UserRole.REVIEWER}))
     ok = runner.invoke(app, ["doctor", "--project", str(project.root)])
     assert ok.exit_code == 0, ok.output
     with project.open_store() as store, store.transaction() as conn:

@@ -83,15 +83,15 @@ def erase(
     clip_id: Annotated[str, typer.Argument(help="The clip to erase")],
     reason: Annotated[str, typer.Option(help="Why: retention period or request reference "
                                              "(never the person's name)")],
-    actor: Annotated[str, typer.Option("--as", help="The admin erasing it")],
     project: ProjectOption = None,
 ) -> None:
-    """Erase a clip's text, metadata and codes (admins; audited; the chain stays intact)."""
+    """Erase a clip's text, metadata and codes (admins: `bwv --as ADMIN clip erase …`;
+    audited; the chain stays intact)."""
     from workbench.project import Project
 
     try:
         with Project.load(project).open_store() as store:
-            report = store.erase_clip(clip_id, actor=actor, reason=reason)
+            report = store.erase_clip(clip_id, reason=reason)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     console.print(report.summary(), highlight=False)

@@ -16,17 +16,17 @@ console = Console()
 
 def export(
     dest: Annotated[Path, typer.Argument(help="New folder, or a .zip file, for the bundle")],
-    actor: Annotated[str, typer.Option("--as", help="Who exports (audited)")],
     project: ProjectOption = None,
 ) -> None:
     """Write the whole store as a portable bundle: Parquet tables, codebooks, the audit
-    chain, and a manifest of hashes (refused if the chain is broken)."""
+    chain, and a manifest of hashes (admins: `bwv --as ADMIN export …`; refused if the
+    chain is broken)."""
     from workbench.bundle import export_bundle
     from workbench.project import Project
 
     try:
         with Project.load(project).open_store() as store:
-            manifest = export_bundle(store, dest, actor=actor)
+            manifest = export_bundle(store, dest)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     rows = sum(f.rows or 0 for f in manifest.files)
@@ -37,16 +37,22 @@ def export(
 
 def import_(
     source: Annotated[Path, typer.Argument(help="A bundle folder or .zip from bwv export")],
-    actor: Annotated[str, typer.Option("--as", help="Who imports (audited)")],
     project: ProjectOption = None,
 ) -> None:
-    """Restore a bundle into the project's empty store, verifying every hash and the chain."""
-    from workbench.bundle import import_bundle
-    from workbench.project import Project
+    """Restore a bundle into the project's empty store, verifying every hash and the chain
+    (admins: `bwv --as ADMIN import …`; on an empty store, the admin must be in the bundle)."""
+    import os
 
+    from workbench.bundle import import_bundle
+    from workbench.deployment.team import store_url_for
+    from workbench.project import Project
+    from workbench.store import Store
+
+    user = os.environ.get("BWV_USER") or None
     try:
-        with Project.load(project).open_store() as store:
-            report = import_bundle(store, source, actor=actor)
+        url = store_url_for(Project.load(project).store_url, user)
+        with Store(url) as store:  # the owner's handle: an empty store knows nobody yet
+            report = import_bundle(store, source, actor=user)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     console.print(report.summary(), highlight=False)

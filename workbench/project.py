@@ -58,12 +58,13 @@ class Project:
     def codebook_version(self) -> str:
         return self.codebook.split("@", 1)[1]
 
-    def open_store(self) -> Store:
-        """The project's store, for this session's user where the URL is per user
-        (``{user}``: see :mod:`workbench.deployment.team`)."""
+    def open_store(self, as_user: str | None = None) -> Store:
+        """The store, opened as ``as_user`` (default: ``$BWV_USER``, else as the owner); a
+        per-user URL (``{user}``, :mod:`workbench.deployment.team`) is filled in for them."""
         from workbench.deployment.team import store_url_for
 
-        return Store(store_url_for(self.store_url))
+        user = as_user or os.environ.get("BWV_USER") or None
+        return Store(store_url_for(self.store_url, user), as_user=user)
 
     @classmethod
     def init(cls, root: str | Path, store_url: str | None = None,
@@ -76,7 +77,7 @@ class Project:
         project = cls(root=root, store_url=store_url or default_sqlite_url(root / "store.sqlite"),
                       codebook=codebook)
         project.save()
-        project.open_store().close()
+        Store(project.store_url).close()
         return project
 
     def save(self) -> None:

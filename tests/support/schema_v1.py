@@ -1,8 +1,4 @@
-"""The store's tables at schema version 1 (before the hash-chained audit), frozen for tests.
-
-A copy of ``workbench/store/schema.py`` as it was at version 1: the migration tests build a
-version-1 store from it on SQLite and PostgreSQL and check that opening it migrates it.
-"""
+"""The store schema of version 1 (frozen copy), to build old stores for migration tests."""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ from workbench.exceptions import AuditError, BundleError
 from workbench.store import Store, migrations, schema
 from workbench.store.audit import verify_on
 from workbench.store.chain import sha256
+from workbench.store.erasure import require_admin
 
 
 def workbench_version() -> str:
@@ -59,11 +60,14 @@ def _write_codebooks(conn: sa.Connection, root: Path) -> tuple[list[FileEntry], 
     return entries, listed
 
 
-def export_bundle(store: Store, dest: Path, *, actor: str) -> Manifest:
+def export_bundle(store: Store, dest: Path, *, actor: str | None = None) -> Manifest:
     """Write the whole store to ``dest`` (a new folder, or a ``.zip``); returns the manifest.
 
-    Raises :class:`BundleError` if ``dest`` exists or the chain is broken.
+    Admins only (``actor`` names the admin on the owner's handle). Raises
+    :class:`BundleError` if ``dest`` exists, :class:`AuditError` if the chain is broken.
     """
+    with store.transaction.read() as conn:
+        actor = require_admin(conn, store.principal, actor, "export the store")
     dest = Path(dest)
     if dest.exists():
         raise BundleError("already exists: export to a new folder or .zip", path=dest)

@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from workbench.bundle.folder import open_bundle
 from workbench.bundle.manifest import MANIFEST, Manifest, check_files
 from workbench.bundle.tables import arrow_schema, bundled_tables, rows_for_insert
-from workbench.exceptions import BundleError
+from workbench.exceptions import AccessError, BundleError
 from workbench.store import Store, migrations, schema
 from workbench.store.audit import stored_head, verify_on
 from workbench.store.chain import ChainHead, sha256
+from workbench.store.erasure import require_admin
 
 _BATCH = 5000
 
@@ -102,9 +103,16 @@ def _reset_sequences(conn: sa.Connection) -> None:
                         {"s": seq})
 
 
-def import_bundle(store: Store, source: Path, *, actor: str) -> ImportReport:
+def import_bundle(store: Store, source: Path, *, actor: str | None = None) -> ImportReport:
     """Restore the store bundle at ``source`` (folder or .zip) into ``store``, which must be
-    empty; one transaction. Review bundles are merged by the review workflow, not here."""
+    empty; one transaction. Review bundles are merged by the review workflow, not here.
+
+    Only the owner's handle can restore (an empty store knows no admin yet); ``actor``, an
+    admin *in the bundle*, is recorded as doing it.
+    """
+    if not store.principal.is_owner:
+        raise AccessError(f"{store.principal.name} may not import a store bundle: restoring "
+                          "replaces everything, so it is done on the owner's handle")
     with open_bundle(Path(source)) as root:
         manifest = read_manifest(root)
         if manifest.kind != "store":
@@ -153,6 +161,7 @@ def import_bundle(store: Store, source: Path, *, actor: str) -> ImportReport:
                     f"(record {broke.event_id if broke else report.head.event_id})",
                     path=root / MANIFEST, field="audit")
             _reset_sequences(conn)
+            actor = require_admin(conn, store.principal, actor, "import a store bundle")
             store.audit(actor, "bundle_imported", new=manifest.digest, kind=manifest.kind,
                         head=expected.event_id, source_dialect=manifest.extra.get(
                             "source_dialect"))

@@ -274,13 +274,14 @@ def apply_migration(store: MigrationStore, plan: MigrationPlan, actor: str) -> d
             raise ConflictError(f"{len(gone)} planned annotation(s) changed since the plan "
                                 f"was made (e.g. id {gone[0]}); plan the migration again")
         steps = plan.relabelled
-        new_ids = store.add_annotations([s.new for s in steps if s.new is not None],
-                                        actor=actor, action="codebook_migration_insert")
         reason = f"codebook migration {old_cb.label} → {new_cb.label}"
+        # old rows first: one active value per unit holds at every statement (unique index)
         for outcome in (AnnotationStatus.SUPERSEDED, AnnotationStatus.NEEDS_RECODE):
             ids = plan.old_ids(outcome)
             if ids:
                 store.set_annotation_status(ids, outcome, actor=actor, reason=reason)
+        new_ids = store.add_annotations([s.new for s in steps if s.new is not None],
+                                        actor=actor, action="codebook_migration_insert")
         new_id_of = {id(s): n for s, n in zip(steps, new_ids, strict=True)}
         by_clip: dict[str, list[MigrationStep]] = defaultdict(list)
         for step in plan.steps:

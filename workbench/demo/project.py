@@ -12,7 +12,8 @@ the same steps a real study team would, with simulated people:
    (:mod:`workbench.demo.effects`), and mark them done;
 6. the consensus layer is built (agreed and single-coded units copied), and the simulated
    reviewer adjudicates the remaining disagreements by the ground truth, each with a rationale;
-7. a practice coder, ``trainee``, gets ten clips still to do, for ``make lab``.
+7. a trainee, ``trainee``, gets ten practice clips still to do, for ``make lab`` (a trainee's
+   work changes nothing published until a reviewer certifies them).
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ from workbench.codebook import Codebook, load_ref, register_codebook
 from workbench.demo.coders import simulate_coding
 from workbench.demo.corpus import build_demo_corpus
 from workbench.ingest import ingest_paths
-from workbench.model import Annotation, Assignment, AssignmentStatus, Coder
+from workbench.model import (
+    REVIEWER_ROLES,
+    Annotation,
+    Assignment,
+    AssignmentKind,
+    AssignmentStatus,
+    Coder,
+    CoderStatus,
+)
 from workbench.project import Project
 from workbench.review.adjudication import build_consensus, decide, find_disagreements
 from workbench.review.assignment import assign_clips
@@ -81,7 +90,7 @@ def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 2
         register_codebook(store, codebook)
         for coder_id in DEMO_CODERS:
             store.add_coder(Coder(coder_id, f"Simulated coder {coder_id}"))
-        store.add_coder(Coder(DEMO_REVIEWER, "Simulated reviewer", is_reviewer=True))
+        store.add_coder(Coder(DEMO_REVIEWER, "Simulated reviewer", REVIEWER_ROLES))
         plan = assign_clips(store, DEMO_CODERS, overlap=0.2, overlap_coders=2,
                             stratify=("bcu",), seed=seed)
         coded = _simulate(store, corpus.truth, plan, codebook, seed)
@@ -116,12 +125,14 @@ def _simulate(store: Store, truth: pd.DataFrame, plan: list[Assignment], codeboo
 
 
 def _add_trainee(store: Store, seed: int) -> None:
-    """A practice coder with a few clips to do (not in the study's assignments)."""
-    store.add_coder(Coder(DEMO_TRAINEE, "Trainee coder (practice)"))
+    """A trainee with practice clips to do: their work never enters the study's layers."""
+    store.add_coder(Coder(DEMO_TRAINEE, "Trainee coder (practice)",
+                          status=CoderStatus.TRAINEE))
     clip_ids = sorted(c.clip_id for c in store.clips())
     rng = random.Random(seed)
     chosen = rng.sample(clip_ids, min(N_TRAINEE_CLIPS, len(clip_ids)))
-    store.assign(Assignment(c, DEMO_TRAINEE, position=i) for i, c in enumerate(chosen))
+    store.assign(Assignment(c, DEMO_TRAINEE, position=i, kind=AssignmentKind.PRACTICE)
+                 for i, c in enumerate(chosen))
 
 
 def _adjudicate_by_truth(store: Store, codebook: Codebook, truth: pd.DataFrame,

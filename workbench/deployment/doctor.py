@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from workbench.exceptions import WorkbenchError
+from workbench.model import UserRole
 from workbench.store import schema
 from workbench.store.chain import ChainHead, sha256
 
@@ -108,9 +109,9 @@ def _audit(store: Store, head: ChainHead | None) -> Check:
 
 def _roles(store: Store) -> Check:
     coders = store.coders()
-    admins = [c.coder_id for c in coders if c.is_reviewer]
+    admins = [c.coder_id for c in coders if c.has_role(UserRole.ADMIN)]
     if not admins:
-        return Check("roles", False, "no admin: add one (`bwv coder add ID --reviewer`)")
+        return Check("roles", False, "no admin: add one (`bwv coder add ID --role admin`)")
     if store.dialect != "postgresql":
         return Check("roles", True, f"{len(coders)} people, admin(s) {', '.join(admins)}; "
                      "SQLite: one file, trusted as a whole (no database roles)")

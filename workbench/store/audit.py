@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from workbench.exceptions import AuditError
 from workbench.model import AuditEvent
 from workbench.store import schema
+from workbench.store.access import Principal, Rule, rule
 from workbench.store.chain import (
     GENESIS,
     ChainHead,
@@ -125,18 +126,22 @@ def erase_events(conn: sa.Connection) -> dict[int, str | None]:
 
 
 class AuditTrail:
-    """Audit operations; requires ``self.transaction`` (a TransactionScope)."""
+    """Audit operations; requires ``transaction`` and ``principal``."""
 
     transaction: TransactionScope
+    principal: Principal
 
+    @rule(Rule.APPEND_AUDIT)
     def audit(self, actor: str, action: str, clip_id: str | None = None, *,
               old: Any = _UNSET, new: Any = _UNSET, **detail: Any) -> AuditEvent:
         """Append an audit record (inside the caller's transaction, if any).
 
         ``old`` / ``new``: the content before and after the change; only their hashes go
         into the chain. ``detail``: what else describes the event (ids, counts, reasons);
-        kept beside the chain, hashed into it, erased with its clip.
+        kept beside the chain, hashed into it, erased with its clip. A user's handle records
+        the user as the actor, whatever the caller names.
         """
+        actor = self.principal.acting_as(actor)
         with self.transaction() as conn:
             record = append_record(
                 conn, actor, action, clip_id, detail,
@@ -144,28 +149,34 @@ class AuditTrail:
                 new_hash=None if new is _UNSET else content_hash(new))
         return _event(record)
 
+    @rule(Rule.READ_AUDIT)
     def audit_events(self, clip_id: str | None = None, action: str | None = None, *,
                      since: int = 0) -> list[AuditEvent]:
         """Audit records in chain order, each verified (own hash, detail, both links).
 
         ``since``: only records after this event id. Raises :class:`AuditError` naming the
-        first record that fails; an erased detail reads as ``{}``.
+        first record that fails; an erased detail reads as ``{}``. A coder's handle reads
+        their own records only.
         """
         query = _record_query().where(E.c.event_id > since)
         if clip_id is not None:
             query = query.where(E.c.clip_id == clip_id)
         if action is not None:
             query = query.where(E.c.action == action)
+        if self.principal.coder_only:
+            query = query.where(E.c.actor == self.principal.user_id)
         with self.transaction.read() as conn:
             records = [_record(r) for r in conn.execute(query)]
             _check_in_place(conn, records)
         return [_event(r) for r in records]
 
+    @rule(Rule.READ_AUDIT)
     def audit_head(self) -> ChainHead:
         """The chain's last record as the store keeps it (not verified: see verify_audit)."""
         with self.transaction.read() as conn:
             return stored_head(conn)
 
+    @rule(Rule.READ_AUDIT)
     def verify_audit(self, exported: ChainHead | None = None) -> ChainReport:
         """Walk the whole chain and report its first break.
 
@@ -175,6 +186,7 @@ class AuditTrail:
         with self.transaction.read() as conn:
             return verify_on(conn, exported)
 
+    @rule(Rule.READ_AUDIT)
     def export_audit_head(self) -> ChainHead:
         """The head of a verified chain, to export, sign and keep outside the store."""
         report = self.verify_audit()

@@ -177,8 +177,8 @@ def check_record(record: ChainRecord, prev_hash: str, expected_id: int,
                           "previous-hash differs): a record was deleted, inserted or moved "
                           "here, or the one before it was rewritten")
     if own_hash(record) != record.hash:
-        return ChainBreak(n, "edited", f"its fields do not match its hash (actor "
-                          f"{record.actor!r}, action {record.action!r}): the record was edited")
+        return ChainBreak(n, "edited", f"its fields do not match its hash (action "
+                          f"{record.action!r}): the record was edited")
     if record.detail is None:
         if record.erased_by is None or record.erased_by not in erase_events \
                 or erase_events[record.erased_by] != record.clip_id or record.clip_id is None:

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from workbench.exceptions import ParameterError, StoreError
+from workbench.exceptions import AccessError, ParameterError, StoreError
+from workbench.model import UserRole
 from workbench.store import schema
+from workbench.store.access import Principal, Rule, rule
 from workbench.store.audit import CLIP_ERASED, append_record
 from workbench.store.chain import content_hash
 
@@ -46,27 +48,46 @@ def _clip_tables() -> list[sa.Table]:
             if "clip_id" in t.c and t.name not in _AUDIT_TABLES]
 
 
+def require_admin(conn: sa.Connection, principal: Principal, actor: str | None,
+                  what: str) -> str:
+    """The admin to record as doing ``what``: the handle's user, who must hold the admin
+    role; on the owner's handle, the named ``actor``, who must be a person with that role
+    (so the audit always names an admin). :class:`AccessError` otherwise."""
+    actor = principal.acting_as(actor)
+    if not principal.is_owner:
+        principal.require_role(UserRole.ADMIN, what)
+        return actor
+    held = conn.execute(sa.select(schema.user_roles.c.role).where(
+        (schema.user_roles.c.coder_id == actor)
+        & (schema.user_roles.c.role == UserRole.ADMIN.value))).first()
+    if held is None:
+        raise AccessError(f"{actor!r} is not an admin; only an admin may {what} "
+                          f"(`bwv coder add {actor} --role admin`)")
+    return actor
+
+
 class ClipErasure:
-    """``erase_clip``; requires ``self.transaction`` and ``self.require_admin``."""
+    """``erase_clip``; requires ``transaction`` and ``principal``."""
 
     transaction: TransactionScope
+    principal: Principal
 
-    def require_admin(self, actor: str) -> None:  # pragma: no cover - provided by Store
-        raise NotImplementedError
-
-    def erase_clip(self, clip_id: str, *, actor: str, reason: str) -> ErasureReport:
+    @rule(Rule.WRITE_CORPUS)
+    def erase_clip(self, clip_id: str, *, reason: str,
+                   actor: str | None = None) -> ErasureReport:
         """Delete a clip's text, metadata and codes; clear its audit details (one transaction).
 
-        Raises :class:`AccessError` unless ``actor`` is an admin, :class:`ParameterError`
-        without a reason, :class:`StoreError` for an unknown clip. The reason is kept in the
-        erasure record: say why (retention, request reference), not who the person is.
+        Admins only (:func:`require_admin`; ``actor`` names the admin on the owner's handle).
+        Raises :class:`ParameterError` without a reason, :class:`StoreError` for an unknown
+        clip. The reason is kept in the erasure record: say why (retention, request
+        reference), not who the person is.
         """
         reason = (reason or "").strip()
         if not reason:
             raise ParameterError(f"a reason is required to erase clip {clip_id!r} (retention "
                                  "period, request reference)", field="reason")
-        self.require_admin(actor)
         with self.transaction() as conn:
+            actor = require_admin(conn, self.principal, actor, "erase a clip")
             if conn.execute(sa.select(schema.clips.c.clip_id).where(
                     schema.clips.c.clip_id == clip_id)).first() is None:
                 raise StoreError(f"unknown clip {clip_id!r}: nothing to erase")
