@@ -269,3 +269,4 @@ def test_a_new_store_starts_an_empty_chain(tmp_path: Path) -> None:
     assert store.audit_head() == ChainHead(0, GENESIS)
     assert store.verify_audit().ok and store.verify_audit().n_records == 0
     store.close()
+
