@@ -1,7 +1,8 @@
 """One call per notebook: start a coding session, open the coder overview or the codebook.
 
 The project folder defaults to ``$BWV_PROJECT`` and the coder to ``$BWV_CODER``; without a
-coder id the coder picks their id from the store's list first.
+coder id the coder picks their id from the store's list first. The session's store is opened
+*as* the coder (``Store.open(url, as_user=coder)``), so the store's access rules apply to it.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def start_session(coder: str = "", project: str | Path = "", *,
 
 def _session(project: Project, store: Store, codebook: Codebook, coder: str,
              visible_extra: Sequence[str], progress: ProgressIndicator) -> SessionWidget:
+    if store.user_id != coder:  # the session acts as the coder: the store enforces their rules
+        store = project.open_store(as_user=coder)
     session = CodingSession(store, codebook, coder, visible_extra=visible_extra)
     progress.step(f"{len(session.queue)} clips assigned to {coder}")
     widget = SessionWidget(session, media_root=project.root, open_clip=False)

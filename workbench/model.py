@@ -152,6 +152,11 @@ CLIP_METADATA_FIELDS: tuple[str, ...] = (
 )
 
 
+#: Keys of ``Clip.extra`` a coder's store handle still reads (the object of the search);
+#: every other extra column is blanked for coders, like the hidden standard fields.
+CODER_VISIBLE_EXTRA: tuple[str, ...] = ("object_sought", "object")
+
+
 @dataclass(frozen=True)
 class Clip:
     """One BWV recording of one encounter.

@@ -107,6 +107,6 @@ def export_bundle(store: Store, dest: Path, *, actor: str | None = None) -> Mani
             shutil.copytree(work, dest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    store.audit(actor, "bundle_exported", new=manifest.digest, kind=manifest.kind,
+    store.audit(actor, "bundle_exported", new_content=manifest.digest, kind=manifest.kind,
                 bundle=dest.name, head=report.head.event_id)
     return manifest

@@ -162,7 +162,7 @@ def import_bundle(store: Store, source: Path, *, actor: str | None = None) -> Im
                     path=root / MANIFEST, field="audit")
             _reset_sequences(conn)
             actor = require_admin(conn, store.principal, actor, "import a store bundle")
-            store.audit(actor, "bundle_imported", new=manifest.digest, kind=manifest.kind,
+            store.audit(actor, "bundle_imported", new_content=manifest.digest, kind=manifest.kind,
                         head=expected.event_id, source_dialect=manifest.extra.get(
                             "source_dialect"))
     return ImportReport(rows, expected, manifest.digest)

@@ -147,7 +147,7 @@ class Principal:
     def coder_only(self) -> bool:
         """Sees only their own coding work and their own clips (no reviewer/admin role)."""
         return not self.is_owner and not self.roles & {UserRole.ADMIN, UserRole.REVIEWER,
-                                                       UserRole.ANALYST}
+                                                       UserRole.ANALYST, UserRole.FACILITATOR}
 
     @property
     def sees_hidden_metadata(self) -> bool:

@@ -133,10 +133,11 @@ class AuditTrail:
 
     @rule(Rule.APPEND_AUDIT)
     def audit(self, actor: str, action: str, clip_id: str | None = None, *,
-              old: Any = _UNSET, new: Any = _UNSET, **detail: Any) -> AuditEvent:
+              old_content: Any = _UNSET, new_content: Any = _UNSET,
+              **detail: Any) -> AuditEvent:
         """Append an audit record (inside the caller's transaction, if any).
 
-        ``old`` / ``new``: the content before and after the change; only their hashes go
+        ``old_content`` / ``new_content``: before and after the change; only their hashes go
         into the chain. ``detail``: what else describes the event (ids, counts, reasons);
         kept beside the chain, hashed into it, erased with its clip. A user's handle records
         the user as the actor, whatever the caller names.
@@ -145,8 +146,8 @@ class AuditTrail:
         with self.transaction() as conn:
             record = append_record(
                 conn, actor, action, clip_id, detail,
-                old_hash=None if old is _UNSET else content_hash(old),
-                new_hash=None if new is _UNSET else content_hash(new))
+                old_hash=None if old_content is _UNSET else content_hash(old_content),
+                new_hash=None if new_content is _UNSET else content_hash(new_content))
         return _event(record)
 
     @rule(Rule.READ_AUDIT)

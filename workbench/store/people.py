@@ -128,6 +128,8 @@ class PeopleQueries:
 
     @rule(Rule.READ_PEOPLE)
     def coder(self, coder_id: str) -> Coder:
+        if not self.principal.sees_all_people and coder_id != self.principal.user_id:
+            raise AccessError(f"{self.principal.name} may not look up other people")
         for c in self.coders():
             if c.coder_id == coder_id:
                 return c
@@ -136,6 +138,8 @@ class PeopleQueries:
     @rule(Rule.READ_PEOPLE)
     def counted_coder_ids(self) -> set[str]:
         """Coders whose ordinary work counts: certified or retired (never trainees)."""
+        if not self.principal.sees_all_people:
+            raise AccessError(f"{self.principal.name} may not list coders")
         with self.transaction.read() as conn:
             return set(conn.execute(sa.select(C.c.coder_id).where(
                 C.c.status.in_([CoderStatus.CERTIFIED.value, CoderStatus.RETIRED.value])))

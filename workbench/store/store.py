@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from workbench.exceptions import AccessError, ConflictError, StoreError
 from workbench.model import (
     CLIP_METADATA_FIELDS,
+    CODER_VISIBLE_EXTRA,
     Assignment,
     AssignmentKind,
     AssignmentStatus,
@@ -40,17 +41,18 @@ from workbench.store.connection import (
 )
 from workbench.store.erasure import ClipErasure
 from workbench.store.people import PeopleQueries, load_principal
+from workbench.store.pg_security import check_login
 
 __all__ = ["Store", "default_sqlite_url"]
 
 
 def _clip_from_row(row: sa.Row) -> Clip:
-    m = row._mapping
+    m = row._mapping  # a coder's query leaves the hidden columns out
     return Clip(
         clip_id=m["clip_id"], source_file=m["source_file"], media_path=m["media_path"],
         duration=m["duration"], borough=m["borough"], bcu=m["bcu"], date=m["date"],
-        power=m["power"], outcome=m["outcome"], ethnicity=m["ethnicity"],
-        age_band=m["age_band"], gender=m["gender"], n_officers=m["n_officers"],
+        power=m["power"], outcome=m.get("outcome"), ethnicity=m.get("ethnicity"),
+        age_band=m.get("age_band"), gender=m.get("gender"), n_officers=m["n_officers"],
         extra=dict(m["extra"] or {}), synthetic=bool(m["synthetic"]),
     )
 
@@ -85,6 +87,8 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
         self.transaction = TransactionScope(self.engine)
         with self.transaction() as conn:
             migrations.upgrade(conn)
+            if as_user is not None:
+                check_login(conn, as_user)
             self.principal = (Principal.owner() if as_user is None
                               else load_principal(conn, as_user))
 
@@ -140,11 +144,19 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
                 schema.assignments.c.coder_id == p.user_id))
         return None
 
+    def _clip_select(self) -> sa.Select:
+        """``SELECT`` of the clip columns this handle may read (on PostgreSQL a coder's login
+        has no privilege on the hidden ones, :mod:`workbench.store.pg_security`)."""
+        if self.principal.sees_hidden_metadata:
+            return sa.select(schema.clips)
+        return sa.select(*(c for c in schema.clips.c if c.name not in HIDDEN_CLIP_FIELDS))
+
     def _shown(self, clip: Clip) -> Clip:
         """Blank what this handle may not see of a clip (hidden fields; extra columns)."""
         if self.principal.sees_hidden_metadata:
             return clip
-        return dataclasses.replace(clip, extra={}, **dict.fromkeys(HIDDEN_CLIP_FIELDS))
+        extra = {k: v for k, v in clip.extra.items() if k in CODER_VISIBLE_EXTRA}
+        return dataclasses.replace(clip, extra=extra, **dict.fromkeys(HIDDEN_CLIP_FIELDS))
 
     # ---- clips and utterances -------------------------------------------------------------
     @rule(Rule.WRITE_CORPUS)
@@ -193,7 +205,8 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
                 for u in utterances
             ])
             self.audit("system", f"clip_{status}", clip_id=clip.clip_id,
-                       old=None if old is None else old.source_hash, new=source_hash,
+                       old_content=None if old is None else old.source_hash,
+                       new_content=source_hash,
                        source=clip.source_file, n_utterances=len(utterances))
             return status
 
@@ -211,14 +224,14 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
             extra.update({k: v for k, v in fields.items() if k not in std})
             conn.execute(schema.clips.update().where(schema.clips.c.clip_id == clip_id)
                          .values(**std, extra=extra))
-            self.audit("system", "clip_metadata", clip_id=clip_id, new=fields,
+            self.audit("system", "clip_metadata", clip_id=clip_id, new_content=fields,
                        fields=sorted(fields))
 
     @rule(Rule.READ_CORPUS)
     def clip(self, clip_id: str) -> Clip:
         self._visible_clip(clip_id)
         with self.transaction.read() as conn:
-            row = conn.execute(sa.select(schema.clips).where(
+            row = conn.execute(self._clip_select().where(
                 schema.clips.c.clip_id == clip_id)).first()
         if row is None:
             raise StoreError(f"unknown clip {clip_id!r}")
@@ -235,7 +248,7 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
     @rule(Rule.READ_CORPUS)
     def clips(self, **filters: Any) -> list[Clip]:
         """Clips ordered by id; ``filters`` are equality tests on metadata columns."""
-        query = sa.select(schema.clips).order_by(schema.clips.c.clip_id)
+        query = self._clip_select().order_by(schema.clips.c.clip_id)
         for name, value in filters.items():
             if name not in schema.clips.c:
                 raise StoreError(f"cannot filter clips by {name!r}; columns: "
@@ -263,12 +276,17 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
         query = (sa.select(schema.utterances).where(schema.utterances.c.clip_id == clip_id)
                  .order_by(schema.utterances.c.idx))
         with self.transaction.read() as conn:
-            return [_utterance_from_row(r) for r in conn.execute(query)]
+            found = [_utterance_from_row(r) for r in conn.execute(query)]
+        if self.principal.screening_only:  # a panel sees redacted text only
+            from workbench.privacy.redaction import redact
+
+            found = [dataclasses.replace(u, text=redact(u.text)) for u in found]
+        return found
 
     @rule(Rule.READ_CORPUS)
     def clips_frame(self) -> pd.DataFrame:
         """One row per clip: metadata, extra columns flattened, duration, turn counts."""
-        query = sa.select(schema.clips).order_by(schema.clips.c.clip_id)
+        query = self._clip_select().order_by(schema.clips.c.clip_id)
         if (visible := self._clip_filter()) is not None:
             query = query.where(visible)
         with self.transaction.read() as conn:
@@ -286,7 +304,7 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
         frame["n_officer_turns"] = frame["n_officer_turns"].fillna(0).astype(int)
         frame = frame.drop(columns=["source_hash", "ingested_at"])
         if not self.principal.sees_hidden_metadata:
-            keep = [c for c in frame.columns if c in schema.clips.c
+            keep = [c for c in frame.columns if c in schema.clips.c or c in CODER_VISIBLE_EXTRA
                     or c in ("n_utterances", "n_officer_turns")]
             frame = frame[[c for c in keep if c not in HIDDEN_CLIP_FIELDS]]
         return frame
@@ -303,7 +321,12 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
             query = query.where(schema.utterances.c.clip_id.in_(
                 sa.select(schema.clips.c.clip_id).where(visible)))
         with self.transaction.read() as conn:
-            return pd.read_sql(query, conn)
+            frame = pd.read_sql(query, conn)
+        if self.principal.screening_only:
+            from workbench.privacy.redaction import redact
+
+            frame["text"] = [redact(t) for t in frame["text"]]
+        return frame
 
     # ---- assignments -----------------------------------------------------------------------
     @rule(Rule.ASSIGN)
@@ -342,7 +365,7 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
             ]
             if new:
                 conn.execute(schema.assignments.insert(), new)
-                self.audit(self.principal.acting_as(None), "assigned", new=[
+                self.audit(self.principal.acting_as(None), "assigned", new_content=[
                     {k: r[k] for k in ("clip_id", "coder_id", "reliability")} for r in new],
                     n=len(new))
             return len(new)
@@ -423,7 +446,7 @@ class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries):
             conn.execute(schema.codebooks.insert(), {
                 "codebook_id": codebook_id, "version": version, "hash": content_hash,
                 "content": content_json, "recorded_at": utc_now()})
-            self.audit("system", "codebook_recorded", new=content_hash,
+            self.audit("system", "codebook_recorded", new_content=content_hash,
                        codebook_id=codebook_id, version=version, hash=content_hash)
 
     @rule(Rule.READ_CODEBOOKS)
