@@ -45,3 +45,14 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(default_sqlite_url(tmp_path / f"store{next(_counter)}.sqlite"))
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def _nobody_acting() -> Iterator[None]:
+    """`bwv --as USER` sets whom later stores open as, for the rest of the process (one
+    command in real use); reset it around every test so one CLI test cannot act for the next."""
+    from workbench.acting import act_as
+
+    act_as(None)
+    yield
+    act_as(None)
