@@ -32,9 +32,11 @@ from workbench.study.kernels import (
     execute_all,
     local_kernel_manager,
 )
+from workbench.study.labels import Labels
+from workbench.study.methods import methods_facts
 from workbench.study.outputs import read_sections
 from workbench.study.provenance import build_provenance, write_provenance
-from workbench.study.report import write_report
+from workbench.study.report import write_report, write_report_pdf
 from workbench.study.session import make_gate, resolve_params
 from workbench.study.workbook import write_workbook
 
@@ -53,6 +55,9 @@ class RunResult:
     provenance: Path
     notebooks: list[Path]
     seconds: float
+    pdf: Path | None = None
+    #: why no PDF was printed ("" when it was, or when it was not asked for)
+    pdf_skipped: str = ""
 
 
 def study_notebooks(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -152,14 +157,19 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
     record = build_provenance(data, run_dir=run_dir, started=started, finished=finished,
                               notebooks=timings)
     record["execution"] = {"jobs": workers, "wall_s": round(time.perf_counter() - clock, 2)}
+    assert params.store is not None
+    record["methods"] = methods_facts(data, params.store)
     provenance = write_provenance(record, run_dir / "provenance.json")
     manifest = {"run": run_dir.name, "sections": [asdict(s) for s in sections]}
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False)
                                            + "\n", encoding="utf-8")
     workbook = write_workbook(run_dir, sections, footnote=gate.footnote())
-    report = write_report(run_dir, sections, provenance=record, footnote=gate.footnote())
+    report = write_report(run_dir, sections, provenance=record, footnote=gate.footnote(),
+                          labels=Labels(data.codebook))
+    pdf, skipped = write_report_pdf(report) if pdf else (None, "")
     return RunResult(run_dir, report, workbook, provenance,
-                     sorted(executed_dir.glob("*.ipynb")), time.perf_counter() - clock)
+                     sorted(executed_dir.glob("*.ipynb")), time.perf_counter() - clock,
+                     pdf=pdf, pdf_skipped=skipped)
 
 
 def check_unique_names(sections: list[Any]) -> None:
