@@ -21,7 +21,7 @@ from workbench.exceptions import ParameterError
 
 #: A ``snake_case`` identifier (two or more lower-case words joined by ``_``).
 SNAKE_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-ITEM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,8 @@ def methods_sections(provenance: dict[str, Any], *, footnote: str) -> list[rp.Se
     sample = [("Encounters in the store", str(data["clips_in_store"])),
               ("Encounters analysed", str(data["clips"])),
               ("Encounters excluded (dates, areas, not coded)", str(data["clips_excluded"])),
-              ("Turns analysed", str(data["utterances"])),
-              ("Codes in the consensus layer used", str(data["codes"]))]
+              ("Turns analysed", str(data.get("utterances", "not recorded"))),
+              ("Codes in the consensus layer used", str(data.get("codes", "not recorded")))]
     book = [("Codebook", f"{codebook['id']} {codebook['version']}"),
             ("Content hash (sha256)", codebook["hash"]),
             ("Codes made against other versions (left out)",

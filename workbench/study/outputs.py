@@ -197,6 +197,11 @@ class StudyOutputs:
         if not NAME_PATTERN.match(name):
             raise ParameterError(f"output name {name!r}; expected lower-case letters, digits "
                                  "and _ (it becomes a file name)", field="name")
+        mine = {(item.kind, item.name) for item in self._section.items}
+        if (kind, name) in mine or (kind, name) in self._taken:
+            where = self._section.section if (kind, name) in mine else self._taken[(kind, name)]
+            raise ParameterError(f"{kind} name {name!r} is already used in section {where}; "
+                                 f"{kind} names are unique in a run", field="name")
         problems = title_problems(title)
         if problems:
             raise ParameterError(f"{kind} {name!r}: {'; '.join(problems)}", field="title")
@@ -206,11 +211,6 @@ class StudyOutputs:
             raise ParameterError(f"{kind} {name!r}: title {title!r} is also the title of "
                                  f"{clash[0].kind} {clash[0].name!r}; titles are unique",
                                  field="title")
-        mine = {(item.kind, item.name) for item in self._section.items}
-        if (kind, name) in mine or (kind, name) in self._taken:
-            where = self._section.section if (kind, name) in mine else self._taken[(kind, name)]
-            raise ParameterError(f"{kind} name {name!r} is already used in section {where}; "
-                                 f"{kind} names are unique in a run", field="name")
 
     @staticmethod
     def _check_columns(name: str, frame: pd.DataFrame, rules: TableRules,

@@ -124,6 +124,15 @@ def build_document(run_dir: Path, sections: Sequence[Section], *, provenance: di
                        appendix=methods_sections(provenance, footnote=footnote))
 
 
+def render_report(run_dir: Path, sections: Sequence[Section], *, provenance: dict[str, Any],
+                  footnote: str, labels: Labels | None = None,
+                  title: str = DEFAULT_TITLE) -> str:
+    """The report's HTML text."""
+    return rp.render_html(build_document(run_dir, sections, provenance=provenance,
+                                         footnote=footnote, labels=labels or Labels(),
+                                         title=title))
+
+
 def write_report(run_dir: Path, sections: Sequence[Section], *, provenance: dict[str, Any],
                  footnote: str, labels: Labels | None = None,
                  title: str = DEFAULT_TITLE) -> Path:
