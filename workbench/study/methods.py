@@ -24,26 +24,34 @@ CONSENSUS_RULE = (
 
 
 def methods_facts(data: Any, store_url: str) -> dict[str, Any]:
-    """Coders, reliability sample and consensus sources of the analysed clips (JSON-ready)."""
-    from workbench.model import Layer
+    """Coders, reliability sample and consensus sources of the analysed clips (JSON-ready).
+
+    Coders are those whose work counts (certified or retired, ordinary assignments); trainees'
+    practice and gold-standard clips are counted apart, as they never enter the study.
+    """
+    from workbench.model import AssignmentKind, Layer, UserRole
     from workbench.review.adjudication import AUTO_CONSENSUS
     from workbench.store import Store
 
     analysed = set(data.clips["clip_id"])
     with Store(store_url) as store:
-        coders = {c.coder_id: c for c in store.coders()}
+        people = store.coders()
+        counted = set(store.counted_coder_ids())
         assignments = [a for a in store.assignments() if a.clip_id in analysed]
         consensus = store.annotations_frame(layer=Layer.CONSENSUS)
     consensus = consensus[consensus["clip_id"].isin(analysed)]
-    coding = sorted({a.coder_id for a in assignments})
+    ordinary = [a for a in assignments if a.kind == AssignmentKind.ORDINARY
+                and a.coder_id in counted]
     overlap: dict[str, set[str]] = {}
-    for a in assignments:
+    for a in ordinary:
         if a.reliability:
             overlap.setdefault(a.clip_id, set()).add(a.coder_id)
     auto = int((consensus["coder_id"] == AUTO_CONSENSUS).sum())
     return {
-        "coders": coding,
-        "reviewers": sorted(c for c, coder in coders.items() if coder.is_reviewer),
+        "coders": sorted({a.coder_id for a in ordinary}),
+        "trainees": sorted({p.coder_id for p in people if p.coder_id not in counted
+                            and UserRole.CODER in p.roles}),
+        "reviewers": sorted(p.coder_id for p in people if UserRole.REVIEWER in p.roles),
         "clips_double_coded": sum(1 for who in overlap.values() if len(who) >= 2),
         "consensus_units": len(consensus),
         "consensus_automatic": auto,
@@ -75,7 +83,9 @@ def methods_sections(provenance: dict[str, Any], *, footnote: str) -> list[rp.Se
         _facts_table("methods_sample", "Sample", sample),
         _facts_table("methods_codebook", "Codebook version", book)]
     if facts:
-        coders = [("Coders", ", ".join(facts["coders"]) or "none"),
+        coders = [("Coders whose work counts (certified)", ", ".join(facts["coders"]) or "none"),
+                  ("Trainees (practice and gold-standard work only; not in the study)",
+                   ", ".join(facts.get("trainees", [])) or "none"),
                   ("Reviewers", ", ".join(facts["reviewers"]) or "none"),
                   ("Encounters coded independently by two or more coders",
                    str(facts["clips_double_coded"]))]
