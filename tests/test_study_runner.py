@@ -184,3 +184,21 @@ def test_runs_go_to_the_projects_outputs_folder_by_default(project: Project, tmp
     assert result.run_dir == project.root / "outputs" / "default-place"
     assert (result.run_dir / "report.html").is_file() and not (tmp_path / "outputs").exists()
     assert result.pdf is None and result.pdf_skipped == ""
+
+
+def test_earlier_timings_order_the_work_longest_first(tmp_path: Path) -> None:
+    from workbench.study.runner import previous_timings
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, seconds in ((old, 1.0), (new, 9.0)):
+        folder.mkdir()
+        (folder / "provenance.json").write_text(json.dumps(
+            {"notebooks": [{"notebook": "07_dynamics.ipynb", "seconds": seconds}]}))
+    import os
+
+    os.utime(old / "provenance.json", (1, 1))
+    assert previous_timings(tmp_path) == {"07_dynamics.ipynb": 9.0}  # the newest run
+    assert previous_timings(tmp_path, exclude=new) == {"07_dynamics.ipynb": 1.0}
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "provenance.json").write_text("{not json")
+    assert previous_timings(tmp_path / "none") == {}

@@ -137,6 +137,9 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
                       "project": str(project) if project else None,
                       "run_dir": str(run_dir), "snapshot": str(snapshot)}
         todo = [Job(nb, executed_dir / nb.name, parameters) for nb in notebooks]
+        if execute is None and workers > 1:  # longest first: the last to start ends soonest
+            cost = previous_timings(params.output_dir, exclude=run_dir)
+            todo.sort(key=lambda job: -cost.get(job.notebook.name, float("inf")))
         if execute is not None:
             done = []
             for job in _progress(todo, progress):
@@ -149,7 +152,7 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
         if result.error is not None:
             raise _run_error(result)
     timings = [{"notebook": d.job.notebook.name, "seconds": round(d.seconds, 2),
-                "worker": d.worker} for d in done]
+                "worker": d.worker} for d in sorted(done, key=lambda d: d.job.notebook.name)]
     finished = dt.datetime.now(dt.UTC)
     gate = make_gate(params)
     sections = read_sections(run_dir)
@@ -170,6 +173,21 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
     return RunResult(run_dir, report, workbook, provenance,
                      sorted(executed_dir.glob("*.ipynb")), time.perf_counter() - clock,
                      pdf=pdf, pdf_skipped=skipped)
+
+
+def previous_timings(output_dir: Path, *, exclude: Path | None = None) -> dict[str, float]:
+    """Seconds per notebook in the newest earlier run under ``output_dir`` (its
+    provenance.json); empty when there is none. Used only to order the work."""
+    records = sorted((p for p in output_dir.glob("*/provenance.json")
+                      if exclude is None or p.parent != exclude),
+                     key=lambda p: p.stat().st_mtime)
+    for path in reversed(records):
+        try:
+            notebooks = json.loads(path.read_text(encoding="utf-8"))["notebooks"]
+            return {n["notebook"]: float(n["seconds"]) for n in notebooks}
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return {}
 
 
 def check_unique_names(sections: list[Any]) -> None:
