@@ -164,3 +164,23 @@ def test_git_commit_is_unknown_for_a_folder_inside_another_checkout() -> None:
     from workbench.study.provenance import REPO_ROOT
 
     assert git_commit(REPO_ROOT / "workbench") == {"commit": "unknown", "dirty": None}
+
+
+def test_the_methods_appendix_states_sample_coders_consensus_and_disclosure(
+        run_dir: Path) -> None:
+    methods = {"coders": ["c01", "c02"], "trainees": ["t01"], "reviewers": ["r01"],
+               "clips_double_coded": 12, "consensus_units": 900, "consensus_automatic": 880,
+               "consensus_reviewer": 20, "reliability_verdicts": {"acceptable": 3}}
+    provenance = PROVENANCE | {"methods": methods,
+                               "parameters": {"disclosure_threshold": 10, "seed": 1}}
+    html = render_report(run_dir, read_sections(run_dir), provenance=provenance,
+                         footnote="Counts under 10 are suppressed.")
+    methods_part = html.split('id="methods"')[1].split('id="provenance"')[0]
+    for needed in ("Appendix A. Methods", "Encounters analysed</td><td>40",
+                   "Codebook version", "stop-search 1.0.0", "c01, c02", "t01",
+                   "Encounters coded independently by two or more coders</td><td>12",
+                   "acceptable 3", "Decided by a reviewer</td><td>20", "Consensus rule",
+                   "Threshold (counts below it are confidential)</td><td>10",
+                   "Counts under 10 are suppressed."):
+        assert needed in (html if needed.startswith("Appendix") else methods_part), needed
+    assert "Software versions" in html and "<td>pandas</td><td>3.0</td>" in html

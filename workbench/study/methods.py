@@ -9,11 +9,15 @@ disclosure rule, software versions.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from workbench import report as rp
 
+#: The reliability section's table of codes per verdict (its counts feed the appendix).
+VERDICTS = "reliability_verdicts.csv"
 CONSENSUS_RULE = (
     "The study reads the consensus layer. A unit (a turn for turn-level codes, an encounter "
     "for encounter-level codes) gets the value all its coders agreed on, or the value of its "
@@ -23,7 +27,7 @@ CONSENSUS_RULE = (
     "(majority vote, unanimous only, any coder).")
 
 
-def methods_facts(data: Any, store_url: str) -> dict[str, Any]:
+def methods_facts(data: Any, store_url: str, run_dir: Path | None = None) -> dict[str, Any]:
     """Coders, reliability sample and consensus sources of the analysed clips (JSON-ready).
 
     Coders are those whose work counts (certified or retired, ordinary assignments); trainees'
@@ -47,6 +51,12 @@ def methods_facts(data: Any, store_url: str) -> dict[str, Any]:
         if a.reliability:
             overlap.setdefault(a.clip_id, set()).add(a.coder_id)
     auto = int((consensus["coder_id"] == AUTO_CONSENSUS).sum())
+    verdicts: dict[str, int] = {}
+    published = run_dir / "tables" / VERDICTS if run_dir is not None else None
+    if published is not None and published.is_file():
+        with published.open(encoding="utf-8", newline="") as handle:
+            verdicts = {row["verdict"]: int(row["codes"]) for row in csv.DictReader(handle)
+                        if row.get("codes", "").isdigit()}
     return {
         "coders": sorted({a.coder_id for a in ordinary}),
         "trainees": sorted({p.coder_id for p in people if p.coder_id not in counted
@@ -56,6 +66,7 @@ def methods_facts(data: Any, store_url: str) -> dict[str, Any]:
         "consensus_units": len(consensus),
         "consensus_automatic": auto,
         "consensus_reviewer": len(consensus) - auto,
+        "reliability_verdicts": verdicts,
     }
 
 
@@ -89,6 +100,9 @@ def methods_sections(provenance: dict[str, Any], *, footnote: str) -> list[rp.Se
                   ("Reviewers", ", ".join(facts["reviewers"]) or "none"),
                   ("Encounters coded independently by two or more coders",
                    str(facts["clips_double_coded"]))]
+        if facts.get("reliability_verdicts"):
+            coders.append(("Codes by reliability verdict", ", ".join(
+                f"{verdict} {n}" for verdict, n in facts["reliability_verdicts"].items())))
         blocks.append(_facts_table("methods_coders", "Coders and reliability", coders))
         blocks.append(rp.Paragraph(
             "Reliability: Krippendorff's alpha per code on the double-coded encounters, with "

@@ -161,7 +161,7 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
                               notebooks=timings)
     record["execution"] = {"jobs": workers, "wall_s": round(time.perf_counter() - clock, 2)}
     assert params.store is not None
-    record["methods"] = methods_facts(data, params.store)
+    record["methods"] = methods_facts(data, params.store, run_dir)
     provenance = write_provenance(record, run_dir / "provenance.json")
     manifest = {"run": run_dir.name, "sections": [asdict(s) for s in sections]}
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False)
