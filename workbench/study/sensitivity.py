@@ -18,6 +18,7 @@ from workbench.review.consensus_rules import (
     ADJUDICATED,
     ADJUDICATED_DESCRIPTION,
     RULES,
+    UNIT,
     consensus_codes,
 )
 from workbench.study.data import StudyData
@@ -71,10 +72,19 @@ def sensitivity_tables(data: StudyData, ratings: pd.DataFrame
     layers = {ADJUDICATED: data.codes}
     for rule in RULES:
         layers[rule] = consensus_codes(ratings, data.codebook, rule)
-    shares = pd.concat([headline_shares(data, codes).assign(rule=rule)
-                        for rule, codes in layers.items()], ignore_index=True)
-    scores = pd.concat([headline_scores(data, codes).assign(rule=rule)
-                        for rule, codes in layers.items()], ignore_index=True)
+    done: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
+    share_parts, score_parts = [], []
+    for rule, codes in layers.items():
+        codes = codes.sort_values(UNIT, kind="stable").reset_index(drop=True)
+        # rules that give the same codes (majority = unanimous with two coders a unit) are
+        # computed once
+        same = next(((a, b) for c, a, b in done if c.equals(codes)), None)
+        share, score = same or (headline_shares(data, codes), headline_scores(data, codes))
+        done.append((codes, share, score))
+        share_parts.append(share.assign(rule=rule))
+        score_parts.append(score.assign(rule=rule))
+    shares = pd.concat(share_parts, ignore_index=True)
+    scores = pd.concat(score_parts, ignore_index=True)
     described = pd.DataFrame({"rule": [ADJUDICATED, *RULES],
                               "description": [ADJUDICATED_DESCRIPTION, *RULES.values()]})
     front = ["rule", "measure"]
