@@ -479,3 +479,22 @@ def test_clicking_an_element_toggles_it_and_the_last_one_off_removes_the_code(st
     assert active(store) == {}
     with pytest.raises(CodebookError, match="canonical form"):
         session.apply("legal_explanation", "object+grounds")
+
+
+# ---- the clip-level form by keyboard -------------------------------------------------------
+def test_the_clip_form_is_filled_by_keyboard_and_enter_finishes_the_clip(session, store):
+    for _ in range(4):
+        session.press("j")
+    assert session.at_clip_form and session.form_code.id == "out_find"
+    change = session.press("3")                          # Find: 3rd option, "nothing"
+    assert active(store)[(None, "out_find")] == "nothing"
+    assert session.form_code.id == "gow_grounds" and "next: Grounds explained" in change.message
+    session.press("ArrowLeft")
+    assert session.form_code.id == "out_find"
+    assert "has 3 values, not 9" in session.press("9").message
+    session.press("ArrowRight")
+    session.press("4")                                   # Grounds: not applicable
+    assert active(store)[(None, "gow_grounds")] == "not_applicable"
+    change = session.press("Enter")
+    assert "clip c1 done" in change.message
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE

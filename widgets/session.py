@@ -149,6 +149,8 @@ class SessionWidget(W.VBox):
                 self._render_position()
             elif session.current is not None and session.index in change.turns:
                 self._panel().show(session.turns[session.index].codes)
+            if change.form:
+                self.clip_form.mark(session.form_code.id if session.form_code else None)
         message = change.message
         if change.help:
             self.help.show(session.codebook, change.help)
@@ -239,6 +241,7 @@ class SessionWidget(W.VBox):
         current = s.current
         if current is None:
             self._done_tooltip()
+            self.clip_form.mark(s.form_code.id if s.form_code else None)
             self.body.children = (self.done_row, self.clip_form)
             return
         panel = self._panel()

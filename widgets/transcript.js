@@ -14,7 +14,7 @@ const ROLE_LABELS = {
   third_party: "Third party",
   unknown: "Unknown",
 };
-const PASS_THROUGH = new Set(["Shift", "Control", "Alt", "Meta", "CapsLock", "Tab", "Enter"]);
+const PASS_THROUGH = new Set(["Shift", "Control", "Alt", "Meta", "CapsLock", "Tab"]);
 
 function editable(node) {
   return Boolean(node && node.closest && node.closest("input, textarea, select, [contenteditable='true']"));
@@ -145,6 +145,10 @@ function render({ model, el }) {
     event.bwvSeen = true;
     event.stopPropagation();
     if (editable(event.target) || PASS_THROUGH.has(event.key)) return;
+    if (event.key === "Enter" && event.shiftKey) return;
+    // on a focused button, Enter and Space press the button, as everywhere else
+    const onButton = event.target && event.target.closest && event.target.closest("button");
+    if (onButton && (event.key === "Enter" || event.key === " ")) return;
     event.preventDefault();
     model.send({ type: "key", key: event.key, code: codeUnder(root || el) });
   }
