@@ -74,13 +74,16 @@ class HelpPanel(W.HTML):
 
     def show(self, codebook: Codebook, code_id: str) -> None:
         self.value = help_html(code_help(codebook, code_id))
+        self.add_class("bwv-help--shown")
 
     def show_keymap(self, rows: Sequence[tuple[str, str]], panel: Panel = ()) -> None:
         self.value = keymap_html(rows, panel)
+        self.add_class("bwv-help--shown")
 
     def clear(self) -> None:
         if self.value:
             self.value = ""
+            self.remove_class("bwv-help--shown")
 
 
 class CodebookBrowser(W.VBox):
