@@ -58,6 +58,8 @@ class SessionWidget(W.VBox):
         self.transcript = TranscriptView(
             on_key=lambda key, code: self._act(lambda: session.press(key, code)),
             on_goto=lambda index: self._act(lambda: session.go(index)))
+        self.transcript.next_keys = sorted(session.keymap.next_keys)
+        self.transcript.previous_keys = sorted(session.keymap.previous_keys)
         self.transcript.hint = (f"Click a turn, then keys — {session.keymap.describe()} · "
                                 "code keys in [brackets] · ? all keys")
         self.previous_button = W.Button(description="◀ previous", layout=W.Layout(width="auto"))
