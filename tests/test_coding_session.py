@@ -188,9 +188,10 @@ def test_clicking_another_option_replaces_the_value(session, store):
 
 
 @pytest.mark.parametrize(("code", "value", "index", "error", "match"), [
-    ("subj_resistance", "passive", 0, CodingError, "applies to subject turns; utterance 0"),
+    ("subj_resistance", "passive", 0, CodingError,
+     "Resistance applies to subject turns; turn 1 is an officer turn"),
     ("pj_courtesy", None, 1, CodingError, "applies to officer turns"),
-    ("pj_responds_to_question", None, 0, CodingError, "choose a value .answers, ignores"),
+    ("pj_responds_to_question", None, 0, CodingError, "needs a value: Answers, Ignores"),
     ("esc_command", "shouting", 0, CodebookError, "allowed: none, softened_request"),
     ("pj_courtesy", None, 4, CodingError, "at the clip-level form"),
     ("no_such_code", None, 0, CodebookError, "not a code of mini-stop-search"),

@@ -187,13 +187,14 @@ class CodingSession:
             return None
         i = self.index if index is None else index
         if not 0 <= i < len(self.utterances):
-            where = "the clip-level form" if i == len(self.utterances) else f"position {i}"
-            raise CodingError(f"code {code.id!r} is coded on utterances, but clip {clip_id!r} "
-                              f"is at {where} (utterances 0–{len(self.utterances) - 1})")
+            where = "the clip-level form" if i == len(self.utterances) else f"position {i + 1}"
+            raise CodingError(f"{code.label} is coded on turns, but clip {clip_id} is at "
+                              f"{where} (turns 1–{len(self.utterances)})")
         role = self.utterances[i].role
         if not code.applies_to_role(role):
-            raise CodingError(f"code {code.id!r} applies to {code.applies_to} turns; utterance "
-                              f"{i} of clip {clip_id!r} is a {role} turn")
+            said = str(role).replace("_", " ")
+            raise CodingError(f"{code.label} applies to {code.applies_to} turns; turn {i + 1} "
+                              f"is {'an' if said[0] in 'aeiou' else 'a'} {said} turn")
         return i
 
     def apply(self, code_id: str, value: str | None = None, *,
@@ -207,8 +208,9 @@ class CodingSession:
         utterance = self._unit_for(code, index)
         if value is None:
             if code.level != "nominal":
-                raise CodingError(f"code {code_id!r} is {code.level}: choose a value ("
-                                  f"{', '.join(code.option_keys()) or 'a decimal number'})")
+                labels = [code.option(k).label for k in code.option_keys()]
+                raise CodingError(f"{code.label} needs a value: "
+                                  f"{', '.join(labels) or 'a decimal number'}")
             value = PRESENT
         code.validate_value(value)
         clip_id = self._require_clip()
