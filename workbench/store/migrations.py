@@ -98,11 +98,25 @@ def repair_duplicate_active(conn: sa.Connection) -> int:
     return len(stale)
 
 
+def _speaker_roles(op: Operations) -> None:
+    op.create_table(
+        "speaker_roles",
+        sa.Column("clip_id", sa.String(100), sa.ForeignKey("clips.clip_id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("speaker", sa.String(200), primary_key=True),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("set_by", sa.String(100), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: clips, utterances, coders, assignments, annotations, audit",
               _initial),
     Migration(2, "people and layers: roles, grants, scopes, coder status, assignment kind, "
                  "hint flag, review layers, one active value per unit", _people_and_layers),
+    # 3 is the audit hash chain (branch i11audit); speaker roles were written as 2 on i10
+    Migration(4, "speaker roles set per clip", _speaker_roles),
 )
 
 LATEST = MIGRATIONS[-1].version
