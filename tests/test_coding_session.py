@@ -499,3 +499,11 @@ def test_the_clip_form_is_filled_by_keyboard_and_enter_finishes_the_clip(session
     change = session.press("Enter")
     assert "clip c1 done" in change.message
     assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE
+
+
+def test_a_long_list_of_missing_items_is_shortened_in_the_refusal(store):
+    session = CodingSession(store, load_ref("stop-search@1.2.0"), "ana")
+    session.open()
+    with pytest.raises(CodingError, match=r"still needs Opening move; Grounds given \(quality\); "
+                                          r"Object of the search given; and 10 more$"):
+        session.finish_clip()
