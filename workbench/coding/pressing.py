@@ -20,6 +20,42 @@ if TYPE_CHECKING:
 FORM_KEYS = {"ArrowRight": 1, "ArrowLeft": -1}
 
 
+def form_move(session: CodingSession, step: int) -> Change:
+    """Move the clip-level form's cursor by ``step`` items (clamped)."""
+    codes = session.form_codes
+    session.form_item = max(0, min(len(codes) - 1, session.form_item + step))
+    return Change(form=True, message=form_prompt(session))
+
+
+def form_prompt(session: CodingSession) -> str:
+    """The line that tells the coder which keys choose the current item's value."""
+    code = session.form_code
+    if code is None:
+        return ""
+    choices = " · ".join(f"{n} {label}" for n, label in enumerate(
+        (code.option(k).label for k in code.option_keys()), 1) if n <= 9)
+    return f"{code.label}: {choices} (→ ← other items · Enter: Clip done)"
+
+
+def form_choose(session: CodingSession, number: int) -> Change:
+    """Set the current item to its option ``number`` (1-based); the cursor moves on to the
+    next item still without a value."""
+    code = session.form_code
+    assert code is not None
+    keys = code.option_keys()
+    if not 1 <= number <= len(keys):
+        return Change(form=True, message=f"{code.label} has {len(keys)} values, not {number}")
+    change = session.apply(code.id, keys[number - 1])
+    codes = session.form_codes
+    later = [i for i in range(len(codes)) if codes[i].id not in session.clip_codes]
+    ahead = [i for i in later if i > session.form_item] or later
+    if ahead:
+        session.form_item = ahead[0]
+    message = change.message + (f" — next: {form_prompt(session)}" if ahead else
+                                " — every item is filled: Enter for Clip done")
+    return Change(clip_codes=change.clip_codes, queue=change.queue, form=True, message=message)
+
+
 def _digit(key: str) -> int:
     return int(key) if len(key) == 1 and key in "123456789" else 0
 
@@ -48,9 +84,9 @@ def press(session: CodingSession, key: str, pointed_code: str | None = None) -> 
         session.choosing = None
     if session.at_clip_form and not session.help_pending:
         if key in FORM_KEYS:
-            return session.form_move(FORM_KEYS[key])
+            return form_move(session, FORM_KEYS[key])
         if _digit(key) and session.form_code is not None:
-            return session.form_choose(_digit(key))
+            return form_choose(session, _digit(key))
         if key == "Enter":
             return session.finish_clip()
     if key == "Enter":

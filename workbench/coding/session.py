@@ -15,7 +15,7 @@ from workbench.codebook.identity import register_codebook
 from workbench.codebook.schema import Code, Group
 from workbench.codebook.sets import toggle
 from workbench.coding.keys import KeyMap, next_value
-from workbench.coding.pressing import press
+from workbench.coding.pressing import form_prompt, press
 from workbench.coding.queue import Progress, QueueEntry, ordered, progress_of, resume_clip
 from workbench.coding.state import Change, TurnState, grouped
 from workbench.coding.status import ClipStatus
@@ -290,7 +290,7 @@ class CodingSession:
             self.status.visit(index)
         if self.at_clip_form:
             self._enter_form()
-            return Change(moved=True, form=True, message=self.form_prompt())
+            return Change(moved=True, form=True, message=form_prompt(self))
         return Change(moved=True)
 
     def _enter_form(self) -> None:
@@ -393,37 +393,3 @@ class CodingSession:
         """The clip-level item the keyboard is on (at the clip form only)."""
         codes = self.form_codes
         return codes[self.form_item] if self.at_clip_form and codes else None
-
-    def form_move(self, step: int) -> Change:
-        """Move the form cursor by ``step`` items (clamped)."""
-        codes = self.form_codes
-        self.form_item = max(0, min(len(codes) - 1, self.form_item + step))
-        return Change(form=True, message=self.form_prompt())
-
-    def form_prompt(self) -> str:
-        code = self.form_code
-        if code is None:
-            return ""
-        choices = " · ".join(f"{n} {label}" for n, label in enumerate(
-            (code.option(k).label for k in code.option_keys()), 1) if n <= 9)
-        return f"{code.label}: {choices} (→ ← other items · Enter: Clip done)"
-
-    def form_choose(self, number: int) -> Change:
-        """Set the current item to its option ``number`` (1-based); the cursor moves on to
-        the next item still without a value."""
-        code = self.form_code
-        assert code is not None
-        keys = code.option_keys()
-        if not 1 <= number <= len(keys):
-            return Change(form=True, message=f"{code.label} has {len(keys)} values, not "
-                          f"{number}")
-        change = self.apply(code.id, keys[number - 1])
-        codes = self.form_codes
-        later = [i for i in range(len(codes)) if codes[i].id not in self.clip_codes]
-        ahead = [i for i in later if i > self.form_item] or later
-        if ahead:
-            self.form_item = ahead[0]
-        message = change.message + (f" — next: {self.form_prompt()}" if ahead else
-                                    " — every item is filled: Enter for Clip done")
-        return Change(clip_codes=change.clip_codes, queue=change.queue, form=True,
-                      message=message)
