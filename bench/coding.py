@@ -126,7 +126,9 @@ def run(n_clips: int, n_actions: int, browser: bool = True) -> dict[str, float]:
                                                     "index": officer_turns[n % len(officer_turns)]})
                 log.clear()
                 button = view._panel().buttons[("pj_courtesy", "present")]
+                before = button.button_style
                 clicks.append(_timed(lambda b=button: click(b)))
+                assert button.button_style != before, f"click did nothing: {view.status.value}"
                 if n % 10 == 0:  # committed? read it back on another connection
                     turn = view.session.index
                     applied = button.button_style == "success"
