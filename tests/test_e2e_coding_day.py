@@ -167,7 +167,10 @@ def test_a_coders_day_by_keyboard_steady_layout_media_and_reload(day, tmp_path):
             d.key("Escape", "!.bwv-help-panel .bwv-keymap", name="b-closed")
             _, c2 = _stored(project, "c2")
             assert (c2.status, c2.last_utterance) == (AssignmentStatus.IN_PROGRESS, 1)
-            # reload: the saved output says what to do; running the cell resumes
+            # reload (after a save, as autosave would): the widget comes back from the live
+            # kernel, or the saved output says what to do; running the cell resumes
+            page.keyboard.press("Control+s")
+            page.locator(".jp-mod-dirty").wait_for(state="detached", timeout=15_000)
             page.reload()
             page.locator(".jp-NotebookPanel .jp-CodeCell .cm-content").first.wait_for(
                 timeout=60_000)
@@ -179,12 +182,19 @@ def test_a_coders_day_by_keyboard_steady_layout_media_and_reload(day, tmp_path):
             d.step += 1
             page.screenshot(path=str(shots / f"{d.step:02d}-reloaded.png"))
             if not page.locator(".bwv-session").count():   # no live widget: words say what to do
-                said = page.locator(".jp-NotebookPanel").inner_text()
-                assert "run the cell above again" in said or "run this cell again" in said
+                assert "run this cell again" in page.locator(".bwv-reload-hint").inner_text()
                 run_cell(page, page.locator(".jp-NotebookPanel .jp-CodeCell .cm-content").first)
+            else:
+                print("\nafter the reload the session came back from the live kernel")
             page.locator(f'{CURRENT}[data-index="1"]').wait_for(timeout=30_000)
             assert "PC Baker" in page.locator(".bwv-turn").first.inner_text()
             d.check("resumed")
+            page.locator(".bwv-transcript").focus()              # and the keys work again
+            d.key("j", f'{CURRENT}[data-index="2"]', name="after-reload-key")
+            deadline = time.monotonic() + 15     # the highlight moves first; the store follows
+            while _stored(project, "c2")[1].last_utterance != 2:
+                assert time.monotonic() < deadline, "the move after the reload was not stored"
+                page.wait_for_timeout(200)
         except BaseException:
             page.screenshot(path=str(shots / "failure.png"), full_page=True)
             raise
