@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python bench/coding.py
 	$(BIN)/python bench/concurrency.py
 	$(BIN)/python bench/reliability.py
+	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/study.py
 
 clean:

@@ -52,29 +52,6 @@ def init(
 
 
 @app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders "
-                                                "(.vtt .srt .eaf .csv .jsonl)")],
-    metadata: Annotated[Path | None, typer.Option(help="Clip metadata CSV (joined by "
-                                                  "clip_id)")] = None,
-    project: ProjectOption = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
-) -> None:
-    """Read transcripts into the project's store: all files or none (one transaction)."""
-    from workbench.ingest import ingest_paths
-    from workbench.project import Project
-
-    try:
-        proj = Project.load(project)
-        with proj.open_store() as store:
-            report = ingest_paths(store, paths, speaker_rules=proj.speakers, metadata=metadata,
-                                  progress=progress)
-    except WorkbenchError as exc:
-        raise fail(exc) from exc
-    console.print(report.summary())
-
-
-@app.command()
 def clips(
     project: ProjectOption = None,
     borough: Annotated[str | None, typer.Option(help="Only this borough")] = None,
@@ -215,12 +192,20 @@ def demo(
 
 mount("codebook", "workbench.cli_codebook:app",
       "Codebooks: validate, show, diff, render, migrate.")
+mount("ingest", "workbench.cli_ingest:ingest",
+      "Read transcripts into the store (all or none); --dry-run reports without storing.")
+mount("transcript", "workbench.cli_ingest:transcript_app",
+      "Fix transcripts after ingest: speaker roles per clip, text corrections.")
 mount("irr", "workbench.cli_irr:app",
       "Inter-rater reliability of a ratings file, or of the project's double-coded clips.")
 mount("assign", "workbench.cli_review:assign",
       "Allocate the clips nobody is assigned yet to coders (with an overlap sample).")
 mount("study", "workbench.cli_study:app",
       "The study: run every notebook, check parameters, reproduce.")
+mount("qdpx", "workbench.cli_exchange:app",
+      "REFI-QDA (.qdpx) projects for ATLAS.ti, MAXQDA, QualCoder and NVivo: export, import.")
+mount("export-data", "workbench.cli_exchange:export_data",
+      "Analysis-ready tables with labels: CSV, Parquet, Stata, SPSS, R.")
 
 
 def main() -> None:  # pragma: no cover - console entry point
