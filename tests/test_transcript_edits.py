@@ -67,6 +67,8 @@ def test_roles_per_file_from_the_config_apply_before_ingest(store: Store,
     report = _ingest(store, clip_file, file_roles=roles)
     assert report.files[0].speakers == {"SPEAKER_00": (Role.OFFICER, 2),
                                         "SPEAKER_01": (Role.SUBJECT, 2)}
+    [event] = store.audit_events(clip_id="clip_a", action="speaker_roles_applied")
+    assert event.detail["roles"] == {"SPEAKER_00": "officer", "SPEAKER_01": "subject"}
     with pytest.raises(IngestError, match="unknown role 'boss'"):
         _ingest(store, clip_file, file_roles={"clip_a": {"SPEAKER_00": "boss"}}, dry_run=True)
 
