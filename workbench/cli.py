@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench.acting import act_as
 from workbench.cli_mount import LazyGroup, mount
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import ParameterError, WorkbenchError
@@ -94,8 +94,7 @@ def acting_as(
         "the store's owner, i.e. whoever can open the SQLite file)")] = None,
 ) -> None:
     """BWV coding workbench."""
-    if as_user:
-        os.environ["BWV_USER"] = as_user
+    act_as(as_user)
 
 
 @coder_app.command("add")
@@ -203,6 +202,10 @@ mount("assign", "workbench.cli_review:assign",
       "Allocate the clips nobody is assigned yet to coders (with an overlap sample).")
 mount("study", "workbench.cli_study:app",
       "The study: run every notebook, check parameters, reproduce.")
+mount("qdpx", "workbench.cli_exchange:app",
+      "REFI-QDA (.qdpx) projects for ATLAS.ti, MAXQDA, QualCoder and NVivo: export, import.")
+mount("export-data", "workbench.cli_exchange:export_data",
+      "Analysis-ready tables with labels: CSV, Parquet, Stata, SPSS, R.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

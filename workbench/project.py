@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from workbench.acting import acting_user
 from workbench.exceptions import ParameterError
 from workbench.store import Store, default_sqlite_url
 
@@ -66,8 +67,10 @@ class Project:
         return self.codebook.split("@", 1)[1]
 
     def open_store(self, as_user: str | None = None) -> Store:
-        """The store, opened as ``as_user`` (default: ``$BWV_USER``, else as the owner)."""
-        return Store(self.store_url, as_user=as_user or os.environ.get("BWV_USER") or None)
+        """The store, opened as ``as_user`` (default: the command line's ``--as``, else
+        ``$BWV_USER``, else as the owner)."""
+        user = as_user or acting_user() or os.environ.get("BWV_USER") or None
+        return Store(self.store_url, as_user=user)
 
     @classmethod
     def init(cls, root: str | Path, store_url: str | None = None,
