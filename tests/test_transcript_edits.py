@@ -201,3 +201,19 @@ def test_realignment_on_sqlite_and_postgresql_keeps_one_active_value_per_unit(
             1: "v0", 2: "v1", 3: "v2", 4: "v3"}
     finally:
         store.close()
+
+
+def test_a_coder_sees_the_hashes_of_their_own_clips_only(tmp_path: Path, clip_file: Path) -> None:
+    from workbench.model import Assignment, Coder
+    from workbench.store import default_sqlite_url
+
+    url = default_sqlite_url(tmp_path / "roles.sqlite")
+    with Store(url) as store:
+        shutil.copy(clip_file, clip_file.with_name("clip_b.srt"))
+        _ingest(store, clip_file.parent)
+        store.add_coder(Coder("ana"))
+        store.assign([Assignment("clip_b", "ana")])
+        everything = store.clip_source_hashes()
+    assert set(everything) == {"clip_a", "clip_b"}
+    with Store.open(url, as_user="ana") as ana:
+        assert ana.clip_source_hashes() == {"clip_b": everything["clip_b"]}
