@@ -238,8 +238,12 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
                                   "or in the store; expected a clip id of an ingested transcript",
                                   path=row.path, line=row.line, field="clip_id")
         built = []
+        from_config: dict[str, dict[str, Role]] = {}
         for p in parsed:
-            overrides = {**_file_roles(file_roles, p), **stored_roles.get(p.clip_id, {})}
+            configured = _file_roles(file_roles, p)
+            if configured:
+                from_config[p.clip_id] = configured
+            overrides = {**configured, **stored_roles.get(p.clip_id, {})}
             utterances = assemble(p, roles, overrides)
             old = existing.get(p.clip_id)
             clip = _with_metadata(old or Clip(p.clip_id), meta.get(p.clip_id), p.path,
@@ -264,6 +268,13 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
                 if not dry_run:
                     store.update_clip_metadata(clip_id, row.fields)
                 report.metadata_updated.append(clip_id)
+        if not dry_run:
+            changed = set(report.added) | set(report.replaced) | set(report.realigned)
+            for clip_id, chosen in sorted(from_config.items()):
+                if clip_id in changed:  # roles given per file in bwv.yaml, applied: audited
+                    store.audit(actor, "speaker_roles_applied", clip_id=clip_id,
+                                roles={label: str(role) for label, role in chosen.items()},
+                                source="bwv.yaml speaker_roles")
         if not dry_run and (report.added or report.replaced or report.realigned
                             or report.metadata_updated):
             store.audit(actor, "ingest", files=len(files), added=len(report.added),
