@@ -47,6 +47,17 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
+@pytest.fixture(autouse=True)
+def _nobody_acting() -> Iterator[None]:
+    """`bwv --as USER` sets whom later stores open as, for the rest of the process (one
+    command in real use); reset it around every test so one CLI test cannot act for the next."""
+    from workbench.acting import act_as
+
+    act_as(None)
+    yield
+    act_as(None)
+
+
 # ---- one demo project and one study run, shared by every test that needs them ------------
 #: The demo the README's `make study` builds: 500 synthetic clips, the default seed.
 DEMO_CLIPS, DEMO_SEED = 500, 20211

@@ -240,8 +240,11 @@ class StudyOutputs:
 
     def _save(self) -> None:
         path = self.run_dir / SECTIONS_DIR / f"{self._section.section}.json"
-        path.write_text(json.dumps(asdict(self._section), indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+        # written whole, then renamed: a notebook running in parallel reads it (its names)
+        partial = path.with_suffix(".json.partial")
+        partial.write_text(json.dumps(asdict(self._section), indent=1, ensure_ascii=False)
+                           + "\n", encoding="utf-8")
+        partial.replace(path)
 
 
 def _rules(name: str, protect: CountRule | Sequence[CountRule] | str,
