@@ -108,7 +108,7 @@ def test_queue_is_in_assignment_order_and_the_first_code_marks_the_clip_in_progr
     assert change.queue and session.progress.in_progress == 1
     assert store.assignments("ana", "c1")[0].status == AssignmentStatus.IN_PROGRESS
     assert [e.action for e in store.audit_events(clip_id="c1")] == [
-        "turn_visited", "clip_in_progress", "code_applied"]
+        "clip_added", "turn_visited", "clip_in_progress", "code_applied"]
     assert not session.apply("pj_explains_action").queue   # only the first edit
 
 
