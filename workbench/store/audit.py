@@ -68,10 +68,17 @@ def _event(record: ChainRecord) -> AuditEvent:
                       record.event_id, record.hash)
 
 
+_HEAD = sa.select(H.c.event_id, H.c.hash).where(H.c.id == 1)
+_HEAD_LOCKED = _HEAD.with_for_update()
+_INSERT_EVENT = E.insert()
+_INSERT_DETAIL = D.insert()
+_MOVE_HEAD = H.update().where(H.c.id == 1).values(event_id=sa.bindparam("p_id"),
+                                                   hash=sa.bindparam("p_hash"))
+
+
 def stored_head(conn: sa.Connection, *, lock: bool = False) -> ChainHead:
     """The head the store keeps (event 0 and :data:`GENESIS` for an empty chain)."""
-    query = sa.select(H.c.event_id, H.c.hash).where(H.c.id == 1)
-    row = conn.execute(query.with_for_update() if lock else query).first()
+    row = conn.execute(_HEAD_LOCKED if lock else _HEAD).first()
     return ChainHead(0, GENESIS) if row is None else ChainHead(row.event_id, row.hash)
 
 
@@ -88,17 +95,17 @@ def append_record(conn: sa.Connection, actor: str, action: str, clip_id: str | N
     event_id, created = head.event_id + 1, created_at or utc_now()
     if created.tzinfo is None:  # SQLite hands back the UTC it was given, without the zone
         created = created.replace(tzinfo=UTC)
+    detail_hash = sha256(text)
     digest = record_hash(event_id, created, actor, action, clip_id, old_hash, new_hash,
-                         sha256(text), head.hash)
+                         detail_hash, head.hash)
     record = ChainRecord(event_id, created, actor, action, clip_id, old_hash, new_hash,
-                         sha256(text), head.hash, digest, text)
-    conn.execute(E.insert(), {
+                         detail_hash, head.hash, digest, text)
+    conn.execute(_INSERT_EVENT, {
         "event_id": event_id, "created_at": created, "actor": actor, "action": action,
         "clip_id": clip_id, "old_hash": old_hash, "new_hash": new_hash,
-        "detail_hash": record.detail_hash, "prev_hash": head.hash, "hash": digest})
-    conn.execute(D.insert(), {"event_id": event_id, "clip_id": clip_id, "detail": text})
-    moved = conn.execute(H.update().where(H.c.id == 1).values(event_id=event_id, hash=digest))
-    if moved.rowcount == 0:
+        "detail_hash": detail_hash, "prev_hash": head.hash, "hash": digest})
+    conn.execute(_INSERT_DETAIL, {"event_id": event_id, "clip_id": clip_id, "detail": text})
+    if conn.execute(_MOVE_HEAD, {"p_id": event_id, "p_hash": digest}).rowcount == 0:
         conn.execute(H.insert(), {"id": 1, "event_id": event_id, "hash": digest})
     return record
 
