@@ -193,6 +193,22 @@ ATTEMPTS: dict[str, list[tuple[Attempt, frozenset[str]]]] = {
     "bulk": [(lambda s, me: s.bulk().__enter__(), frozenset({"adm"}))],
     "close": [(lambda s, me: s.close(), EVERYONE)],
     "user_id": [(lambda s, me: s.user_id, EVERYONE)],
+    "speaker_roles": [(lambda s, me: s.speaker_roles("k3"),
+                       EVERYONE - {"ana", "tra", "pan"})],
+    "set_speaker_role": [(lambda s, me: s.set_speaker_role(me, "k3", "Subject", "third_party"),
+                          frozenset({"adm"}))],
+    "correct_utterance": [(lambda s, me: s.correct_utterance(me, "k3", 1, "Why?"),
+                           frozenset({"adm"}))],
+    "clip_source_hash": [(lambda s, me: s.clip_source_hash("k3"),
+                          EVERYONE - {"ana", "tra", "pan"})],
+    "count_clip_annotations": [(lambda s, me: s.count_clip_annotations("k3"),
+                                EVERYONE - {"ana", "tra", "pan"})],
+    "clip_source_hashes": [(lambda s, me: s.clip_source_hashes(), EVERYONE)],  # filtered
+    "coded_clip_ids": [(lambda s, me: s.coded_clip_ids(), frozenset({"adm"}))],
+    "add_new_clips": [(lambda s, me: s.add_new_clips([(*_clip("k8"), "h8")]),
+                       frozenset({"adm"}))],
+    "realign_clip": [(lambda s, me: s.realign_clip(me, _clip("k3")[0], _clip("k3")[1], "hk3b"),
+                      frozenset({"adm"}))],
     "dialect": [(lambda s, me: s.dialect, EVERYONE)],
 }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,12 +9,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench.acting import act_as
+from workbench.cli_mount import LazyGroup, mount
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import ParameterError, WorkbenchError
-from workbench.model import Coder
-from workbench.project import Project
+
+# Importing this module must stay light: no pandas, SQLAlchemy, scikit-learn, statsmodels or
+# matplotlib (tests/test_cli_start.py). Import the library inside the command functions, and
+# mount an area's commands with `mount` (imported when the command runs).
 
 app = typer.Typer(
+    cls=LazyGroup,
     name="bwv",
     help=(
         "BWV coding workbench: code police body-worn-video transcripts against a versioned "
@@ -30,8 +34,6 @@ app = typer.Typer(
 console = Console()
 
 
-
-
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Project folder to create")],
@@ -40,33 +42,13 @@ def init(
     codebook: Annotated[str, typer.Option(help="Codebook as NAME@VERSION")] = "stop-search@1.0.0",
 ) -> None:
     """Create a project folder with a config (bwv.yaml) and an empty store."""
+    from workbench.project import Project
+
     try:
         project = Project.init(folder, store_url=store, codebook=codebook)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     console.print(f"project ready: {project.config_path}\nstore: {project.store_url}")
-
-
-@app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders "
-                                                "(.vtt .srt .eaf .csv .jsonl)")],
-    metadata: Annotated[Path | None, typer.Option(help="Clip metadata CSV (joined by "
-                                                  "clip_id)")] = None,
-    project: ProjectOption = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
-) -> None:
-    """Read transcripts into the project's store: all files or none (one transaction)."""
-    from workbench.ingest import ingest_paths
-
-    try:
-        proj = Project.load(project)
-        with proj.open_store() as store:
-            report = ingest_paths(store, paths, speaker_rules=proj.speakers, metadata=metadata,
-                                  progress=progress)
-    except WorkbenchError as exc:
-        raise fail(exc) from exc
-    console.print(report.summary())
 
 
 @app.command()
@@ -79,6 +61,8 @@ def clips(
     limit: Annotated[int, typer.Option(help="Show at most this many rows")] = 50,
 ) -> None:
     """List clips in the store, optionally filtered by metadata."""
+    from workbench.project import Project
+
     filters = {k: v for k, v in {"borough": borough, "bcu": bcu, "outcome": outcome,
                                  "power": power}.items() if v is not None}
     try:
@@ -110,8 +94,7 @@ def acting_as(
         "the store's owner, i.e. whoever can open the SQLite file)")] = None,
 ) -> None:
     """BWV coding workbench."""
-    if as_user:
-        os.environ["BWV_USER"] = as_user
+    act_as(as_user)
 
 
 @coder_app.command("add")
@@ -128,7 +111,8 @@ def coder_add(
     project: ProjectOption = None,
 ) -> None:
     """Add a person (or update their name, roles and status); admins only."""
-    from workbench.model import CoderStatus, UserRole
+    from workbench.model import Coder, CoderStatus, UserRole
+    from workbench.project import Project
 
     try:
         roles = {UserRole(r) for r in (role or ["coder"])}
@@ -148,6 +132,8 @@ def coder_add(
 @coder_app.command("list")
 def coder_list(project: ProjectOption = None) -> None:
     """List people with their roles and coder status."""
+    from workbench.project import Project
+
     try:
         with Project.load(project).open_store() as store:
             for c in store.coders():
@@ -169,6 +155,7 @@ def coder_certify(
 ) -> None:
     """Certify a trainee (reviewers only): their ordinary work counts from now on."""
     from workbench.codebook import load_ref
+    from workbench.project import Project
     from workbench.review.certification import certify
 
     try:
@@ -203,25 +190,31 @@ def demo(
     console.print(str(summary))
 
 
-from workbench.cli_audit import app as audit_app  # noqa: E402
-from workbench.cli_audit import clip_app  # noqa: E402
-from workbench.cli_audit import doctor as doctor_command  # noqa: E402
-from workbench.cli_bundle import export as export_command  # noqa: E402
-from workbench.cli_bundle import import_ as import_command  # noqa: E402
-from workbench.cli_codebook import app as codebook_app  # noqa: E402
-from workbench.cli_irr import app as irr_app  # noqa: E402
-from workbench.cli_review import assign as assign_command  # noqa: E402
-from workbench.cli_study import app as study_app  # noqa: E402
-
-app.add_typer(codebook_app, name="codebook")
-app.add_typer(irr_app, name="irr")
-app.command("assign")(assign_command)
-app.add_typer(study_app, name="study")
-app.add_typer(audit_app, name="audit")
-app.add_typer(clip_app, name="clip")
-app.command("doctor")(doctor_command)
-app.command("export")(export_command)
-app.command("import")(import_command)
+mount("codebook", "workbench.cli_codebook:app",
+      "Codebooks: validate, show, diff, render, migrate.")
+mount("ingest", "workbench.cli_ingest:ingest",
+      "Read transcripts into the store (all or none); --dry-run reports without storing.")
+mount("transcript", "workbench.cli_ingest:transcript_app",
+      "Fix transcripts after ingest: speaker roles per clip, text corrections.")
+mount("irr", "workbench.cli_irr:app",
+      "Inter-rater reliability of a ratings file, or of the project's double-coded clips.")
+mount("assign", "workbench.cli_review:assign",
+      "Allocate the clips nobody is assigned yet to coders (with an overlap sample).")
+mount("study", "workbench.cli_study:app",
+      "The study: run every notebook, check parameters, reproduce.")
+mount("qdpx", "workbench.cli_exchange:app",
+      "REFI-QDA (.qdpx) projects for ATLAS.ti, MAXQDA, QualCoder and NVivo: export, import.")
+mount("export-data", "workbench.cli_exchange:export_data",
+      "Analysis-ready tables with labels: CSV, Parquet, Stata, SPSS, R.")
+mount("audit", "workbench.cli_audit:app",
+      "The tamper-evident audit trail: verify the hash chain, export its head.")
+mount("clip", "workbench.cli_audit:clip_app", "Clip administration (admins): erase.")
+mount("doctor", "workbench.cli_audit:doctor",
+      "Check a deployment: store, schema, codebook hashes, audit chain, roles.")
+mount("export", "workbench.cli_bundle:export",
+      "Write the whole store as a portable bundle (Parquet, codebooks, audit chain).")
+mount("import", "workbench.cli_bundle:import_",
+      "Restore a bundle into an empty store, verifying every hash and the chain.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -17,6 +17,11 @@ clip_app = typer.Typer(help="Clip administration (admins).", no_args_is_help=Tru
 console = Console()
 
 
+@clip_app.callback()
+def clip_group() -> None:
+    """Clip administration (admins)."""  # a callback keeps `clip` a group of one command
+
+
 def _read_head(path: Path):  # type: ignore[no-untyped-def]
     from workbench.store.chain import ChainHead
 

@@ -43,12 +43,13 @@ def import_(
     (admins: `bwv --as ADMIN import …`; on an empty store, the admin must be in the bundle)."""
     import os
 
+    from workbench.acting import acting_user
     from workbench.bundle import import_bundle
     from workbench.deployment.team import store_url_for
     from workbench.project import Project
     from workbench.store import Store
 
-    user = os.environ.get("BWV_USER") or None
+    user = acting_user() or os.environ.get("BWV_USER") or None
     try:
         url = store_url_for(Project.load(project).store_url, user)
         with Store(url) as store:  # the owner's handle: an empty store knows nobody yet

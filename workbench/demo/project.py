@@ -13,7 +13,9 @@ the same steps a real study team would, with simulated people:
 6. the consensus layer is built (agreed and single-coded units copied), and the simulated
    reviewer adjudicates the remaining disagreements by the ground truth, each with a rationale;
 7. a trainee, ``trainee``, gets ten practice clips still to do, for ``make lab`` (a trainee's
-   work changes nothing published until a reviewer certifies them).
+   work changes nothing published until a reviewer certifies them);
+8. the trainee's first few clips get synthetic spoken audio (:mod:`workbench.demo.audio`,
+   needs Debian's espeak-ng; skipped with a clear message without it).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from workbench.codebook import Codebook, load_ref, register_codebook
+from workbench.demo.audio import add_demo_media
 from workbench.demo.coders import simulate_coding
 from workbench.demo.corpus import build_demo_corpus
 from workbench.ingest import ingest_paths
@@ -49,6 +52,8 @@ DEMO_REVIEWER = "r01"
 #: A coder with clips still to do, so that `make lab` opens a live coding session.
 DEMO_TRAINEE = "trainee"
 N_TRAINEE_CLIPS = 10
+#: How many of the trainee's clips (in queue order) get synthetic spoken audio.
+N_MEDIA_CLIPS = 4
 SIMULATED = "simulated reviewer (synthetic demo): value of the generator's ground truth"
 
 
@@ -62,6 +67,7 @@ class DemoSummary:
     n_adjudicated: int
     seconds: float
     already_built: bool = False
+    media: str = ""
 
     def __str__(self) -> str:
         if self.already_built:
@@ -70,12 +76,17 @@ class DemoSummary:
         return (f"SYNTHETIC demo project ready at {self.folder}: {self.n_clips} clips, "
                 f"{self.n_utterances} utterances, {self.n_annotations} coder annotations "
                 f"({self.n_reliability_clips} clips double-coded), {self.n_adjudicated} "
-                f"disagreements adjudicated, in {self.seconds:.1f} s")
+                f"disagreements adjudicated, in {self.seconds:.1f} s"
+                + (f"\n{self.media}" if self.media else ""))
 
 
 def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 20211,
-                        store_url: str | None = None, progress: bool = True) -> DemoSummary:
-    """Build (or find already built) the synthetic demo project in ``folder``."""
+                        store_url: str | None = None, progress: bool = True,
+                        media_clips: int = N_MEDIA_CLIPS) -> DemoSummary:
+    """Build (or find already built) the synthetic demo project in ``folder``.
+
+    ``media_clips``: how many of the trainee's clips get synthetic spoken audio (0: none).
+    """
     started = time.perf_counter()
     project = Project.init(folder, store_url=store_url)
     with project.open_store() as store:
@@ -97,10 +108,13 @@ def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 2
         build_consensus(store, codebook, DEMO_REVIEWER)
         n_adjudicated = _adjudicate_by_truth(store, codebook, corpus.truth, progress)
         _add_trainee(store, seed)
+        trainee = sorted(store.assignments(DEMO_TRAINEE), key=lambda a: a.position)
+        media = add_demo_media(store, project.root,
+                               [a.clip_id for a in trainee[:media_clips]])
         return DemoSummary(project.root, len(report.added) + len(report.unchanged),
                            report.n_utterances, coded,
                            len({a.clip_id for a in plan if a.reliability}), n_adjudicated,
-                           time.perf_counter() - started)
+                           time.perf_counter() - started, media=str(media))
 
 
 def _simulate(store: Store, truth: pd.DataFrame, plan: list[Assignment], codebook: Codebook,

@@ -125,6 +125,18 @@ def _hash_chain_audit(op: Operations) -> None:
                       created_at=row.created_at)
 
 
+def _speaker_roles(op: Operations) -> None:
+    op.create_table(
+        "speaker_roles",
+        sa.Column("clip_id", sa.String(100), sa.ForeignKey("clips.clip_id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("speaker", sa.String(200), primary_key=True),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("set_by", sa.String(100), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: clips, utterances, coders, assignments, annotations, audit",
               _initial),
@@ -132,6 +144,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                  "hint flag, review layers, one active value per unit", _people_and_layers),
     Migration(3, "hash-chained audit trail: hashes in the chain, erasable detail beside it",
               _hash_chain_audit),
+    # speaker roles were written as 2 on i10
+    Migration(4, "speaker roles set per clip", _speaker_roles),
 )
 
 LATEST = MIGRATIONS[-1].version
@@ -142,6 +156,14 @@ def current_version(conn: sa.Connection) -> int | None:
     if not sa.inspect(conn).has_table("schema_version"):
         return None
     return conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
+
+
+def pending(conn: sa.Connection) -> list[int]:
+    """Versions of the steps this store has not had yet (empty: the schema is current)."""
+    if current_version(conn) is None:
+        return [m.version for m in MIGRATIONS]
+    done = set(conn.execute(sa.select(schema.schema_version.c.version)).scalars())
+    return [m.version for m in MIGRATIONS if m.version not in done]
 
 
 def upgrade(conn: sa.Connection) -> list[int]:
@@ -163,9 +185,10 @@ def upgrade(conn: sa.Connection) -> list[int]:
             f"({LATEST}); upgrade the workbench"
         )
     op = Operations(MigrationContext.configure(conn))
+    todo = pending(conn)
     applied = []
-    for m in MIGRATIONS:
-        if m.version > version:
+    for m in MIGRATIONS:  # every step not yet applied (steps merged out of order included)
+        if m.version in todo:
             m.upgrade(op)
             conn.execute(
                 schema.schema_version.insert(),
