@@ -208,11 +208,12 @@ mount("export-data", "workbench.cli_exchange:export_data",
       "Analysis-ready tables with labels: CSV, Parquet, Stata, SPSS, R.")
 mount("audit", "workbench.cli_audit:app",
       "The tamper-evident audit trail: verify the hash chain, export its head.")
-mount("clip", "workbench.cli_audit:clip_app", "Clip administration (admins): erase.")
+mount("clip", "workbench.cli_audit:clip_app",
+      "Clips: erase a clip's text and codes (admin only, audited).")
 mount("doctor", "workbench.cli_audit:doctor",
       "Check a deployment: store, schema, codebook hashes, audit chain, roles.")
 mount("export", "workbench.cli_bundle:export",
-      "Write the whole store as a portable bundle (Parquet, codebooks, audit chain).")
+      "Write the store as a portable bundle (Parquet, codebooks, audit chain, manifest).")
 mount("import", "workbench.cli_bundle:import_",
       "Restore a bundle into an empty store, verifying every hash and the chain.")
 

@@ -14,6 +14,12 @@ from workbench.exceptions import ParameterError, WorkbenchError
 app = typer.Typer(help="The tamper-evident audit trail: verify it, export its head.",
                   no_args_is_help=True)
 clip_app = typer.Typer(help="Clip administration (admins).", no_args_is_help=True)
+
+
+@clip_app.callback()
+def _clip_group() -> None:
+    """Clip administration (admins). A callback keeps `bwv clip erase` a sub-command even
+    while `erase` is the group's only command."""
 console = Console()
 
 

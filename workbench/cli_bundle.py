@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from workbench.acting import acting_user
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import WorkbenchError
 

@@ -100,6 +100,16 @@ def repair_duplicate_active(conn: sa.Connection) -> int:
     return len(stale)
 
 
+def _speaker_roles(op: Operations) -> None:
+    op.create_table(
+        "speaker_roles",
+        sa.Column("clip_id", sa.String(100), sa.ForeignKey("clips.clip_id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("speaker", sa.String(200), primary_key=True),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("set_by", sa.String(100), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    )
 def _hash_chain_audit(op: Operations) -> None:
     """Step 3: the audit trail becomes a hash chain; existing records are chained in order.
 
@@ -125,18 +135,6 @@ def _hash_chain_audit(op: Operations) -> None:
                       created_at=row.created_at)
 
 
-def _speaker_roles(op: Operations) -> None:
-    op.create_table(
-        "speaker_roles",
-        sa.Column("clip_id", sa.String(100), sa.ForeignKey("clips.clip_id", ondelete="CASCADE"),
-                  primary_key=True),
-        sa.Column("speaker", sa.String(200), primary_key=True),
-        sa.Column("role", sa.String(20), nullable=False),
-        sa.Column("set_by", sa.String(100), nullable=False),
-        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
-    )
-
-
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: clips, utterances, coders, assignments, annotations, audit",
               _initial),
@@ -144,7 +142,6 @@ MIGRATIONS: tuple[Migration, ...] = (
                  "hint flag, review layers, one active value per unit", _people_and_layers),
     Migration(3, "hash-chained audit trail: hashes in the chain, erasable detail beside it",
               _hash_chain_audit),
-    # speaker roles were written as 2 on i10
     Migration(4, "speaker roles set per clip", _speaker_roles),
 )
 
