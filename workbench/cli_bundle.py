@@ -44,7 +44,6 @@ def import_(
     (admins: `bwv --as ADMIN import …`; on an empty store, the admin must be in the bundle)."""
     import os
 
-    from workbench.acting import acting_user
     from workbench.bundle import import_bundle
     from workbench.deployment.team import store_url_for
     from workbench.project import Project
