@@ -155,6 +155,14 @@ def current_version(conn: sa.Connection) -> int | None:
     return conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
 
 
+def pending(conn: sa.Connection) -> list[int]:
+    """Versions of the steps this store has not had yet (empty: the schema is current)."""
+    if current_version(conn) is None:
+        return [m.version for m in MIGRATIONS]
+    done = set(conn.execute(sa.select(schema.schema_version.c.version)).scalars())
+    return [m.version for m in MIGRATIONS if m.version not in done]
+
+
 def upgrade(conn: sa.Connection) -> list[int]:
     """Create or bring the schema to :data:`LATEST`; returns the versions applied."""
     version = current_version(conn)
@@ -174,9 +182,10 @@ def upgrade(conn: sa.Connection) -> list[int]:
             f"({LATEST}); upgrade the workbench"
         )
     op = Operations(MigrationContext.configure(conn))
+    todo = pending(conn)
     applied = []
-    for m in MIGRATIONS:
-        if m.version > version:
+    for m in MIGRATIONS:  # every step not yet applied (steps merged out of order included)
+        if m.version in todo:
             m.upgrade(op)
             conn.execute(
                 schema.schema_version.insert(),
