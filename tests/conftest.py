@@ -45,3 +45,24 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(default_sqlite_url(tmp_path / f"store{next(_counter)}.sqlite"))
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def study_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 500-clip synthetic demo project (seed 20211), built once per session."""
+    from workbench.demo.project import create_demo_project
+
+    root = tmp_path_factory.mktemp("study-demo") / "demo"
+    create_demo_project(root, n_clips=500, seed=20211, progress=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def study_run(study_demo: Path):
+    """One full study run on :func:`study_demo` (default parameters, 100 bootstrap
+    resamples), shared by every test that reads a run's outputs."""
+    from workbench.study.runner import run_study
+
+    params = study_demo.parent / "study.yaml"
+    params.write_text("bootstrap_resamples: 100\noutput_dir: runs\n", encoding="utf-8")
+    return run_study(params, project=study_demo, run_name="shared", progress=False)

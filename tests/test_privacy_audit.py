@@ -130,3 +130,24 @@ def test_regression_a_small_complement_is_suppressed_without_a_complement_column
     mixed = shown[shown["group"] == "Mixed"].iloc[0]
     assert mixed["resisted"] == "[c]" and mixed["median_s"] == "[c]"
     assert leaks(out.run_dir, 10) == []
+
+
+def test_the_adversary_finds_the_leak_in_main_s_tables(tmp_path: Path) -> None:
+    """Not vacuous: the CSVs as main published them give s60/none away (exactly 1)."""
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    sizes = {g: sum(v) for g, v in GROUNDS.items()}
+    sample = ["group_var,group,clips", "all,all,500",
+              *(f"power,{g},{n}" for g, n in sizes.items())]
+    (tables / "sample_by_power.csv").write_text("\n".join(sample) + "\n")
+    totals = [sum(v[i] for v in GROUNDS.values()) for i in range(len(LEVELS))]
+    rows = ["group_var,group,element,value,clips,count"]
+    rows += [f"all,all,gow_grounds,{level},500,{totals[i]}" for i, level in enumerate(LEVELS)]
+    (tables / "gowisely_elements.csv").write_text("\n".join(rows) + "\n")
+    rows += [f"power,{g},gow_grounds,{level},{sizes[g]},"
+             f"{'[c]' if (g, level) in MAIN_PATTERN else v[i]}"
+             for g, v in GROUNDS.items() for i, level in enumerate(LEVELS)]
+    (tables / "grounds_quality_by_power.csv").write_text("\n".join(rows) + "\n")
+    found = {leak.what: leak for leak in leaks(tmp_path, 10)}
+    s60 = found[f"{('power', S60)} gow_grounds=none"]
+    assert (s60.low, s60.high) == (1.0, 1.0)
