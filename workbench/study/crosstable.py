@@ -1,9 +1,11 @@
-"""The run's study-wide disclosure audit, table by table as they are registered.
+"""The cross-table disclosure audit, table by table as they are registered.
 
 A count rule that declares whom its rows count (``population``, ``level``, ``event`` of
 :class:`~workbench.study.gate.CountRule`) gives every count and base cell a population
 (:mod:`workbench.privacy.audit`). When a table is registered, its cells are audited together
-with the cells of every table registered before it in the run; further suppressions are
+with the cells of every table registered before it (in its section, under ``bwv study run``:
+sections run in parallel, so a section sees only its own tables, which keeps the outputs the
+same whatever the order; with a shared ``folder``, every earlier table); further suppressions are
 chosen **in the new table only** (earlier tables, and the figures drawn from them, are
 already written), which always succeeds because hiding all of a table's own counts adds
 nothing to what was published before. The true counts are kept in a private folder next to

@@ -24,8 +24,6 @@ from workbench.study.outputs import StudyOutputs
 from workbench.study.params import StudyParams, load_params
 
 INTERACTIVE_RUN = "interactive"
-#: The study-wide disclosure audit's private folder, next to the runner's data snapshot.
-AUDIT_DIR = "disclosure-audit"
 
 
 @dataclass(frozen=True)
@@ -88,6 +86,5 @@ def open_study(section: str, title: str, *, params_path: str | Path | None = Non
         data = load_study_data(params, codebooks_dir=codebooks_dir)
     folder = Path(run_dir) if run_dir is not None else params.output_dir / INTERACTIVE_RUN
     gate = make_gate(params)
-    audit = Path(snapshot).parent / AUDIT_DIR if snapshot is not None else None
-    return Study(params, data, StudyOutputs(folder, section, title, gate=gate, intro=intro,
-                                            audit_dir=audit), gate)
+    return Study(params, data, StudyOutputs(folder, section, title, gate=gate, intro=intro),
+                 gate)
