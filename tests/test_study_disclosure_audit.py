@@ -31,7 +31,7 @@ def test_nothing_is_recoverable_from_the_demo_run(study_run) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_run(study_demo: Path, tmp_path_factory: pytest.TempPathFactory):
+def hostile_run(demo_project: Path, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("hostile")
     notebooks = root / "notebooks"
     notebooks.mkdir()
@@ -39,7 +39,7 @@ def hostile_run(study_demo: Path, tmp_path_factory: pytest.TempPathFactory):
         shutil.copy(NOTEBOOKS_DIR / f"{name}.ipynb", notebooks)
     params = root / "hostile.yaml"
     params.write_text(HOSTILE, encoding="utf-8")
-    return run_study(params, project=study_demo, run_name="hostile", notebooks_dir=notebooks,
+    return run_study(params, project=demo_project, run_name="hostile", notebooks_dir=notebooks,
                      progress=False)
 
 

@@ -9,12 +9,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench.acting import act_as
+from workbench.cli_mount import LazyGroup, mount
 from workbench.cli_options import ProjectOption, fail
-from workbench.exceptions import WorkbenchError
-from workbench.model import Coder
-from workbench.project import Project
+from workbench.exceptions import ParameterError, WorkbenchError
+
+# Importing this module must stay light: no pandas, SQLAlchemy, scikit-learn, statsmodels or
+# matplotlib (tests/test_cli_start.py). Import the library inside the command functions, and
+# mount an area's commands with `mount` (imported when the command runs).
 
 app = typer.Typer(
+    cls=LazyGroup,
     name="bwv",
     help=(
         "BWV coding workbench: code police body-worn-video transcripts against a versioned "
@@ -29,8 +34,6 @@ app = typer.Typer(
 console = Console()
 
 
-
-
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Project folder to create")],
@@ -39,33 +42,13 @@ def init(
     codebook: Annotated[str, typer.Option(help="Codebook as NAME@VERSION")] = "stop-search@1.0.0",
 ) -> None:
     """Create a project folder with a config (bwv.yaml) and an empty store."""
+    from workbench.project import Project
+
     try:
         project = Project.init(folder, store_url=store, codebook=codebook)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     console.print(f"project ready: {project.config_path}\nstore: {project.store_url}")
-
-
-@app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders "
-                                                "(.vtt .srt .eaf .csv .jsonl)")],
-    metadata: Annotated[Path | None, typer.Option(help="Clip metadata CSV (joined by "
-                                                  "clip_id)")] = None,
-    project: ProjectOption = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
-) -> None:
-    """Read transcripts into the project's store: all files or none (one transaction)."""
-    from workbench.ingest import ingest_paths
-
-    try:
-        proj = Project.load(project)
-        with proj.open_store() as store:
-            report = ingest_paths(store, paths, speaker_rules=proj.speakers, metadata=metadata,
-                                  progress=progress)
-    except WorkbenchError as exc:
-        raise fail(exc) from exc
-    console.print(report.summary())
 
 
 @app.command()
@@ -78,6 +61,8 @@ def clips(
     limit: Annotated[int, typer.Option(help="Show at most this many rows")] = 50,
 ) -> None:
     """List clips in the store, optionally filtered by metadata."""
+    from workbench.project import Project
+
     filters = {k: v for k, v in {"borough": borough, "bcu": bcu, "outcome": outcome,
                                  "power": power}.items() if v is not None}
     try:
@@ -102,31 +87,88 @@ coder_app = typer.Typer(help="Coders and reviewers.", no_args_is_help=True)
 app.add_typer(coder_app, name="coder")
 
 
+@app.callback()
+def acting_as(
+    as_user: Annotated[str | None, typer.Option(
+        "--as", envvar="BWV_USER", help="Act as this person (their roles apply; default: "
+        "the store's owner, i.e. whoever can open the SQLite file)")] = None,
+) -> None:
+    """BWV coding workbench."""
+    act_as(as_user)
+
+
 @coder_app.command("add")
 def coder_add(
     coder_id: Annotated[str, typer.Argument(help="Short id, e.g. c01")],
     name: Annotated[str, typer.Option(help="Display name")] = "",
-    reviewer: Annotated[bool, typer.Option(help="May see all coders and adjudicate")] = False,
+    role: Annotated[list[str] | None, typer.Option(
+        help="Role (repeat for several): admin, reviewer, analyst, coder, facilitator, "
+        "panel_member; default coder")] = None,
+    reviewer: Annotated[bool, typer.Option(help="Shortcut for --role coder --role "
+                                           "reviewer")] = False,
+    trainee: Annotated[bool, typer.Option(help="A trainee: practice and gold-standard clips "
+                                          "only, until `bwv coder certify`")] = False,
     project: ProjectOption = None,
 ) -> None:
-    """Add a coder (or update their name and reviewer flag)."""
+    """Add a person (or update their name, roles and status); admins only."""
+    from workbench.model import Coder, CoderStatus, UserRole
+    from workbench.project import Project
+
+    try:
+        roles = {UserRole(r) for r in (role or ["coder"])}
+    except ValueError as exc:
+        raise fail(ParameterError(str(exc), field="role")) from exc
+    if reviewer:
+        roles |= {UserRole.CODER, UserRole.REVIEWER}
+    status = CoderStatus.TRAINEE if trainee else CoderStatus.CERTIFIED
     try:
         with Project.load(project).open_store() as store:
-            store.add_coder(Coder(coder_id, name, reviewer))
+            store.add_coder(Coder(coder_id, name, frozenset(roles), status))
     except WorkbenchError as exc:
         raise fail(exc) from exc
-    console.print(f"coder {coder_id} saved")
+    console.print(f"{coder_id} saved: {', '.join(sorted(roles))}; {status}")
 
 
 @coder_app.command("list")
 def coder_list(project: ProjectOption = None) -> None:
-    """List coders."""
+    """List people with their roles and coder status."""
+    from workbench.project import Project
+
     try:
         with Project.load(project).open_store() as store:
             for c in store.coders():
-                console.print(f"{c.coder_id}\t{c.name}\t{'reviewer' if c.is_reviewer else ''}")
+                console.print(f"{c.coder_id}\t{c.name}\t{','.join(sorted(c.roles))}\t"
+                              f"{c.status}")
     except WorkbenchError as exc:
         raise fail(exc) from exc
+
+
+@coder_app.command("certify")
+def coder_certify(
+    coder_id: Annotated[str, typer.Argument(help="The trainee to certify")],
+    reviewer: Annotated[str, typer.Option(help="The reviewer certifying (audited)")],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the audit)")],
+    min_alpha: Annotated[float | None, typer.Option(
+        help="Refuse unless the trainee's Krippendorff alpha against the gold standard's "
+        "consensus is at least this")] = None,
+    project: ProjectOption = None,
+) -> None:
+    """Certify a trainee (reviewers only): their ordinary work counts from now on."""
+    from workbench.codebook import load_ref
+    from workbench.project import Project
+    from workbench.review.certification import certify
+
+    try:
+        proj = Project.load(project)
+        codebook = load_ref(proj.codebook, proj.codebooks_dir)
+        with proj.open_store() as store:
+            report = certify(store, codebook, coder_id, reviewer=reviewer, reason=reason,
+                             min_alpha=min_alpha)
+    except WorkbenchError as exc:
+        raise fail(exc) from exc
+    console.print(f"{coder_id} certified by {reviewer}" + (
+        "" if report is None else f" (alpha {report.alpha:.3f} on {report.n_units} "
+        "gold-standard units)"))
 
 
 @app.command()
@@ -148,15 +190,32 @@ def demo(
     console.print(str(summary))
 
 
-from workbench.cli_codebook import app as codebook_app  # noqa: E402
-from workbench.cli_irr import app as irr_app  # noqa: E402
-from workbench.cli_review import assign as assign_command  # noqa: E402
-from workbench.cli_study import app as study_app  # noqa: E402
-
-app.add_typer(codebook_app, name="codebook")
-app.add_typer(irr_app, name="irr")
-app.command("assign")(assign_command)
-app.add_typer(study_app, name="study")
+mount("codebook", "workbench.cli_codebook:app",
+      "Codebooks: validate, show, diff, render, migrate.")
+mount("ingest", "workbench.cli_ingest:ingest",
+      "Read transcripts into the store (all or none); --dry-run reports without storing.")
+mount("transcript", "workbench.cli_ingest:transcript_app",
+      "Fix transcripts after ingest: speaker roles per clip, text corrections.")
+mount("irr", "workbench.cli_irr:app",
+      "Inter-rater reliability of a ratings file, or of the project's double-coded clips.")
+mount("assign", "workbench.cli_review:assign",
+      "Allocate the clips nobody is assigned yet to coders (with an overlap sample).")
+mount("study", "workbench.cli_study:app",
+      "The study: run every notebook, check parameters, reproduce.")
+mount("qdpx", "workbench.cli_exchange:app",
+      "REFI-QDA (.qdpx) projects for ATLAS.ti, MAXQDA, QualCoder and NVivo: export, import.")
+mount("export-data", "workbench.cli_exchange:export_data",
+      "Analysis-ready tables with labels: CSV, Parquet, Stata, SPSS, R.")
+mount("audit", "workbench.cli_audit:app",
+      "The tamper-evident audit trail: verify the hash chain, export its head.")
+mount("clip", "workbench.cli_audit:clip_app",
+      "Clips: erase a clip's text and codes (admin only, audited).")
+mount("doctor", "workbench.cli_audit:doctor",
+      "Check a deployment: store, schema, codebook hashes, audit chain, roles.")
+mount("export", "workbench.cli_bundle:export",
+      "Write the store as a portable bundle (Parquet, codebooks, audit chain, manifest).")
+mount("import", "workbench.cli_bundle:import_",
+      "Restore a bundle into an empty store, verifying every hash and the chain.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -2,7 +2,8 @@
 
 Accepted: UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order mark. Anything
 else — Windows-1252/Latin-1 exports in particular — is refused with the line of the first bad
-byte rather than guessed, because a wrong guess silently corrupts names and quoted speech.
+byte rather than guessed, because a wrong guess silently corrupts names and quoted speech. A NUL
+byte (binary data, a failed copy, UTF-16 without its mark) is refused with its line.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ def decode(data: bytes, path: Path) -> str:
             "text (or UTF-16 with a byte-order mark). Re-save the file as UTF-8 — it may be "
             "Windows-1252/Latin-1, which is not guessed because a wrong guess corrupts text",
             path=path, line=line) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise IngestError("NUL byte in the text; expected a text file (is it binary, truncated "
+                          "by a failed copy, or UTF-16 without a byte-order mark?)",
+                          path=path, line=line)
     return text.removeprefix("\ufeff")
 
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.reliability.coincidences import ordinal_positions
 from workbench.reliability.data import ReliabilityData
+from workbench.reliability.limits import require_memory
 
 #: Resamples drawn per block; fixed so that results depend only on the seed.
 BLOCK = 128
@@ -104,21 +106,12 @@ def multiplicities(indices: np.ndarray, n_units: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- alpha
-def alpha_distances(domain: np.ndarray, level: str, n_v: np.ndarray) -> np.ndarray:
-    """Krippendorff's squared distances δ²_ck between domain values (Krippendorff 2011).
+def alpha_distances(domain: np.ndarray, level: str) -> np.ndarray:
+    """Krippendorff's squared distances δ²_ck between domain values, shape (V, V).
 
-    nominal: 0/1; interval: (c − k)²; ratio: ((c − k)/(c + k))²; ordinal:
-    (Σ_{g=c..k} n_g − (n_c + n_k)/2)², which depends on the value totals ``n_v``.
-
-    Parameters
-    ----------
-    domain : shape (V,), the sorted values.
-    level : nominal, ordinal, interval or ratio.
-    n_v : shape (B, V), pairable values per domain value in each resample (ordinal only).
-
-    Returns
-    -------
-    ndarray, shape (V, V), or (B, V, V) for ordinal.
+    nominal: 0/1; interval: (c − k)²; ratio: ((c − k)/(c + k))² (Krippendorff 2011). The
+    ordinal metric depends on each resample's value totals: `alpha_replicates` computes it
+    as the interval metric on mid-ranks (`coincidences.ordinal_positions`).
     """
     x = np.asarray(domain, dtype=float)
     diff = x[:, None] - x[None, :]
@@ -129,11 +122,7 @@ def alpha_distances(domain: np.ndarray, level: str, n_v: np.ndarray) -> np.ndarr
     if level == "ratio":
         total = x[:, None] + x[None, :]
         return np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
-    cum = np.cumsum(n_v, axis=1)
-    lo = np.minimum.outer(np.arange(len(x)), np.arange(len(x)))
-    hi = np.maximum.outer(np.arange(len(x)), np.arange(len(x)))
-    between = cum[:, hi] - cum[:, lo] + n_v[:, lo]
-    return (between - (n_v[:, :, None] + n_v[:, None, :]) / 2.0) ** 2
+    raise ValueError(f"no fixed distance matrix at the {level} level")
 
 
 def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndarray:
@@ -141,7 +130,8 @@ def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndar
 
     alpha = 1 − (n − 1) Σ_ck o_ck δ²_ck / Σ_ck n_c n_k δ²_ck, with the coincidences o of a
     resample the multiplicity-weighted sum of per-unit coincidences (Krippendorff 2011).
-    Units with fewer than two ratings contribute nothing. NaN where undefined.
+    Units with fewer than two ratings contribute nothing. NaN where undefined. Nominal and
+    interval sums are closed-form (no q × q array); ordinal and ratio ones are memory-checked.
     """
     counts = data.value_counts.astype(float)
     m = counts.sum(axis=1)
@@ -151,48 +141,87 @@ def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndar
     weights = multiplicity
     n_v = weights @ counts
     n_total = n_v.sum(axis=1)
-    if data.level == "ordinal":
-        v = counts.shape[1]
-        per_unit = counts[:, :, None] * counts[:, None, :]
-        per_unit[:, np.arange(v), np.arange(v)] -= counts
-        o = (weights @ (per_unit / (m - 1)[:, None, None]).reshape(len(m), v * v))
-        d = alpha_distances(data.domain, data.level, n_v)
-        observed = (o.reshape(-1, v, v) * d).sum(axis=(1, 2))
-        expected = np.einsum("bi,bij,bj->b", n_v, d, n_v)
+    v = counts.shape[1]
+    floor = 0.0
+    if data.level == "ordinal":  # interval metric on each resample's mid-ranks
+        require_memory(8.0 * len(m) * weights.shape[0] * 4,
+                       f"the bootstrap of ordinal alpha over {len(m):,} kinds of unit",
+                       data.source)
+        mid = ordinal_positions(n_v)  # (B, V)
+        s1, s2 = counts @ mid.T, counts @ (mid**2).T  # (n, B)
+        unit_disagreement = 2.0 * (m[:, None] * s2 - s1**2) / (m - 1)[:, None]
+        observed = np.einsum("bu,ub->b", weights, unit_disagreement)
+        expected = 2.0 * (n_total * (n_v * mid**2).sum(axis=1) - ((n_v * mid).sum(axis=1)) ** 2)
+    elif data.level == "nominal":
+        unit_disagreement = (m**2 - (counts**2).sum(axis=1)) / (m - 1)
+        observed = weights @ unit_disagreement
+        expected = n_total**2 - (n_v**2).sum(axis=1)
+    elif data.level == "interval":
+        x = np.asarray(data.domain, dtype=float)
+        x = x - x.mean()
+        s1, s2 = counts @ x, counts @ x**2
+        unit_disagreement = 2.0 * (m * s2 - s1**2) / (m - 1)
+        observed = weights @ unit_disagreement
+        expected = 2.0 * (n_total * (n_v @ x**2) - (n_v @ x) ** 2)
+        floor = 1e-12 * n_total**2 * float((x**2).max(initial=0.0))  # rounding, not variation
     else:
-        d = alpha_distances(data.domain, data.level, n_v)
+        require_memory(8.0 * v * v * 4, f"the bootstrap of ratio alpha over {v:,} values",
+                       data.source)
+        d = alpha_distances(data.domain, data.level)
         unit_disagreement = ((counts @ d) * counts).sum(axis=1) / (m - 1)
         observed = weights @ unit_disagreement
         expected = ((n_v @ d) * n_v).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1.0 - (n_total - 1.0) * observed / expected
-    return np.where(expected > 0, alpha, np.nan)
+    return np.where(expected > floor, alpha, np.nan)
+
+
+def pairable_agreement_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndarray:
+    """Krippendorff's Σ_c o_cc / n.. of B resamples of pairable units, shape (B,)."""
+    counts = data.value_counts.astype(float)
+    m = counts.sum(axis=1)
+    keep = m >= 2
+    counts, m, multiplicity = counts[keep], m[keep], multiplicity[:, keep]
+    agree = (counts * (counts - 1.0)).sum(axis=1) / (m - 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (multiplicity @ agree) / (multiplicity @ m)
 
 
 # ----------------------------------------------------------------------------- kappas
 def cohen_replicates(
-    data: ReliabilityData, multiplicity: np.ndarray, weights: str | None
+    data: ReliabilityData, multiplicity: np.ndarray, weights: str | None, scale: str = "rank"
 ) -> np.ndarray:
     """Cohen's kappa of B resamples of units rated by both of two coders, shape (B,).
 
-    κ_w = 1 − Σ w_ij C_ij / Σ w_ij E_ij with disagreement weights w (0/1, |i − j| or
-    (i − j)² over domain ranks) and E the product of the margins, as scikit-learn computes it.
+    κ_w = 1 − Σ w_ij C_ij / Σ w_ij E_ij with disagreement weights w (0/1, |d| or d², d a
+    difference of ranks or of values: `coefficients.cohen_weights`) and E the product of the
+    margins. Unweighted kappa needs no q × q array.
     """
+    from workbench.reliability.coefficients import cohen_weights
+
     q = data.n_categories
     both = data.ratings_per_unit == 2
     a = np.searchsorted(data.domain, data.matrix[both, 0])
     b = np.searchsorted(data.domain, data.matrix[both, 1])
-    onehot = np.zeros((len(a), q * q))
-    onehot[np.arange(len(a)), a * q + b] = 1.0
-    table = (multiplicity[:, both] @ onehot).reshape(-1, q, q)
-    n = table.sum(axis=(1, 2))
-    rows, cols = table.sum(axis=2), table.sum(axis=1)
-    ranks = np.arange(q)
-    step = np.abs(ranks[:, None] - ranks[None, :]).astype(float)
-    w = {None: (step > 0).astype(float), "linear": step, "quadratic": step**2}[weights]
+    mult = multiplicity[:, both]
+    n = mult.sum(axis=1)
+    require_memory(8.0 * mult.shape[0] * q * 3, f"the bootstrap of Cohen's kappa over {q:,} "
+                   "values", data.source)
+    rows = np.zeros((mult.shape[0], q))
+    cols = np.zeros((mult.shape[0], q))
+    np.add.at(rows.T, a, mult.T)
+    np.add.at(cols.T, b, mult.T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        expected = np.einsum("bi,ij,bj->b", rows, w, cols) / n
-        kappa = 1.0 - np.einsum("bij,ij->b", table, w) / expected
+        if weights is None:
+            observed = mult @ (a != b).astype(float)
+            expected = n - (rows * cols).sum(axis=1) / n
+        else:
+            require_memory(8.0 * q * q * 3, f"weighted Cohen's kappa over {q:,} values",
+                           data.source)
+            w = cohen_weights(data.domain, weights, scale)
+            observed = mult @ w[a, b]
+            expected = np.einsum("bi,ij,bj->b", rows, w, cols) / n
+        kappa = 1.0 - observed / expected
     return np.where(expected > 0, kappa, np.nan)
 
 
