@@ -17,8 +17,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench import textfiles
 from workbench.cli_options import ProjectOption, fail
-from workbench.exceptions import WorkbenchError
+from workbench.exceptions import ParameterError, WorkbenchError
 from workbench.project import Project
 from workbench.review.assignment import assign_clips, summarise
 from workbench.review.project_report import reliability_table
@@ -99,7 +100,11 @@ def irr_project(
     except WorkbenchError as exc:
         raise fail(exc) from exc
     if csv is not None:
-        table.to_csv(csv, index=False)
+        try:
+            textfiles.write_text(csv, table.to_csv(index=False), error=ParameterError,
+                                 field="--csv")
+        except WorkbenchError as exc:
+            raise fail(exc) from exc
     console.print(reliability_rich_table(table, f"{codebook.label}: reliability per code "
                                                 f"(Krippendorff's alpha, B={bootstrap})"))
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from workbench.exceptions import ConflictError, IngestError
+from workbench.exceptions import ConflictError, IngestError, LimitError
 from workbench.ingest.metadata import STANDARD, MetadataRow, read_clip_metadata
 from workbench.ingest.readers import READERS, extension, read_transcript
 from workbench.ingest.records import ParsedClip
@@ -221,6 +221,9 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
                 status = store.put_clip(clip, utterances, content_hash(utterances))
             except ConflictError as exc:
                 raise ConflictError(f"{p.path}: {exc}") from exc
+            except LimitError as exc:
+                raise IngestError(f"clip {p.clip_id!r}: {exc.message}", path=p.path,
+                                  field=exc.field) from None
             getattr(report, status).append(p.clip_id)
             row = meta.get(p.clip_id)
             if status == "unchanged" and old is not None and row and _differs(old, row.fields):

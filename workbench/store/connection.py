@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from workbench.exceptions import StoreError
+from workbench.store import limits
 
 
 def utc_now() -> datetime:
@@ -44,6 +45,7 @@ def create_engine(url: str) -> sa.Engine:
         raise StoreError(f"cannot open store URL {url!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    limits.install(engine)
     return engine
 
 
@@ -63,7 +65,7 @@ class TransactionScope:
         if self._conn is not None:
             yield self._conn
             return
-        with self._engine.begin() as conn:
+        with database_errors(self._engine), self._engine.begin() as conn:
             self._conn = conn
             try:
                 yield conn
@@ -76,5 +78,28 @@ class TransactionScope:
         if self._conn is not None:
             yield self._conn
             return
-        with self._engine.connect() as conn:
+        with database_errors(self._engine), self._engine.connect() as conn:
             yield conn
+
+
+@contextmanager
+def database_errors(engine: sa.Engine) -> Iterator[None]:
+    """Turn the database's refusals (not a database, cannot open, read-only, disk full, …)
+    into :class:`StoreError` naming the store; the transaction has rolled back.
+
+    Integrity and programming errors are left alone: they are bugs or races to handle where
+    they happen, not bad input.
+    """
+    try:
+        yield
+    except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+        raise
+    except sa.exc.DBAPIError as exc:
+        url = engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+        hint = ""
+        if engine.dialect.name == "sqlite" and "not a database" in reason:
+            hint = "; expected a SQLite store made by `bwv init` (or a PostgreSQL URL)"
+        elif "unable to open" in reason or "readonly" in reason:
+            hint = "; expected a store file in a folder you may write to"
+        raise StoreError(f"store {url}: {reason}{hint}; nothing was changed") from None
