@@ -85,7 +85,7 @@ class Project:
         }
         textfiles.write_text(
             self.config_path,
-            "# BWV coding workbench project\n" + yaml.safe_dump(data, sort_keys=False),
+            "# BWV coding workbench project\n" + textfiles.dump_yaml(data),
             error=ParameterError)
 
     @classmethod

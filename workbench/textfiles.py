@@ -229,8 +229,9 @@ def parse_yaml(text: str, path: str | Path | None = None, *, error: ErrorType = 
         value that cannot be constructed.
     """
     check_no_nul(text, path, error=error)
-    loader = (_BoundedLoader if dates else _TextDatesLoader)(text)
+    loader: _BoundedLoader | None = None
     try:
+        loader = (_BoundedLoader if dates else _TextDatesLoader)(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -241,8 +242,28 @@ def parse_yaml(text: str, path: str | Path | None = None, *, error: ErrorType = 
         raise error(f"nesting too deep to read; expected at most {MAX_DEPTH} levels",
                     path=path) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, node
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that double-quotes text holding a YAML 1.1 line break (NEL, U+2028, U+2029):
+    written raw, PyYAML reads them back as spaces."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(ch in value for ch in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    """``data`` as block YAML in key order, UTF-8 text kept readable; reads back equal with
+    :func:`parse_yaml`."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
 def load_yaml(path: str | Path, *, error: ErrorType = InputError, dates: bool = True,
@@ -295,8 +316,9 @@ def _depth(value: Any) -> int:
 
 
 def parse_json(text: str, path: str | Path | None = None, *, error: ErrorType = InputError,
-               line: int | None = None) -> Any:
-    """One JSON value, with the depth and integer limits above; errors name ``line``.
+               line: int | None = None, expected: str = "well-formed JSON") -> Any:
+    """One JSON value, with the depth and integer limits above; errors name ``line`` and say
+    what was ``expected``.
 
     Non-standard constants (``NaN``, ``Infinity``) are refused.
     """
@@ -306,8 +328,8 @@ def parse_json(text: str, path: str | Path | None = None, *, error: ErrorType = 
     try:
         value = json.loads(text, parse_int=_bounded_int, parse_constant=constant)
     except json.JSONDecodeError as exc:
-        raise error(f"not valid JSON ({exc.msg}, column {exc.colno})", path=path,
-                    line=line) from None
+        raise error(f"not valid JSON ({exc.msg}, column {exc.colno}); expected {expected}",
+                    path=path, line=line) from None
     except RecursionError:
         raise error(f"JSON nested too deep; expected at most {MAX_DEPTH} levels", path=path,
                     line=line) from None

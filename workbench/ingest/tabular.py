@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from workbench.ingest.source import read_text
 from workbench.ingest.speakers import normalise_text
 from workbench.ingest.timecode import parse_seconds
 from workbench.model import Role
+from workbench.textfiles import parse_json
 
 REQUIRED = ("clip_id", "start", "end", "speaker", "text")
 OPTIONAL = ("role",)
@@ -68,11 +68,8 @@ def _jsonl_rows(text: str, path: Path) -> Iterator[tuple[int, Mapping[str, objec
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(f"not valid JSON ({exc.msg}, column {exc.colno}); expected one "
-                              "JSON object per line", path=path, line=number) from None
+        row = parse_json(line, path, error=IngestError, line=number,  # depth, integer limits
+                         expected="one JSON object per line")
         if not isinstance(row, dict):
             raise IngestError(f"a JSON {type(row).__name__}; expected one JSON object per line",
                               path=path, line=number)

@@ -137,7 +137,7 @@ class StudyParams(BaseModel):
 
     def to_yaml(self) -> str:
         """The parameters as YAML (dates ISO, paths as text), loadable by :func:`parse_params`."""
-        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+        return textfiles.dump_yaml(self.model_dump(mode="json"))
 
 
 def load_params(path: str | Path | None = None) -> StudyParams:
