@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from workbench.exceptions import WorkbenchError
@@ -75,7 +76,8 @@ def irr(
             file, level.value, n_resamples=bootstrap, seed=seed, confidence=confidence
         )
     except WorkbenchError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(error))}", highlight=False,
+                                   soft_wrap=True)
         raise typer.Exit(code=2) from error
     if as_json:
         typer.echo(json.dumps(summary))

@@ -303,16 +303,23 @@ def _bounded_int(literal: str) -> int:
     return value
 
 
-def _depth(value: Any) -> int:
-    """Nesting depth of a JSON value, without recursion."""
-    deepest, stack = 0, [(value, 1)]
+def _json_problem(value: Any) -> str | None:
+    """Why a parsed JSON value is refused (too deep; a NUL or lone surrogate in a string)."""
+    stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "a string holds a NUL character (\\u0000); expected text"
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return ("a string holds half a surrogate pair (e.g. \\ud800 alone), which is "
+                        "not text; expected valid Unicode")
+        elif isinstance(item, dict | list):
+            if level > MAX_DEPTH:
+                return f"JSON nested deeper than {MAX_DEPTH} levels; expected a flatter record"
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
             stack.extend((child, level + 1) for child in children)
-    return deepest
+    return None
 
 
 def parse_json(text: str, path: str | Path | None = None, *, error: ErrorType = InputError,
@@ -335,9 +342,9 @@ def parse_json(text: str, path: str | Path | None = None, *, error: ErrorType = 
                     line=line) from None
     except ValueError as exc:
         raise error(f"not valid JSON: {exc}", path=path, line=line) from None
-    if _depth(value) > MAX_DEPTH:
-        raise error(f"JSON nested deeper than {MAX_DEPTH} levels; expected a flatter record",
-                    path=path, line=line)
+    problem = _json_problem(value)
+    if problem is not None:
+        raise error(problem, path=path, line=line)
     return value
 
 

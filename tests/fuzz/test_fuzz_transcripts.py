@@ -80,8 +80,9 @@ def _write_table(rows: list[tuple[str, str]], ext: str) -> str:
 
 @pytest.mark.parametrize("ext", ["csv", "jsonl"])
 def test_a_generated_table_comes_back_unaltered_or_is_refused(
-        ext: str, tmp_path_factory: pytest.TempPathFactory) -> None:
-    path = tmp_path_factory.mktemp(f"rt-{ext}") / f"round_trip.{ext}"
+        ext: str, fuzz_store: tuple[Path, Store]) -> None:
+    folder, store = fuzz_store
+    path = folder / f"round_trip.{ext}"
 
     @FUZZ
     @given(rows=turns)
@@ -93,5 +94,9 @@ def test_a_generated_table_comes_back_unaltered_or_is_refused(
         expected = [(s, normalise_text(t)) for s, t in rows if normalise_text(t)]
         got = [(t.speaker, t.text) for clip in outcome for t in clip.turns]
         assert got == expected, "text or speakers changed on the way in"
+        stored = attempt(f"{ext} (round trip, stored)",
+                         lambda: ingest_paths(store, [path], progress=False))
+        if not isinstance(stored, WorkbenchError):
+            assert [u.text for u in store.utterances("rt_clip")] == [t for _, t in expected]
 
     run()
