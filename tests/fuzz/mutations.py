@@ -8,6 +8,8 @@ deleted, duplicated or truncated, or a byte flipped. Now and then the whole inpu
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import strategies as st
 
 HOSTILE: tuple[bytes, ...] = (
@@ -28,15 +30,30 @@ HOSTILE: tuple[bytes, ...] = (
 )
 
 
+#: Values put in place of one field of a valid file, keeping its structure around them.
+VALUES: tuple[bytes, ...] = (
+    b"", b"0", b"-5", b"9" * 13, b"9" * 30, b"9" * 400, b"1e309", b"-1e309", b"nan", b"0.0001",
+    b"2021-13-45", b"99:99:99.999", b"00:00:00,000", b"x" * 300, "Ó".encode() * 150,
+    b"\x00", b"\\u0000", b"\\ud800", b"&l9;", b"*a", b"&a", b"[", b"{", b"<", b'"', b"'",
+    b"null", b"true", b"[]", b"{}", b"- ", b"\n", b"\r", b"\xff", b"officer", b"subject",
+)
+#: A field of a file: a number, a quoted value, an element's text, a YAML or CSV value.
+_FIELD = re.compile(rb"\d+(?:\.\d+)?|\"[^\"\n]*\"|>[^<\n]+<|: [^\n]+|,[^,\n]*")
+
+
 @st.composite
 def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
-    """One of ``seeds`` with one to four damaging edits (or, rarely, random bytes)."""
-    if draw(st.integers(0, 19)) == 0:
+    """One of ``seeds`` with one to four damaging edits (or, rarely, random bytes): a hostile
+    token inserted, a slice deleted, repeated or cut off, a byte changed, or one field's value
+    replaced by a hostile value (which keeps the file's structure, so deeper code is reached).
+    """
+    mode = draw(st.integers(0, 9))
+    if mode == 0:
         return draw(st.binary(max_size=400))
     data = bytearray(draw(st.sampled_from(seeds)))
-    for _ in range(draw(st.integers(1, 4))):
+    for _ in range(draw(st.integers(1, 3 if mode <= 4 else 4))):
+        kind = 5 if mode <= 4 else draw(st.integers(0, 6))
         at = draw(st.integers(0, len(data)))
-        kind = draw(st.integers(0, 5))
         if kind <= 1:
             data[at:at] = draw(st.sampled_from(HOSTILE))
         elif kind == 2 and data:
@@ -47,9 +64,28 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
             data[at:at] = data[at:end] * draw(st.integers(1, 3))
         elif kind == 4 and data:
             data = data[:at]
+        elif kind == 5:
+            _substitute(draw, data)
         elif data and at < len(data):
             data[at] = draw(st.integers(0, 255))
     return bytes(data)
+
+
+def _substitute(draw: st.DrawFn, data: bytearray) -> None:
+    """Replace one field's value (a number, quoted text, element text, YAML or CSV value)."""
+    fields = list(_FIELD.finditer(bytes(data)))
+    if not fields:
+        return
+    field = draw(st.sampled_from(fields))
+    start, end = field.span()
+    first = field.group()[:1]
+    if first in (b'"', b">"):
+        start, end = start + 1, end - 1
+    elif first == b":":
+        start += 2
+    elif first == b",":
+        start += 1
+    data[start:end] = draw(st.sampled_from(VALUES))
 
 
 #: Text a person might type, including what readers must keep or refuse (NUL, surrogates).

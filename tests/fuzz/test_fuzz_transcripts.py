@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz.harness import FUZZ, attempt
@@ -49,7 +49,7 @@ def test_a_damaged_transcript_is_read_or_refused(ext: str,
     path = folder / f"fuzz_clip.{ext}"
     counts_before = store.table_counts()
 
-    @FUZZ
+    @settings(FUZZ, max_examples=250)  # fast readers: more inputs
     @given(data=mutated(SEEDS[ext]))
     def run(data: bytes) -> None:
         path.write_bytes(data)

@@ -29,7 +29,7 @@ from workbench.ingest.readers import READERS, extension, read_transcript
 from workbench.ingest.records import ParsedClip
 from workbench.ingest.roles import SpeakerRoles
 from workbench.model import Clip, Utterance
-from workbench.store import Store
+from workbench.store import Store, limits, schema
 
 PathLike = str | Path
 
@@ -86,6 +86,16 @@ def assemble(parsed: ParsedClip, roles: SpeakerRoles) -> list[Utterance]:
     return [Utterance(parsed.clip_id, i, t.start, t.end, t.speaker,
                       t.role if t.role is not None else roles.role(t.speaker), t.text)
             for i, t in enumerate(ordered)]
+
+
+def _check_limits(parsed: ParsedClip) -> None:
+    """The store's limits (the same on SQLite and PostgreSQL), checked with file and line."""
+    for turn in parsed.turns:
+        try:
+            limits.check_row(schema.utterances, {"speaker": turn.speaker, "text": turn.text})
+        except LimitError as exc:
+            raise IngestError(f"clip {parsed.clip_id!r}: {exc.message}", path=parsed.path,
+                              line=turn.line, field=exc.field) from None
 
 
 def collect_files(paths: Iterable[PathLike], skip: Iterable[Path] = ()) -> list[Path]:
@@ -203,6 +213,8 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
     parsed, file_reports = _read_all(files, progress)
     report = IngestReport(files=file_reports, n_utterances=sum(f.n_utterances
                                                               for f in file_reports))
+    for p in parsed:
+        _check_limits(p)
     built = [(p, assemble(p, roles)) for p in parsed]
     in_batch = {p.clip_id for p in parsed}
     with store.transaction():

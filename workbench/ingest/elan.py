@@ -23,13 +23,17 @@ from pathlib import Path
 
 import pympi
 
+from workbench import textfiles
 from workbench.exceptions import IngestError
 from workbench.ingest.records import ParsedClip, Turn, check_clip_id, check_times
 from workbench.ingest.speakers import normalise_text
 
+#: Largest time slot value accepted (milliseconds; about 31 years), so times stay exact floats.
+MAX_MS = 10**12
+
 
 def _load(path: Path) -> pympi.Elan.Eaf:
-    if not path.read_bytes().strip():
+    if not textfiles.read_bytes(path, error=IngestError).strip():  # size limit, readable
         raise IngestError("the file is empty; expected an ELAN .eaf XML document",
                           path=path, line=1)
     try:
@@ -51,6 +55,10 @@ def _slot_times(eaf: pympi.Elan.Eaf, path: Path) -> dict[str, float | None]:
     """Every time slot in seconds; unvalued ones interpolated (None if it cannot be)."""
     ids = list(eaf.timeslots)
     values: list[int | None] = [eaf.timeslots[i] for i in ids]
+    for slot, value in zip(ids, values, strict=True):
+        if value is not None and abs(value) > MAX_MS:
+            raise IngestError(f"time {str(value)[:20]}… ms is too large; expected at most "
+                              f"{MAX_MS:,} ms", path=path, field=f"time slot {slot}")
     before: list[int | None] = []
     last = None
     for k, value in enumerate(values):

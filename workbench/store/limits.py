@@ -29,8 +29,9 @@ from sqlalchemy import event
 
 from workbench.exceptions import LimitError
 
-#: Longest ``Text`` value (characters): a turn, a note or a codebook's JSON.
-MAX_TEXT_CHARS = 1_000_000
+#: Longest ``Text`` value (characters): a turn, a note or a codebook's JSON (a 4 MiB YAML
+#: codebook fits).
+MAX_TEXT_CHARS = 10_000_000
 #: Longest text of a clip's extra metadata column (name or value), read from a CSV.
 MAX_EXTRA_CHARS = 1_000
 #: Deepest nesting of a ``JSON`` value.

@@ -12,6 +12,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MINI = (HERE.parents[0] / "codebooks" / "mini" / "1.0.0.yaml").read_text(encoding="utf-8")
 PARAMS = "layer: consensus\nboroughs: [Lambeth]\nseed: 7\n"
+EAF = (HERE.parents[0] / "transcripts" / "stop_0003.eaf").read_text(encoding="utf-8")
+LAUGHS = ('<!DOCTYPE ANNOTATION_DOCUMENT [<!ENTITY l0 "lol">'
+          + "".join(f'<!ENTITY l{k} "{f"&l{k - 1};" * 10}">' for k in range(1, 10)) + "]>\n")
 CONFIG = "store: sqlite:///store.sqlite\ncodebook: stop-search@1.0.0\n"
 
 
@@ -61,6 +64,13 @@ FILES: dict[str, bytes] = {
                                      + ",hello\n").encode(),
     "transcripts/nan_time.jsonl": (b'{"clip_id": "c1", "start": NaN, "end": 1, "speaker": "PC A"'
                                    b', "text": "hi"}\n'),
+    "transcripts/billion_laughs.eaf": EAF.replace("<!-- SYNTHETIC", LAUGHS + "<!-- SYNTHETIC")
+    .replace("<ANNOTATION_VALUE>Stop", "<ANNOTATION_VALUE>&l9; Stop").encode(),
+    "transcripts/huge_time.eaf": EAF.replace('TIME_VALUE="1000"', 'TIME_VALUE="' + "9" * 400
+                                             + '"').encode(),  # overflowed a float
+    "transcripts/huge_time_5000_digits.eaf": EAF.replace(
+        'TIME_VALUE="1000"', 'TIME_VALUE="' + "9" * 5000 + '"').encode(),
+    "transcripts/nul.eaf": EAF.replace("synthetic", "synth\x00etic", 1).encode(),
     # clip metadata
     "metadata/long_borough.csv": ("clip_id,borough\nc1," + "Lambeth" * 20 + "\n").encode(),
     "metadata/huge_officers.csv": b"clip_id,n_officers\nc1,99999999999\n",
