@@ -64,6 +64,15 @@ EXPECTED = {
         (0.0, 2.0, "Officer 2", OFF, "Is this your bag?"),
         (2.0, 2.8, "Passer-by", T, "It's his."),
     ],
+    ("stop_0009.json", "stop_0009"): [  # segment 2 has no speaker: its words agree on one
+        (0.031, 2.5, "SPEAKER_01", U, "Stop there for me, mate."),
+        (2.6, 4.0, "SPEAKER_00", U, "What for?"),
+        (4.1, 7.25, "SPEAKER_01", U, "You fit the description of someone seen nearby."),
+    ],
+    ("stop_0010.tsv", "stop_0010"): [  # Whisper's TSV: whole milliseconds, no speaker column
+        (0.5, 2.0, "", U, "PC Khan, Met Police. Can I have a word?"),
+        (2.1, 3.05, "", U, "What have I done?"),
+    ],
 }
 
 

@@ -21,7 +21,7 @@ WEBVTT = REALWORLD / "webvtt-py"
 # file -> number of utterances (the README table's count)
 LOADS = {
     "captions_with_bom.vtt": 4, "cue_tags.vtt": 3, "metadata_headers_multiline.vtt": 2,
-    "sample.vtt": 16, "styles.vtt": 1, "using_identifiers.vtt": 6, "youtube_dl.vtt": 4,
+    "sample.vtt": 16, "styles.vtt": 1, "using_identifiers.vtt": 6, "youtube_dl.vtt": 3,
     "one_caption.vtt": 1, "one_caption.srt": 1, "sample.srt": 5, "teams_timeframe.vtt": 2,
 }
 # file -> (line named in the error, fragment of the message)
@@ -62,8 +62,8 @@ def test_file_loads_with_the_readme_number_of_utterances(name: str, n: int) -> N
                                "Caption text #4"]),
     ("cue_tags.vtt", ["When the moon hits your eye", "Like a big-a pizza pie",
                       "That's amore"]),
-    ("youtube_dl.vtt", ["yeah", "yeah what", "this will happen is I'm telling",
-                        "this will happen is I'm telling"]),
+    # rolling captions: every spoken line once (it used to be stored twice)
+    ("youtube_dl.vtt", ["yeah", "what", "this will happen is I'm telling"]),
     ("styles.vtt", ["Hello world."]),
 ])
 def test_tags_bom_and_dialogue_dash_are_stripped_from_the_text(name: str, texts: list[str]) -> None:
@@ -126,13 +126,15 @@ def test_elan_sample_loads_independent_tiers_only_with_unvalued_slots_present() 
     eaf = Eaf(str(REALWORLD / "pympi" / "elan_sample_3.0.eaf"))
     assert any(v is None for v in eaf.timeslots.values())  # the file does have unvalued slots
     [clip] = read_transcript(REALWORLD / "pympi" / "elan_sample_3.0.eaf")
-    per_tier = {s: sum(1 for t in clip.turns if t.speaker == s) for s in {"text", "gestures"}}
-    # independent, time-aligned tiers: 'text' (399 turns) and 'gestures' (1197, warned about)
-    assert per_tier == {"text": 399, "gestures": 1197}
-    assert {t.speaker for t in clip.turns} == {"text", "gestures"}  # no dependent tier
-    assert any("gestures" in w and "controlled vocabulary" in w for w in clip.warnings)
+    # 'text' is the speech (399 turns); 'gestures' (1197 gesture labels from a controlled
+    # vocabulary) is not speech and is no longer turned into turns
+    assert len(clip.turns) == 399 and {t.speaker for t in clip.turns} == {"text"}
+    choices = {t.tier_id: (t.used, t.reason) for t in clip.tiers}
+    assert choices["text"] == (True, "speech")
+    assert choices["gestures"][0] is False and "controlled vocabulary" in choices["gestures"][1]
+    assert len(choices) == 6 and sum(used for used, _ in choices.values()) == 1
     utterances = assemble(clip, SpeakerRoles.from_config())
-    assert utterances[0].start == 1.8 and utterances[0].text == "prep"
+    assert (utterances[0].start, utterances[0].text) == (2.0, "The quick brown fox 001")
     assert all(u.end >= u.start for u in utterances)
     starts = [u.start for u in utterances]
     assert starts == sorted(starts)

@@ -1,4 +1,4 @@
-"""A batch ingest is all or nothing, idempotent, refuses changed coded clips, joins metadata."""
+"""A batch ingest is all or nothing, idempotent, realigns changed coded clips, joins metadata."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import pytest
 
 from workbench.exceptions import ConflictError, IngestError
 from workbench.ingest import content_hash, ingest_paths
-from workbench.model import CodebookRef, Role
+from workbench.model import AnnotationStatus, CodebookRef, Role
 from workbench.store import Store
 
 DATA = Path(__file__).parent / "data" / "transcripts"
 REF = CodebookRef("stop-search", "1.0.0", "a" * 64)
-CLIPS = [f"stop_{i:04d}" for i in range(1, 9)]
+CLIPS = [f"stop_{i:04d}" for i in range(1, 11)]
 
 
 @pytest.fixture
@@ -41,8 +41,8 @@ def test_folder_ingest_stores_every_clip_in_start_order_with_overlaps(
     meta.rename(corpus / "clip_metadata.csv")
     report = _ingest(store, corpus, metadata=corpus / "clip_metadata.csv")
     assert sorted(report.added) == CLIPS and not report.unchanged and not report.replaced
-    assert report.n_utterances == 28 == len(store.utterances_frame())
-    assert len(report.files) == 6  # metadata CSV in the folder is not read as a transcript
+    assert report.n_utterances == 33 == len(store.utterances_frame())
+    assert len(report.files) == 8  # metadata CSV in the folder is not read as a transcript
     utts = store.utterances("stop_0001")
     assert [u.index for u in utts] == list(range(7))
     assert [u.start for u in utts] == sorted(u.start for u in utts)
@@ -99,20 +99,21 @@ def test_changed_content_replaces_an_uncoded_clip_and_keeps_its_metadata(
     assert store.clip("stop_0001").extra["camera_model"] == "Axon 3"
 
 
-def test_changed_content_of_a_coded_clip_is_refused_naming_the_file(
+def test_changed_content_of_a_coded_clip_is_realigned_not_refused(
         store: Store, corpus: Path) -> None:
     _ingest(store, corpus)
     store.apply_code("alice", "stop_0001", 0, "pj_courtesy", "present", REF)
-    before = store.table_counts()
+    store.apply_code("alice", "stop_0001", 6, "pj_courtesy", "absent", REF)
     path = corpus / "stop_0001.vtt"
     path.write_text(path.read_text(encoding="utf-8").replace("Thank you.", "Cheers."),
                     encoding="utf-8")
-    with pytest.raises(ConflictError) as info:
-        _ingest(store, corpus / "stop_0002.srt", path)
-    assert str(info.value).startswith(str(path))
-    assert "already coded" in str(info.value)
-    assert store.table_counts() == before
-    assert store.utterances("stop_0001")[-1].text == "Yes. Thank you."
+    report = _ingest(store, corpus / "stop_0002.srt", path)
+    assert report.realigned == ["stop_0001"] and report.recode == {"stop_0001": (1, 1)}
+    assert store.utterances("stop_0001")[-1].text == "Yes. Cheers."
+    active = store.annotations(clip_id="stop_0001")
+    assert [(a.utterance_index, a.value) for a in active] == [(0, "present")]
+    flagged = store.annotations(clip_id="stop_0001", statuses=(AnnotationStatus.NEEDS_RECODE,))
+    assert [(a.utterance_index, a.value) for a in flagged] == [(6, "absent")]
 
 
 def test_one_bad_file_among_good_ones_leaves_the_store_as_it_was(
@@ -134,7 +135,11 @@ def test_one_bad_file_among_good_ones_leaves_the_store_as_it_was(
 
 
 def test_a_store_error_part_way_through_writing_rolls_back_every_clip(
-        store: Store, corpus: Path) -> None:
+        store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConflictError("refused for the test")
+
+    monkeypatch.setattr(store, "realign_clip", refuse)
     _ingest(store, corpus / "stop_0004.srt")
     store.apply_code("alice", "stop_0004", 0, "pj_courtesy", "present", REF)
     before = store.table_counts()

@@ -96,14 +96,24 @@ def test_fleiss_kappa_of_two_raters_is_scotts_pi_of_gwet_2014() -> None:
     )
 
 
-def test_fleiss_kappa_uses_complete_units_only() -> None:
-    # Krippendorff's data: 8 of 12 units have all 4 ratings; Gwet's generalised kappa
-    # (0.761 with missing data) must not be what this function returns
+def test_fleiss_kappa_over_all_units_is_gwets_generalisation() -> None:
+    # Krippendorff's data (cac.raw4raters): irrCAC 1.0 README, fleiss.kappa.raw → 0.7612
+    # (p_a 0.8181818, p_e 0.2387); the default uses every unit, missing ratings allowed
+    data = load("krippendorff_2011.csv", "nominal")
+    assert round(fleiss_kappa(data), 5) == 0.76117
+    assert fleiss_kappa(data, units="all") == fleiss_kappa(data)
+
+
+def test_fleiss_kappa_of_complete_units_is_fleiss_1971_on_those_units() -> None:
+    # 8 of the 12 units have all 4 ratings; "complete" keeps those only (R irr, statsmodels)
     data = load("krippendorff_2011.csv", "nominal")
     complete = data.take(data.ratings_per_unit == 4)
     assert complete.n_units == 8
-    assert fleiss_kappa(data) == pytest.approx(fleiss_kappa(complete))
-    assert fleiss_kappa(data) != pytest.approx(0.76117, abs=1e-3)
+    assert fleiss_kappa(data, units="complete") == pytest.approx(fleiss_kappa(complete))
+    assert fleiss_kappa(data, units="complete") != pytest.approx(0.76117, abs=1e-3)
+    # on the complete diagnoses data both definitions are Fleiss (1971): 0.4302445
+    diagnoses = load("fleiss_1971_diagnoses.csv", "nominal")
+    assert fleiss_kappa(diagnoses, units="complete") == pytest.approx(0.4302445, abs=5e-8)
 
 
 @pytest.mark.parametrize(

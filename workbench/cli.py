@@ -9,12 +9,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench.cli_mount import LazyGroup, mount
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import WorkbenchError
-from workbench.model import Coder
-from workbench.project import Project
+
+# Importing this module must stay light: no pandas, SQLAlchemy, scikit-learn, statsmodels or
+# matplotlib (tests/test_cli_start.py). Import the library inside the command functions, and
+# mount an area's commands with `mount` (imported when the command runs).
 
 app = typer.Typer(
+    cls=LazyGroup,
     name="bwv",
     help=(
         "BWV coding workbench: code police body-worn-video transcripts against a versioned "
@@ -29,8 +33,6 @@ app = typer.Typer(
 console = Console()
 
 
-
-
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Project folder to create")],
@@ -39,6 +41,8 @@ def init(
     codebook: Annotated[str, typer.Option(help="Codebook as NAME@VERSION")] = "stop-search@1.0.0",
 ) -> None:
     """Create a project folder with a config (bwv.yaml) and an empty store."""
+    from workbench.project import Project
+
     try:
         project = Project.init(folder, store_url=store, codebook=codebook)
     except WorkbenchError as exc:
@@ -57,6 +61,7 @@ def ingest(
 ) -> None:
     """Read transcripts into the project's store: all files or none (one transaction)."""
     from workbench.ingest import ingest_paths
+    from workbench.project import Project
 
     try:
         proj = Project.load(project)
@@ -78,6 +83,8 @@ def clips(
     limit: Annotated[int, typer.Option(help="Show at most this many rows")] = 50,
 ) -> None:
     """List clips in the store, optionally filtered by metadata."""
+    from workbench.project import Project
+
     filters = {k: v for k, v in {"borough": borough, "bcu": bcu, "outcome": outcome,
                                  "power": power}.items() if v is not None}
     try:
@@ -110,6 +117,9 @@ def coder_add(
     project: ProjectOption = None,
 ) -> None:
     """Add a coder (or update their name and reviewer flag)."""
+    from workbench.model import Coder
+    from workbench.project import Project
+
     try:
         with Project.load(project).open_store() as store:
             store.add_coder(Coder(coder_id, name, reviewer))
@@ -121,6 +131,8 @@ def coder_add(
 @coder_app.command("list")
 def coder_list(project: ProjectOption = None) -> None:
     """List coders."""
+    from workbench.project import Project
+
     try:
         with Project.load(project).open_store() as store:
             for c in store.coders():
@@ -148,15 +160,14 @@ def demo(
     console.print(str(summary))
 
 
-from workbench.cli_codebook import app as codebook_app  # noqa: E402
-from workbench.cli_irr import app as irr_app  # noqa: E402
-from workbench.cli_review import assign as assign_command  # noqa: E402
-from workbench.cli_study import app as study_app  # noqa: E402
-
-app.add_typer(codebook_app, name="codebook")
-app.add_typer(irr_app, name="irr")
-app.command("assign")(assign_command)
-app.add_typer(study_app, name="study")
+mount("codebook", "workbench.cli_codebook:app",
+      "Codebooks: validate, show, diff, render, migrate.")
+mount("irr", "workbench.cli_irr:app",
+      "Inter-rater reliability of a ratings file, or of the project's double-coded clips.")
+mount("assign", "workbench.cli_review:assign",
+      "Allocate the clips nobody is assigned yet to coders (with an overlap sample).")
+mount("study", "workbench.cli_study:app",
+      "The study: run every notebook, check parameters, reproduce.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -323,17 +324,20 @@ def _json_problem(value: Any) -> str | None:
 
 
 def parse_json(text: str, path: str | Path | None = None, *, error: ErrorType = InputError,
-               line: int | None = None, expected: str = "well-formed JSON") -> Any:
+               line: int | None = None, expected: str = "well-formed JSON",
+               object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
     """One JSON value, with the depth and integer limits above; errors name ``line`` and say
     what was ``expected``.
 
-    Non-standard constants (``NaN``, ``Infinity``) are refused.
+    Non-standard constants (``NaN``, ``Infinity``) are refused. ``object_pairs_hook`` (as in
+    :func:`json.loads`) may refuse an object by raising ``ValueError`` with its message.
     """
     def constant(name: str) -> Any:
         raise ValueError(f"{name} is not JSON; expected a finite number")
 
     try:
-        value = json.loads(text, parse_int=_bounded_int, parse_constant=constant)
+        value = json.loads(text, parse_int=_bounded_int, parse_constant=constant,
+                           object_pairs_hook=object_pairs_hook)
     except json.JSONDecodeError as exc:
         raise error(f"not valid JSON ({exc.msg}, column {exc.colno}); expected {expected}",
                     path=path, line=line) from None

@@ -1,13 +1,18 @@
 """Transcript ingestion: one reader per format → utterances → the store, all or nothing.
 
-Formats (by extension): WebVTT ``.vtt`` (webvtt-py, cross-checked), SubRip ``.srt``, ELAN
-``.eaf`` (pympi-ling), tabular ``.csv`` / ``.jsonl`` (``clip_id,start,end,speaker,role,text``);
-plus a clip metadata CSV joined by ``clip_id``. Speaker labels map to roles through the
-project's ``speakers`` rules (:class:`SpeakerRoles`).
+Formats (by extension): WebVTT ``.vtt`` (cross-checked with webvtt-py), SubRip ``.srt``, ELAN
+``.eaf`` (streaming parse, cross-checked by a raw count; tier rules in
+:mod:`~workbench.ingest.elan_tiers`), Whisper/WhisperX ``.json``, tabular ``.csv`` / ``.tsv`` /
+``.jsonl`` (``start,end,text`` plus optional ``clip_id,speaker,role``; Whisper's own TSV in
+milliseconds); plus a clip metadata CSV joined by ``clip_id``. Dialects (classic Teams timing,
+YouTube rolling captions, word-highlight subtitles, Zoom name prefixes, voice spans) are
+recognised from each file as a whole and named in the report. Speaker labels map to roles
+through the project's ``speakers`` rules (:class:`SpeakerRoles`), per-file ``speaker_roles``,
+or roles set per clip in the store.
 
 >>> from workbench.ingest import READERS
 >>> READERS.names()
-['csv', 'eaf', 'jsonl', 'srt', 'vtt']
+['csv', 'eaf', 'json', 'jsonl', 'srt', 'tsv', 'vtt']
 """
 
 from workbench.ingest.batch import (
@@ -20,7 +25,7 @@ from workbench.ingest.batch import (
 )
 from workbench.ingest.metadata import MetadataRow, read_clip_metadata
 from workbench.ingest.readers import READERS, read_transcript
-from workbench.ingest.records import ParsedClip, Reader, Turn
+from workbench.ingest.records import ParsedClip, Reader, ReadOptions, TierChoice, Turn
 from workbench.ingest.roles import SpeakerRoles
 
 __all__ = [
@@ -29,8 +34,10 @@ __all__ = [
     "IngestReport",
     "MetadataRow",
     "ParsedClip",
+    "ReadOptions",
     "Reader",
     "SpeakerRoles",
+    "TierChoice",
     "Turn",
     "assemble",
     "collect_files",

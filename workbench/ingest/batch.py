@@ -1,14 +1,21 @@
 """Ingest a batch of transcript files (and clip metadata) into the store, all or nothing.
 
 Everything is read and checked first; then one store transaction writes every clip, so any
-error — a malformed file, a duplicate clip id, an unknown clip in the metadata, changed content
-for a clip already coded — leaves the store exactly as it was.
+error — a malformed file, a duplicate clip id, an unknown clip in the metadata, a transcript
+running past the clip's recorded duration — leaves the store exactly as it was. With
+``dry_run=True`` nothing is written and the report says what would happen.
+
+Roles: a label's role is, first, one set for that clip in the store after an earlier ingest
+(:meth:`~workbench.store.Store.set_speaker_role`), else one given for the clip id or file name in
+``file_roles`` (``bwv.yaml``'s ``speaker_roles``), else the project's speaker rules.
 
 Each clip's content is identified by the SHA-256 of its normalised utterances (times to the
 millisecond, speaker, role, text — not the file's bytes, path or metadata), so re-ingesting
 the same transcript, even re-saved with other line endings or as another format, is
-"unchanged"; changed content replaces an uncoded clip and is refused for a coded one. The
-role is part of the content, so changing the project's speaker rules changes the hash too.
+"unchanged". Changed content replaces an uncoded clip; for a coded clip it is aligned with the
+old utterances (:meth:`~workbench.store.Store.realign_clip`: codes carried over where a turn is
+unchanged, flagged ``needs_recode`` elsewhere). The role is part of the content, so changing
+the project's speaker rules changes the hash too.
 """
 
 from __future__ import annotations
@@ -16,61 +23,29 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from workbench.exceptions import ConflictError, IngestError, LimitError
+from workbench.exceptions import IngestError, LimitError
 from workbench.ingest.metadata import STANDARD, MetadataRow, read_clip_metadata
 from workbench.ingest.readers import READERS, extension, read_transcript
-from workbench.ingest.records import ParsedClip
+from workbench.ingest.records import ParsedClip, ReadOptions
+from workbench.ingest.report import FileReport, IngestReport
 from workbench.ingest.roles import SpeakerRoles
-from workbench.model import Clip, Utterance
+from workbench.model import Clip, Role, Utterance
 from workbench.store import Store, limits, schema
+from workbench.store.transcripts import align_utterances
 
 PathLike = str | Path
+#: How far (seconds) the last utterance may run past a duration given in the metadata.
+DURATION_TOLERANCE = 1.0
 
-
-@dataclass
-class FileReport:
-    """What one file gave: its clips, utterances and anything reported about it."""
-
-    path: Path
-    clip_ids: list[str] = field(default_factory=list)
-    n_utterances: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class IngestReport:
-    """Outcome of :func:`ingest_paths`: clip ids by status, counts and warnings per file.
-
-    ``metadata_updated`` lists clips whose stored transcript was unchanged but whose metadata
-    changed; ``n_utterances`` counts the utterances read from all files.
-    """
-
-    added: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-    metadata_updated: list[str] = field(default_factory=list)
-    n_utterances: int = 0
-    files: list[FileReport] = field(default_factory=list)
-
-    @property
-    def warnings(self) -> list[str]:
-        """Every warning, prefixed with its file."""
-        return [f"{f.path}: {w}" for f in self.files for w in f.warnings]
-
-    def summary(self) -> str:
-        """One line for the command line, plus one line per warning."""
-        head = (f"{len(self.files)} files, {self.n_utterances} utterances: "
-                f"{len(self.added)} clips added, {len(self.replaced)} replaced, "
-                f"{len(self.unchanged)} unchanged, {len(self.metadata_updated)} with new "
-                f"metadata")
-        return "\n".join([head, *(f"warning: {w}" for w in self.warnings)])
+__all__ = ["FileReport", "IngestReport", "assemble", "collect_files", "content_hash",
+           "ingest_paths"]
 
 
 def content_hash(utterances: Sequence[Utterance]) -> str:
@@ -80,12 +55,23 @@ def content_hash(utterances: Sequence[Utterance]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def assemble(parsed: ParsedClip, roles: SpeakerRoles) -> list[Utterance]:
-    """Utterances ordered by start time (stable: ties keep file order), indices 0..n-1."""
+def assemble(parsed: ParsedClip, roles: SpeakerRoles,
+             overrides: Mapping[str, Role] | None = None) -> list[Utterance]:
+    """Utterances ordered by start time (stable: ties keep file order), indices 0..n-1.
+
+    ``overrides``: roles for this clip's labels that win over the file's role column and the
+    rules (roles set per clip or per file).
+    """
     ordered = sorted(parsed.turns, key=lambda turn: turn.start)
-    return [Utterance(parsed.clip_id, i, t.start, t.end, t.speaker,
-                      t.role if t.role is not None else roles.role(t.speaker), t.text)
-            for i, t in enumerate(ordered)]
+    chosen = overrides or {}
+
+    def role(label: str, stated: Role | None) -> Role:
+        if label in chosen:
+            return chosen[label]
+        return stated if stated is not None else roles.role(label)
+
+    return [Utterance(parsed.clip_id, i, t.start, t.end, t.speaker, role(t.speaker, t.role),
+                      t.text) for i, t in enumerate(ordered)]
 
 
 def _check_limits(parsed: ParsedClip) -> None:
@@ -125,13 +111,14 @@ def collect_files(paths: Iterable[PathLike], skip: Iterable[Path] = ()) -> list[
     return list(found.values())
 
 
-def _read_all(files: list[Path], progress: bool) -> tuple[list[ParsedClip], list[FileReport]]:
+def _read_all(files: list[Path], progress: bool,
+              options: ReadOptions | None) -> tuple[list[ParsedClip], list[FileReport]]:
     clips: list[ParsedClip] = []
     reports: list[FileReport] = []
     origin: dict[str, Path] = {}
     for path in tqdm(files, desc="reading transcripts", unit="file", disable=not progress):
         report = FileReport(path)
-        for parsed in read_transcript(path):
+        for parsed in read_transcript(path, options):
             if parsed.clip_id in origin:
                 raise IngestError(
                     f"clip id {parsed.clip_id!r} comes from two files, here and "
@@ -142,8 +129,39 @@ def _read_all(files: list[Path], progress: bool) -> tuple[list[ParsedClip], list
             report.clip_ids.append(parsed.clip_id)
             report.n_utterances += len(parsed.turns)
             report.warnings.extend(parsed.warnings)
+            report.dialect = parsed.dialect
+            report.tiers.extend(parsed.tiers)
         reports.append(report)
     return clips, reports
+
+
+def _file_roles(file_roles: Mapping[str, Mapping[str, str]] | None,
+                parsed: ParsedClip) -> dict[str, Role]:
+    """Roles given for this clip id or file name (``speaker_roles`` in ``bwv.yaml``)."""
+    found: dict[str, Role] = {}
+    for key in (parsed.path.name, parsed.clip_id):
+        for label, role in ((file_roles or {}).get(key) or {}).items():
+            try:
+                found[str(label)] = Role(str(role).strip().lower())
+            except ValueError:
+                raise IngestError(f"unknown role {role!r} for speaker {label!r}; expected one "
+                                  "of " + ", ".join(r.value for r in Role), path=parsed.path,
+                                  field=f"speaker_roles[{key!r}]") from None
+    return found
+
+
+def _check_duration(parsed: ParsedClip, utterances: list[Utterance],
+                    duration: float | None) -> None:
+    """Refuse a transcript running past the clip's recorded duration (a cut or wrong file)."""
+    if duration is None or not utterances:
+        return
+    last = max(utterances, key=lambda u: u.end)
+    if last.end > duration + DURATION_TOLERANCE:
+        turn = next((t for t in parsed.turns if t.end == last.end and t.text == last.text), None)
+        raise IngestError(f"utterance {last.start:.3f}–{last.end:.3f} s ends after the clip's "
+                          f"recorded duration {duration:.3f} s; expected every utterance within "
+                          "the recording (wrong file, wrong clip id, or a wrong duration?)",
+                          path=parsed.path, line=turn.line if turn else None, field="duration")
 
 
 def _read_metadata(metadata: PathLike | Sequence[PathLike] | None) -> dict[str, MetadataRow]:
@@ -182,40 +200,47 @@ def _with_metadata(base: Clip, row: MetadataRow | None, source: Path,
 def ingest_paths(store: Store, paths: Iterable[PathLike], *,
                  speaker_rules: SpeakerRoles | Sequence[Mapping[str, object]] | None = None,
                  metadata: PathLike | Sequence[PathLike] | None = None,
-                 progress: bool = True) -> IngestReport:
+                 progress: bool = True, options: ReadOptions | None = None,
+                 file_roles: Mapping[str, Mapping[str, str]] | None = None,
+                 dry_run: bool = False, actor: str = "system") -> IngestReport:
     """Read transcript files and folders (and metadata CSVs) and store them in one transaction.
 
     Parameters
     ----------
-    store : the project's store.
+    store : the project's store (only read when ``dry_run``).
     paths : files, or folders searched recursively for the registered extensions.
     speaker_rules : a :class:`SpeakerRoles`, or the project config's ``speakers`` list
         (default: :data:`workbench.project.DEFAULT_SPEAKER_RULES`).
     metadata : clip metadata CSV file(s), joined by ``clip_id``; rows may also update clips
         already in the store. A row for a clip neither in the batch nor the store is refused.
     progress : show tqdm progress bars (on stderr).
+    options : reader settings (ELAN ``speech_tiers`` / ``skip_tiers``).
+    file_roles : clip id or file name → {speaker label: role} (``speaker_roles`` in bwv.yaml).
+    dry_run : read, check and report, but store nothing.
+    actor : who ingests, for the audit trail.
 
     Clip ``duration`` comes from the metadata, else stays as stored, else is the end of the
-    last utterance (a lower bound on the recording's length).
+    last utterance (a lower bound on the recording's length). A duration from the metadata is
+    checked: an utterance ending more than :data:`DURATION_TOLERANCE` after it is refused.
 
     Raises
     ------
     IngestError
-        for any malformed file, duplicate clip id or unknown clip in the metadata.
-    ConflictError
-        if a clip already coded would get different content (the message names the file).
+        for any malformed file, duplicate clip id, unknown clip in the metadata, or a
+        transcript longer than its clip's recorded duration.
     """
     roles = SpeakerRoles.coerce(speaker_rules)
     meta = _read_metadata(metadata)
     skip = [Path(p) for p in ([metadata] if isinstance(metadata, str | Path) else metadata or [])]
     paths = list(paths)
     files = collect_files(paths, skip) if paths else []
-    parsed, file_reports = _read_all(files, progress)
-    report = IngestReport(files=file_reports, n_utterances=sum(f.n_utterances
-                                                              for f in file_reports))
+    parsed, file_reports = _read_all(files, progress, options)
     for p in parsed:
         _check_limits(p)
-    built = [(p, assemble(p, roles)) for p in parsed]
+    report = IngestReport(files=file_reports, dry_run=dry_run,
+                          n_utterances=sum(f.n_utterances for f in file_reports))
+    by_file = {f.path: f for f in file_reports}
+    stored_roles = store.speaker_roles()
     in_batch = {p.clip_id for p in parsed}
     with store.transaction():
         existing = {c.clip_id: c for c in store.clips()}
@@ -224,29 +249,60 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
                 raise IngestError(f"unknown clip {clip_id!r}: no transcript for it in this batch "
                                   "or in the store; expected a clip id of an ingested transcript",
                                   path=row.path, line=row.line, field="clip_id")
-        for p, utterances in tqdm(built, desc="storing clips", unit="clip",
-                                  disable=not progress):
+        built = []
+        for p in parsed:
+            overrides = {**_file_roles(file_roles, p), **stored_roles.get(p.clip_id, {})}
+            utterances = assemble(p, roles, overrides)
             old = existing.get(p.clip_id)
             clip = _with_metadata(old or Clip(p.clip_id), meta.get(p.clip_id), p.path,
                                   utterances)
-            try:
-                status = store.put_clip(clip, utterances, content_hash(utterances))
-            except ConflictError as exc:
-                raise ConflictError(f"{p.path}: {exc}") from exc
-            except LimitError as exc:
-                raise IngestError(f"clip {p.clip_id!r}: {exc.message}", path=p.path,
-                                  field=exc.field) from None
-            getattr(report, status).append(p.clip_id)
             row = meta.get(p.clip_id)
-            if status == "unchanged" and old is not None and row and _differs(old, row.fields):
-                store.update_clip_metadata(p.clip_id, row.fields)
-                report.metadata_updated.append(p.clip_id)
+            _check_duration(p, utterances, row.fields.get("duration") if row else None)
+            by_file[p.path].add_speakers(Counter((u.speaker, u.role) for u in utterances))
+            built.append((p, clip, utterances))
+        for p, clip, utterances in tqdm(built, desc="storing clips", unit="clip",
+                                        disable=not progress):
+            _store_clip(store, report, p, clip, utterances, existing.get(p.clip_id), meta,
+                        dry_run, actor)
         for clip_id, row in meta.items():
             if clip_id not in in_batch and _differs(existing[clip_id], row.fields):
-                store.update_clip_metadata(clip_id, row.fields)
+                if not dry_run:
+                    store.update_clip_metadata(clip_id, row.fields)
                 report.metadata_updated.append(clip_id)
-        if report.added or report.replaced or report.metadata_updated:
-            store.audit("system", "ingest", files=len(files), added=len(report.added),
-                        replaced=len(report.replaced), unchanged=len(report.unchanged),
+        if not dry_run and (report.added or report.replaced or report.realigned
+                            or report.metadata_updated):
+            store.audit(actor, "ingest", files=len(files), added=len(report.added),
+                        replaced=len(report.replaced), realigned=len(report.realigned),
+                        unchanged=len(report.unchanged),
                         metadata_updated=len(report.metadata_updated))
     return report
+
+
+def _store_clip(store: Store, report: IngestReport, p: ParsedClip, clip: Clip,
+                utterances: list[Utterance], old: Clip | None, meta: Mapping[str, MetadataRow],
+                dry_run: bool, actor: str) -> None:
+    """Store (or, in a dry run, classify) one clip; coded clips with new content are realigned."""
+    new_hash = content_hash(utterances)
+    status = "added"
+    if old is not None:
+        status = "unchanged" if store.clip_source_hash(p.clip_id) == new_hash else "replaced"
+    if status == "replaced" and store.count_clip_annotations(p.clip_id):
+        status = "realigned"
+        if dry_run:
+            mapping = align_utterances(store.utterances(p.clip_id), utterances)
+            kept = {i for i, (_, same) in mapping.items() if same}
+            active = [a for a in store.annotations(clip_id=p.clip_id, layer=None)
+                      if a.utterance_index is not None]
+            carried = sum(1 for a in active if a.utterance_index in kept)
+            report.recode[p.clip_id] = (carried, len(active) - carried)
+        else:
+            result = store.realign_clip(actor, clip, utterances, new_hash)
+            report.recode[p.clip_id] = (result.carried, result.flagged)
+    elif not dry_run:
+        status = store.put_clip(clip, utterances, new_hash)
+    getattr(report, status).append(p.clip_id)
+    row = meta.get(p.clip_id)
+    if status == "unchanged" and old is not None and row and _differs(old, row.fields):
+        if not dry_run:
+            store.update_clip_metadata(p.clip_id, row.fields)
+        report.metadata_updated.append(p.clip_id)

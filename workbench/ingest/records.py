@@ -35,18 +35,49 @@ class Turn:
     line: int | None = None
 
 
+@dataclass(frozen=True)
+class TierChoice:
+    """What an ELAN reader did with one tier: ``used`` as speech or skipped, and why."""
+
+    tier_id: str
+    used: bool
+    reason: str
+    speaker: str = ""
+    n_annotations: int = 0
+
+
 @dataclass
 class ParsedClip:
-    """The turns of one clip read from ``path``, plus anything the reader wants reported."""
+    """The turns of one clip read from ``path``, plus anything the reader wants reported.
+
+    ``dialect`` names the variant of the format the file was recognised as (e.g.
+    ``"webvtt/teams-classic"``); ``tiers`` lists every ELAN tier with what was done with it.
+    """
 
     clip_id: str
     path: Path
     turns: list[Turn]
     warnings: list[str] = field(default_factory=list)
+    dialect: str = ""
+    tiers: list[TierChoice] = field(default_factory=list)
 
 
-#: A reader: one file in, its clips out; raises :class:`IngestError` on malformed input.
-Reader = Callable[[Path], list[ParsedClip]]
+@dataclass(frozen=True)
+class ReadOptions:
+    """Project settings a reader may need (``bwv.yaml``).
+
+    ``speech_tiers`` / ``skip_tiers``: regular expressions (case-insensitive, searched in the
+    tier id) choosing ELAN speech tiers; a tier matching ``skip_tiers`` is never speech, and if
+    ``speech_tiers`` is given only matching tiers are.
+    """
+
+    speech_tiers: tuple[str, ...] = ()
+    skip_tiers: tuple[str, ...] = ()
+
+
+#: A reader: one file (and the project's read options) in, its clips out; raises
+#: :class:`IngestError` on malformed input.
+Reader = Callable[..., list[ParsedClip]]
 
 
 def check_clip_id(clip_id: str, path: Path, *, line: int | None = None,

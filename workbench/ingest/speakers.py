@@ -2,13 +2,16 @@
 
 Conventions recognised, strongest first, for each line (or part of a line) of a cue:
 
-1. a WebVTT voice span ``<v Name>…`` (several on one line start several turns);
+1. a WebVTT voice span ``<v Name>…`` (several on one line start several turns); text after a
+   closing ``</v>`` is outside the span: it starts a new turn with no speaker;
 2. a diarised speech-to-text label ``SPEAKER_00: …`` or ``[SPEAKER_00]: …``;
 3. a bracketed name before the words, ``[Alba] En 1928,`` (Netflix SDH style). A bracket
    alone on its line (``[laughs]``), one starting with a lower-case letter, or a non-speech
    word (``[Inaudible] …``) is a sound description: it stays in the text, with no speaker;
-4. a ``Name: …`` prefix of one to four words — only if at least half of the file's cues start
-   that way, so a quotation such as ``Digo: "…"`` in subtitles is not taken for a speaker;
+4. a ``Name: …`` prefix of one to four words, optionally followed by parenthesised suffixes as
+   Zoom writes display names (``Jane Doe (SL): …``, ``(Host)``, ``(she/her)``; the suffixes stay
+   in the label) — only if at least half of the file's cues start that way, so a quotation such
+   as ``Digo: "…"`` in subtitles is not taken for a speaker;
 5. a dialogue dash, ``- …``: each dash line starts a new turn (two speakers in one cue become
    two utterances sharing the cue's timing); its speaker is whatever 1–4 find after the dash.
 
@@ -27,13 +30,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_VOICE = re.compile(r"<v(?:\.[\w-]+)*[ \t]+([^>]*)>")
+_VOICE = re.compile(r"<v(?:\.[\w-]+)*[ \t]+([^>]*)>|</v[ \t]*>")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>|<\d{1,10}(?::\d{1,2}){1,2}\.\d{1,3}>")
 _SSA = re.compile(r"\{\\[^}]*\}")
 _DASH = re.compile(r"^[-‐–—](?![-‐–—>])\s*(?=\S)")
 _DIARISED = re.compile(r"^\[?(SPEAKER[_ ]?\d+)\]?[ \t]*:[ \t]*(.*)$", re.IGNORECASE)
 _BRACKET = re.compile(r"^\[([^\[\]]{1,40})\][ \t]*:?[ \t]*(\S.*)$")
-_NAME = re.compile(r"^([^\W\d_][\w.'’-]*(?:[ \t]+[\w.'’-]+){0,3})[ \t]*:[ \t]+(\S.*)$")
+_NAME = re.compile(r"^([^\W\d_][\w.'’-]*(?:[ \t]+[\w.'’-]+){0,3}"
+                   r"(?:[ \t]*\([^()\n]{1,30}\))*)[ \t]*:[ \t]+(\S.*)$")
 _NON_SPEECH = frozenset({
     "inaudible", "unintelligible", "indistinct", "crosstalk", "overlapping", "laughs",
     "laughter", "laughing", "music", "silence", "pause", "noise", "background", "redacted",
@@ -50,6 +54,7 @@ class Piece:
     text: str
     voice: str | None = None
     dash: bool = False
+    after_voice: bool = False
 
 
 def clean_text(text: str) -> str:
@@ -69,19 +74,24 @@ def cue_pieces(lines: Sequence[str]) -> list[Piece]:
     """Split a cue's raw text lines at voice spans; clean each part; mark dialogue dashes."""
     pieces: list[Piece] = []
     for raw in lines:
-        parts: list[tuple[str | None, str]] = []
-        last, voice = 0, None
+        parts: list[tuple[str | None, str, bool]] = []
+        last, voice, closed = 0, None, False
         for match in _VOICE.finditer(raw):
-            parts.append((voice, raw[last:match.start()]))
-            voice, last = _label(match.group(1)) or None, match.end()
-        parts.append((voice, raw[last:]))
-        for name, chunk in parts:
+            parts.append((voice, raw[last:match.start()], closed))
+            if match.group(0).startswith("</"):
+                closed = voice is not None or closed
+                voice = None
+            else:
+                voice, closed = _label(match.group(1) or "") or None, False
+            last = match.end()
+        parts.append((voice, raw[last:], closed))
+        for name, chunk, after in parts:
             text = clean_text(chunk)
             dash = _DASH.match(text)
             if dash:
                 text = text[dash.end():]
             if text and text not in "-‐–—":
-                pieces.append(Piece(text, name, dash is not None))
+                pieces.append(Piece(text, name, dash is not None, after and name is None))
     return pieces
 
 
@@ -122,7 +132,7 @@ def cue_turns(pieces: Sequence[Piece], *, name_prefixes: bool) -> list[tuple[str
         label, text = piece.voice, piece.text
         if label is None:
             label, text = split_label(text, name_prefixes=name_prefixes)
-        if label is not None or piece.dash or not turns:
+        if label is not None or piece.dash or piece.after_voice or not turns:
             turns.append([label, text])
         else:
             turns[-1][1] = f"{turns[-1][1]} {text}"

@@ -1,10 +1,10 @@
 """SubRip (.srt) reader: a strict parser of our own (webvtt-py's SRT reading merges broken cues).
 
-Each cue is a block of lines separated by blank lines: a cue number, a timing line
-``hh:mm:ss,mmm --> hh:mm:ss,mmm`` and the text. A block without its timing line, a malformed
-timestamp (a dot instead of the comma included) or a file that is not SRT is refused with its
-line; a cue with no text is skipped and reported. Speaker labels as for WebVTT
-(:mod:`workbench.ingest.speakers`). The clip id is the file's stem.
+Each cue is a block of lines separated by blank lines: a cue number (optional: some tools
+write none), a timing line ``hh:mm:ss,mmm --> hh:mm:ss,mmm`` and the text. A block without
+its timing line, a malformed timestamp (a dot instead of the comma included) or a file that
+is not SRT is refused with its line; a cue with no text is skipped and reported. Speaker
+labels as for WebVTT (:mod:`workbench.ingest.speakers`). The clip id is the file's stem.
 """
 
 from __future__ import annotations
@@ -37,7 +37,11 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 
 def scan(lines: list[str], path: Path) -> list[Cue]:
-    """The cues of an SRT file; raises on the first block that is not a valid cue."""
+    """The cues of an SRT file; raises on the first block that is not a valid cue.
+
+    A cue may start with its number or directly with its timing line (SRT written without cue
+    numbers, as some speech-to-text tools do); text lines are never taken for a timing line.
+    """
     cues: list[Cue] = []
     for first, block in _blocks(lines):
         head = block[0].strip()
@@ -46,9 +50,9 @@ def scan(lines: list[str], path: Path) -> list[Cue]:
             raise IngestError("not SRT: this is a WebVTT file; expected a cue number on the "
                               "first line (rename it to .vtt)", path=path, line=first + 1)
         if "-->" in head:
-            raise IngestError(f"cue number missing before the timing line {head[:60]!r}; "
-                              "expected a number, then the timing line", path=path,
-                              line=first + 1)
+            start, end = parse_timing(block[0], srt=True, path=path, line_no=first + 1)
+            cues.append(Cue(first + 1, first + 1, start, end, block[1:]))
+            continue
         if not head.isdigit():
             raise IngestError(f"{prefix}cue without its timing line: {head[:60]!r}; expected a cue "
                               f"number followed by {SRT_EXPECTED} (a blank line must separate "
@@ -64,7 +68,7 @@ def scan(lines: list[str], path: Path) -> list[Cue]:
     return cues
 
 
-def read_srt(path: Path) -> list[ParsedClip]:
+def read_srt(path: Path, options: object = None) -> list[ParsedClip]:
     """Read one SRT file as one clip (clip id = file stem).
 
     Raises
@@ -74,4 +78,4 @@ def read_srt(path: Path) -> list[ParsedClip]:
     """
     lines = read_lines(path)
     cues = scan(lines, path)
-    return [cues_to_clip(cues, [cue.lines for cue in cues], path, len(lines))]
+    return [cues_to_clip(cues, [cue.lines for cue in cues], path, len(lines), fmt="srt")]

@@ -1,9 +1,14 @@
 """Cue timing lines (WebVTT and SRT) and numeric times, parsed strictly into seconds.
 
-WebVTT timestamps are ``[h:]mm:ss.ttt``; short fields as Microsoft Teams writes them
-(``0:0:0.570``) are accepted, as webvtt-py accepts them. SRT timestamps are ``hh:mm:ss,mmm``
-with a comma (SubRip); a dot in an SRT file is refused. Minutes and seconds must be < 60.
-Times are kept to the millisecond.
+WebVTT timestamps are ``[h:]mm:ss.ttt``. SRT timestamps are ``hh:mm:ss,mmm`` with a comma
+(SubRip); a dot in an SRT file is refused. Minutes and seconds must be < 60. Times are kept to
+the millisecond.
+
+**Classic Microsoft Teams** transcripts write every field unpadded and the milliseconds as an
+integer: ``0:4:6.80`` is 4 min 6.080 s (its neighbour ``0:4:6.530`` shows it), not 6.800 s.
+That dialect is recognised from the file as a whole — some timestamp has a one-digit minutes or
+seconds field — and then every fraction is read as whole milliseconds. In any other file a
+fraction must have exactly three digits; a shorter one is ambiguous and refused.
 """
 
 from __future__ import annotations
@@ -23,20 +28,34 @@ _NEGATIVE = re.compile(r"(^|\s)-\s*\d")
 SRT_EXPECTED = "a timing line 'hh:mm:ss,mmm --> hh:mm:ss,mmm' (SubRip, comma before milliseconds)"
 
 
-def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str) -> float | None:
+_UNPADDED = re.compile(r"(?<![\d:])\d{1,10}:(?:\d:\d{1,2}|\d{1,2}:\d)\.\d{1,3}\b")
+TEAMS_CLASSIC = "teams-classic"
+
+
+def vtt_dialect(timing_lines: list[str]) -> str:
+    """``"teams-classic"`` if any timing line has an unpadded minutes or seconds field, else ""."""
+    return TEAMS_CLASSIC if any(_UNPADDED.search(line) for line in timing_lines) else ""
+
+
+def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str, *,
+             integer_ms: bool) -> float | None:
     if int(minutes) > 59 or int(seconds) > 59:
         return None
-    millis = int(fraction.ljust(3, "0"))
+    millis = int(fraction) if integer_ms else int(fraction.ljust(3, "0"))
     return (int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)) + millis / 1000
 
 
-def parse_timing(line: str, *, srt: bool, path: Path, line_no: int) -> tuple[float, float]:
+def parse_timing(line: str, *, srt: bool, path: Path, line_no: int,
+                 dialect: str = "") -> tuple[float, float]:
     """(start, end) in seconds from a cue timing line; cue settings after it are ignored.
+
+    ``dialect`` ``"teams-classic"`` reads fractions as whole milliseconds (see the module).
 
     Raises
     ------
     IngestError
-        on a malformed or negative timestamp, or an end before the start.
+        on a malformed or negative timestamp, a WebVTT fraction of fewer than three digits
+        outside the Teams dialect, or an end before the start.
     """
     pattern, expected = (SRT_TIMING, SRT_EXPECTED) if srt else (VTT_TIMING, VTT_EXPECTED)
     match = pattern.match(line)
@@ -45,7 +64,14 @@ def parse_timing(line: str, *, srt: bool, path: Path, line_no: int) -> tuple[flo
         raise IngestError(f"{what} in {line.strip()!r}; expected {expected}",
                           path=path, line=line_no)
     groups = match.groups()
-    start, end = _seconds(*groups[0:4]), _seconds(*groups[4:8])
+    teams = dialect == TEAMS_CLASSIC
+    if not srt and not teams and (len(groups[3]) < 3 or len(groups[7]) < 3):
+        raise IngestError(f"ambiguous timestamp in {line.strip()!r}: a fraction of fewer than "
+                          "three digits (is '.5' 500 ms, or 5 ms as classic Teams writes it?); "
+                          f"expected {expected} with three-digit milliseconds", path=path,
+                          line=line_no)
+    start = _seconds(*groups[0:4], integer_ms=teams)
+    end = _seconds(*groups[4:8], integer_ms=teams)
     if start is None or end is None:
         raise IngestError(f"malformed timestamp in {line.strip()!r}: minutes and seconds must "
                           f"be 00–59; expected {expected}", path=path, line=line_no)

@@ -24,7 +24,7 @@ from workbench.exceptions import IngestError
 from workbench.ingest.cues import Cue, cues_to_clip
 from workbench.ingest.records import ParsedClip
 from workbench.ingest.source import read_lines
-from workbench.ingest.timecode import VTT_EXPECTED, parse_timing
+from workbench.ingest.timecode import TEAMS_CLASSIC, VTT_EXPECTED, parse_timing, vtt_dialect
 
 _HEADER = re.compile(r"^WEBVTT(?:[ \t].*)?$")
 _SPECIAL = re.compile(r"^(?:NOTE|STYLE|REGION)(?:[ \t].*)?$")
@@ -54,8 +54,11 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str], bool]]:
     return blocks
 
 
-def scan(lines: list[str], path: Path) -> list[Cue]:
-    """The cues of a WebVTT file, found strictly; raises on any block that is not understood."""
+def scan(lines: list[str], path: Path, dialect: str = "") -> list[Cue]:
+    """The cues of a WebVTT file, found strictly; raises on any block that is not understood.
+
+    ``dialect`` is passed to :func:`~workbench.ingest.timecode.parse_timing`.
+    """
     if not _HEADER.match(lines[0]):
         raise IngestError(f"no WEBVTT header: the first line is {lines[0][:40]!r}; expected "
                           "'WEBVTT' (is this an SRT file named .vtt?)", path=path, line=1)
@@ -77,13 +80,19 @@ def scan(lines: list[str], path: Path) -> list[Cue]:
                               "an optional cue identifier, then the timing line",
                               path=path, line=first + timing_at + 1)
         line_no = first + timing_at + 1
-        start, end = parse_timing(block[timing_at], srt=False, path=path, line_no=line_no)
+        start, end = parse_timing(block[timing_at], srt=False, path=path, line_no=line_no,
+                                  dialect=dialect)
         cues.append(Cue(first + 1, line_no, start, end, block[timing_at + 1:]))
     return cues
 
 
-def _check_against_library(cues: list[Cue], text: str, path: Path) -> list[list[str]]:
-    """webvtt-py's cue lines, after checking they are exactly the scanned cues."""
+def _check_against_library(cues: list[Cue], text: str, path: Path,
+                           times: bool = True) -> list[list[str]]:
+    """webvtt-py's cue lines, after checking they are exactly the scanned cues.
+
+    ``times=False`` (classic Teams files, whose fractions webvtt-py reads as decimals) compares
+    the number of cues and their text only.
+    """
     try:
         captions = webvtt.from_string(text).captions
     except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError) as exc:
@@ -94,9 +103,9 @@ def _check_against_library(cues: list[Cue], text: str, path: Path) -> list[list[
             raise IngestError("webvtt-py dropped this cue; refusing rather than losing it",
                               path=path, line=cue.line)
         got = captions[k]
-        if (round(got.start_time.in_milliseconds() / 1000, 3) != cue.start
-                or round(got.end_time.in_milliseconds() / 1000, 3) != cue.end
-                or [ln.rstrip() for ln in got.lines] != [ln.rstrip() for ln in cue.lines]):
+        moved = times and (round(got.start_time.in_milliseconds() / 1000, 3) != cue.start
+                           or round(got.end_time.in_milliseconds() / 1000, 3) != cue.end)
+        if (moved or [ln.rstrip() for ln in got.lines] != [ln.rstrip() for ln in cue.lines]):
             raise IngestError(
                 f"webvtt-py read this cue differently ({got.start} --> {got.end}, "
                 f"{got.raw_text[:40]!r}); refusing rather than losing or merging text",
@@ -108,7 +117,7 @@ def _check_against_library(cues: list[Cue], text: str, path: Path) -> list[list[
     return [caption.lines for caption in captions]
 
 
-def read_vtt(path: Path) -> list[ParsedClip]:
+def read_vtt(path: Path, options: object = None) -> list[ParsedClip]:
     """Read one WebVTT file as one clip (clip id = file stem).
 
     Raises
@@ -118,6 +127,8 @@ def read_vtt(path: Path) -> list[ParsedClip]:
         line, or any cue webvtt-py would drop or read differently.
     """
     lines = read_lines(path)
-    cues = scan(lines, path)
-    cue_lines = _check_against_library(cues, "\n".join(lines), path)
-    return [cues_to_clip(cues, cue_lines, path, len(lines))]
+    dialect = vtt_dialect([line for line in lines if "-->" in line])
+    cues = scan(lines, path, dialect)
+    cue_lines = _check_against_library(cues, "\n".join(lines), path,
+                                       times=dialect != TEAMS_CLASSIC)
+    return [cues_to_clip(cues, cue_lines, path, len(lines), fmt="webvtt", dialect=dialect)]

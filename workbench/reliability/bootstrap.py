@@ -8,7 +8,12 @@ intervals and the probability q that alpha falls below a required minimum
 Measures 1(1), 77–89. Their KALPHA macro, however, draws *pairs of values* from the observed
 coincidences and keeps the expected disagreement fixed; this module resamples whole units
 (keeping each unit's ratings together) and recomputes both disagreements, so its intervals
-differ from KALPHA's.
+differ from KALPHA's. Both are offered: ``method="units"`` (default, every coefficient) or
+``method="kalpha"`` (Krippendorff's alpha only; `kalpha`).
+
+A resample can leave a coefficient undefined (no variation: 0/0). ``undefined="drop"``
+(default) leaves those out of the interval and reports how many (``n_undefined``);
+``undefined="zero"`` counts them as 0, as KALPHA does.
 
 Results depend only on the data, the coefficient, ``n_resamples`` and ``seed``.
 
@@ -29,7 +34,11 @@ import numpy as np
 from workbench.exceptions import ParameterError, ReliabilityDataError
 from workbench.reliability.catalogue import COEFFICIENTS, Coefficient
 from workbench.reliability.data import ReliabilityData
+from workbench.reliability.kalpha import kalpha_replicates
 from workbench.reliability.resampling import UnitTypes, resample_blocks, resample_type_counts
+
+METHODS = ("units", "kalpha")
+UNDEFINED = ("drop", "zero")
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,8 @@ class BootstrapResult:
     """A coefficient with its percentile bootstrap interval.
 
     ``replicates`` holds the B resampled values (NaN where a resample left the coefficient
-    undefined, e.g. no variation); ``n_valid`` counts the defined ones, which the interval uses.
+    undefined, e.g. no variation; 0 there with ``undefined="zero"``); ``n_valid`` counts the
+    defined ones and ``n_undefined`` the others; the interval uses ``n_used`` of them.
     """
 
     coefficient: str
@@ -49,6 +59,14 @@ class BootstrapResult:
     n_valid: int
     seed: int
     replicates: np.ndarray
+    method: str = "units"
+    undefined: str = "drop"
+    n_undefined: int = 0
+
+    @property
+    def n_used(self) -> int:
+        """Resamples the interval is computed from."""
+        return self.n_resamples if self.undefined == "zero" else self.n_valid
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -71,6 +89,8 @@ def bootstrap(
     n_resamples: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
+    method: str = "units",
+    undefined: str = "drop",
     **options: Any,
 ) -> BootstrapResult:
     """Estimate a coefficient and its percentile bootstrap interval.
@@ -82,9 +102,22 @@ def bootstrap(
     n_resamples : number of resamples B (0 gives the estimate with a NaN interval).
     seed : seed of the resampling; equal seeds give equal intervals.
     confidence : coverage of the interval, e.g. 0.95 for the 2.5th–97.5th percentiles.
+    method : "units" (resample whole units) or "kalpha" (Hayes & Krippendorff 2007: pairs
+        of values from the coincidences, Krippendorff's alpha only).
+    undefined : "drop" undefined resamples (counted in ``n_undefined``) or count them as
+        "zero" (KALPHA).
     options : passed to the coefficient (e.g. ``weights``).
     """
     entry = COEFFICIENTS.get(coefficient) if isinstance(coefficient, str) else coefficient
+    if method not in METHODS:
+        raise ParameterError(f"unknown bootstrap method '{method}'; expected one of: "
+                             f"{', '.join(METHODS)}", field="method")
+    if undefined not in UNDEFINED:
+        raise ParameterError(f"unknown treatment of undefined resamples '{undefined}'; "
+                             f"expected one of: {', '.join(UNDEFINED)}", field="undefined")
+    if method == "kalpha" and entry.name != "krippendorff_alpha":
+        raise ParameterError(f"the kalpha bootstrap is for Krippendorff's alpha only, not "
+                             f"{entry.label}; use method='units'", field="method")
     if not 0 < confidence < 1:
         raise ParameterError(
             f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence}",
@@ -95,8 +128,15 @@ def bootstrap(
             f"n_resamples must be 0 or more, got {n_resamples}", field="n_resamples"
         )
     estimate = entry.compute(data, **options)
-    pool = data.take(entry.units(data))
-    replicates = _replicates(entry, pool, n_resamples, seed, options)
+    if method == "kalpha":
+        replicates = kalpha_replicates(data, n_resamples, seed)
+    else:
+        pool = data.take(entry.units(data, **options))
+        replicates = _replicates(entry, pool, n_resamples, seed, options)
+    undefined_mask = np.isnan(replicates)
+    n_valid = int((~undefined_mask).sum())
+    if undefined == "zero":
+        replicates = np.where(undefined_mask, 0.0, replicates)
     valid = replicates[~np.isnan(replicates)]
     if valid.size:
         tail = (1.0 - confidence) / 2.0
@@ -110,9 +150,12 @@ def bootstrap(
         high=float(high),
         confidence=confidence,
         n_resamples=n_resamples,
-        n_valid=int(valid.size),
+        n_valid=n_valid,
         seed=seed,
         replicates=replicates,
+        method=method,
+        undefined=undefined,
+        n_undefined=n_resamples - n_valid,
     )
 
 

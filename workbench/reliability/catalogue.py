@@ -35,7 +35,8 @@ class Coefficient:
     name, label : registry key and display name.
     compute : (data, **options) → float.
     scale : "alpha" (Krippendorff's verdict), "kappa" (Landis & Koch band) or "agreement".
-    units : data → boolean mask of the units the coefficient uses (resampled by bootstrap).
+    units : (data, **options) → boolean mask of the units the coefficient uses (resampled
+        by the bootstrap).
     replicates : (data on those units, multiplicity (B, n), **options) → (B,) values.
     two_coders : True when the coefficient needs exactly two coders.
     resample_by : "counts" if units with equal value counts are interchangeable (the
@@ -76,15 +77,19 @@ def value_or_nan(function: Callable[..., float], data: ReliabilityData, **option
         return float("nan")
 
 
-def _pairable(data: ReliabilityData) -> np.ndarray:
+def _pairable(data: ReliabilityData, **_options: Any) -> np.ndarray:
     return data.pairable()
 
 
-def _rated(data: ReliabilityData) -> np.ndarray:
+def _rated(data: ReliabilityData, **_options: Any) -> np.ndarray:
     return data.ratings_per_unit >= 1
 
 
-def _complete(data: ReliabilityData) -> np.ndarray:
+def _both(data: ReliabilityData, **_options: Any) -> np.ndarray:
+    return data.ratings_per_unit == 2
+
+
+def _complete(data: ReliabilityData, **_options: Any) -> np.ndarray:
     m = data.ratings_per_unit
     return (m == m.max()) & (m >= 2)
 
@@ -103,14 +108,34 @@ def _gwet_replicates(chance: str, fixed: str | None) -> Callable[..., np.ndarray
 
 
 def _cohen_replicates(
-    data: ReliabilityData, multiplicity: np.ndarray, weights: Any = gwet.BY_LEVEL
+    data: ReliabilityData, multiplicity: np.ndarray, weights: Any = gwet.BY_LEVEL,
+    scale: str = "rank",
 ) -> np.ndarray:
     chosen = coefficients.COHEN_LEVEL_WEIGHTS[data.level] if weights == gwet.BY_LEVEL else weights
-    return resampling.cohen_replicates(data, multiplicity, chosen)
+    return resampling.cohen_replicates(data, multiplicity, chosen, scale)
 
 
-def _fleiss_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndarray:
-    return resampling.fleiss_replicates(data.value_counts, multiplicity)
+def _fleiss_replicates(
+    data: ReliabilityData, multiplicity: np.ndarray, units: str = "all"
+) -> np.ndarray:
+    if units == "complete":
+        return resampling.fleiss_replicates(data.value_counts, multiplicity)
+    if data.n_categories < 2:
+        return np.full(multiplicity.shape[0], np.nan)
+    parts = gwet.UnitAgreement.of(data.value_counts, None)
+    return gwet.gwet_replicates(parts, multiplicity, None, "fleiss")
+
+
+def _percent_replicates(
+    data: ReliabilityData, multiplicity: np.ndarray, per: str = "unit"
+) -> np.ndarray:
+    if per == "pairable":
+        return resampling.pairable_agreement_replicates(data, multiplicity)
+    return _gwet_replicates("none", "identity")(data, multiplicity)
+
+
+def _fleiss_units(data: ReliabilityData, units: str = "all", **_options: Any) -> np.ndarray:
+    return _complete(data) if units == "complete" else _rated(data)
 
 
 COEFFICIENTS: Registry[Coefficient] = Registry("agreement coefficient")
@@ -122,16 +147,16 @@ for _entry in (
     ),
     Coefficient(
         "percent_agreement", "Percent agreement", coefficients.percent_agreement,
-        "agreement", _pairable, _gwet_replicates("none", "identity"),
+        "agreement", _pairable, _percent_replicates,
     ),
     Coefficient(
         "cohen_kappa", "Cohen's kappa", coefficients.cohen_kappa, "kappa",
-        lambda data: data.ratings_per_unit == 2, _cohen_replicates, two_coders=True,
+        _both, _cohen_replicates, two_coders=True,
         resample_by="ratings",
     ),
     Coefficient(
         "fleiss_kappa", "Fleiss' kappa", coefficients.fleiss_kappa, "kappa",
-        _complete, _fleiss_replicates,
+        _fleiss_units, _fleiss_replicates,
     ),
     Coefficient(
         "gwet_ac1", "Gwet's AC1", gwet.gwet_ac1, "kappa", _rated,

@@ -2,7 +2,10 @@
 
 Every function takes the units × coders data of one variable and returns a float; NaN means
 the coefficient is undefined for these data (e.g. every rating has the same value, so
-chance agreement is 1). Gwet's AC1/AC2 and Brennan–Prediger live in `gwet`.
+chance agreement is 1). Values are compared as numbers wherever they are numbers (see
+`data`), so half-point, negative and any other numeric scales work at every level. Where
+peers define a coefficient differently, the default is stated and the others are offered by
+name. Gwet's AC1/AC2 and Brennan–Prediger live in `gwet`.
 
 >>> data = ReliabilityData.from_matrix([[1, 1], [2, 2], [1, 2], [2, 2]], "nominal")
 >>> percent_agreement(data), round(cohen_kappa(data), 4)
@@ -11,16 +14,21 @@ chance agreement is 1). Gwet's AC1/AC2 and Brennan–Prediger live in `gwet`.
 
 from __future__ import annotations
 
-import warnings
+from typing import Literal
 
-import krippendorff
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
-from statsmodels.stats.inter_rater import fleiss_kappa as _statsmodels_fleiss_kappa
 
 from workbench.exceptions import ParameterError, ReliabilityDataError
+from workbench.reliability.coincidences import alpha_from_pairs, pairable_agreement
 from workbench.reliability.data import Level, ReliabilityData
-from workbench.reliability.gwet import BY_LEVEL, require_pairable, weighted_agreement
+from workbench.reliability.gwet import (
+    BY_LEVEL,
+    UnitAgreement,
+    gwet_replicates,
+    require_pairable,
+    weighted_agreement,
+)
+from workbench.reliability.limits import require_memory
 
 #: Cohen's kappa weights used with ``weights="by_level"`` (None = unweighted).
 COHEN_LEVEL_WEIGHTS: dict[Level, str | None] = {
@@ -30,46 +38,59 @@ COHEN_LEVEL_WEIGHTS: dict[Level, str | None] = {
     "ratio": "quadratic",
 }
 COHEN_WEIGHTS = (None, "linear", "quadratic")
+WeightScale = Literal["rank", "value"]
+WEIGHT_SCALES = ("rank", "value")
+AgreementBasis = Literal["unit", "pairable"]
+FleissUnits = Literal["all", "complete"]
 
 
-def percent_agreement(data: ReliabilityData) -> float:
-    """Pairwise percent agreement: the share of agreeing pairs of ratings within a unit.
+def percent_agreement(data: ReliabilityData, per: AgreementBasis = "unit") -> float:
+    """Percent agreement: exact agreement at every level of measurement.
 
-    Averaged over units with two or more ratings (each unit weighs the same); exact
-    agreement at every level of measurement (Gwet 2014, p_a with identity weights).
+    ``per="unit"`` (default; Gwet 2014, p_a with identity weights, as irrCAC): the share of
+    agreeing pairs of ratings within a unit, averaged over units with two or more ratings
+    (each unit weighs the same). ``per="pairable"`` (Krippendorff 2011): Σ_c o_cc / n.., the
+    share of pairable *values* matched in their unit (units weigh by their ratings). The two
+    are equal when every unit has the same number of ratings.
     """
-    return weighted_agreement(data, None)
+    if per == "unit":
+        return weighted_agreement(data, None)
+    if per == "pairable":
+        require_pairable(data)
+        return pairable_agreement(data)
+    raise ParameterError(f"unknown percent agreement basis '{per}'; expected unit or pairable",
+                         field="per")
 
 
 def krippendorff_alpha(data: ReliabilityData) -> float:
     """Krippendorff's alpha at the data's level (nominal, ordinal, interval or ratio).
 
-    Any number of coders and missing ratings; units with one rating drop out. Computed by
-    the ``krippendorff`` package from per-unit value counts (n_uc).
+    Any number of coders and missing ratings; units with one rating drop out. Computed from
+    the pairs of values within units (`coincidences`), so memory does not grow with the
+    number of distinct values squared. Checked against the ``krippendorff`` package and NLTK.
     Source: Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
     Returns NaN when the pairable values show no variation (alpha = 0/0).
     """
     require_pairable(data)
-    counts = data.value_counts[data.pairable()]
-    if np.count_nonzero(counts.sum(axis=0)) < 2:
-        return float("nan")
-    return float(
-        krippendorff.alpha(
-            value_counts=counts,
-            value_domain=data.domain,
-            level_of_measurement=data.level,
-        )
-    )
+    return alpha_from_pairs(data)
 
 
-def cohen_kappa(data: ReliabilityData, weights: str | None = BY_LEVEL) -> float:
-    """Cohen's kappa for exactly two coders, on the units both rated.
+def cohen_weights(domain: np.ndarray, weights: str | None, scale: str) -> np.ndarray:
+    """Disagreement weights of Cohen's (1968) weighted kappa, shape (q, q).
 
-    ``weights``: "by_level" (nominal → unweighted, ordinal → linear, interval/ratio →
-    quadratic), None, "linear" or "quadratic" (Cohen 1968). Weights follow the rank of the
-    value in the domain, as scikit-learn's ``cohen_kappa_score`` (which computes it) does.
-    Source: Cohen, J. (1960). Educ. Psychol. Meas. 20, 37–46.
+    None: 0 on the diagonal, 1 elsewhere; linear |d|; quadratic d², with d the difference of
+    the two values' ranks in the domain (``scale="rank"``) or of the values themselves
+    (``scale="value"``). Kappa is unchanged by rescaling the weights.
     """
+    q = len(domain)
+    positions = np.arange(q, dtype=float) if scale == "rank" else np.asarray(domain, float)
+    step = np.abs(positions[:, None] - positions[None, :])
+    if weights is None:
+        return (step > 0).astype(float)
+    return step if weights == "linear" else step**2
+
+
+def _check_cohen(data: ReliabilityData, weights: str | None, scale: str) -> str | None:
     if data.n_coders != 2:
         raise ReliabilityDataError(
             f"Cohen's kappa needs exactly two coders, got {data.n_coders} "
@@ -84,6 +105,27 @@ def cohen_kappa(data: ReliabilityData, weights: str | None = BY_LEVEL) -> float:
             "or quadratic",
             field="weights",
         )
+    if scale not in WEIGHT_SCALES:
+        raise ParameterError(f"unknown weight scale '{scale}'; expected rank or value",
+                             field="scale")
+    return chosen
+
+
+def cohen_kappa(data: ReliabilityData, weights: str | None = BY_LEVEL,
+                scale: WeightScale = "rank") -> float:
+    """Cohen's kappa for exactly two coders, on the units both rated.
+
+    κ_w = 1 − Σ_ij w_ij C_ij / Σ_ij w_ij E_ij, with C the table of the two coders' values,
+    E = (row totals × column totals)/n, and disagreement weights w (`cohen_weights`).
+    ``weights``: "by_level" (nominal → unweighted, ordinal → linear, interval/ratio →
+    quadratic), None, "linear" or "quadratic" (Cohen 1968). ``scale``: "rank" (default;
+    distance of the values' positions in the domain, as R irr ``kappa2``, statsmodels and
+    scikit-learn do) or "value" (distance of the values, as Gwet 2014 and irrCAC do); the
+    two agree on equally spaced scales. Any numeric domain (half points, negatives).
+    Sources: Cohen, J. (1960). Educ. Psychol. Meas. 20, 37–46; Cohen (1968). Psychol. Bull.
+    70(4), 213–220.
+    """
+    chosen = _check_cohen(data, weights, scale)
     both = data.ratings_per_unit == 2
     if not both.any():
         raise ReliabilityDataError(
@@ -91,23 +133,48 @@ def cohen_kappa(data: ReliabilityData, weights: str | None = BY_LEVEL) -> float:
             path=data.source,
             field="unit",
         )
-    a, b = data.matrix[both, 0], data.matrix[both, 1]
+    a = np.searchsorted(data.domain, data.matrix[both, 0])
+    b = np.searchsorted(data.domain, data.matrix[both, 1])
     if np.unique(np.concatenate([a, b])).size < 2:
         return float("nan")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return float(cohen_kappa_score(a, b, labels=data.domain, weights=chosen))
+    q, n = data.n_categories, len(a)
+    rows = np.bincount(a, minlength=q) / n
+    cols = np.bincount(b, minlength=q) / n
+    if chosen is None:  # no q × q array: any number of categories
+        expected = 1.0 - float(rows @ cols)
+        observed = float(np.mean(a != b))
+    else:
+        require_memory(q * q * 8.0 * 3, f"weighted Cohen's kappa over {q:,} values",
+                       data.source)
+        w = cohen_weights(data.domain, chosen, scale)
+        expected = float(rows @ w @ cols)
+        observed = float(w[a, b].mean())
+    return float("nan") if expected <= 0 else 1.0 - observed / expected
 
 
-def fleiss_kappa(data: ReliabilityData) -> float:
-    """Fleiss' kappa (nominal) on *complete* units only, computed by statsmodels.
+def fleiss_kappa(data: ReliabilityData, units: FleissUnits = "all") -> float:
+    """Fleiss' kappa (nominal: categories unordered at every level).
 
-    Fleiss (1971) needs the same number m of ratings per unit (not the same coders): m is
-    the largest number of ratings any unit has, and units with fewer ratings are dropped.
-    Categories are treated as nominal at every level. NaN when no variation.
+    κ = (p_a − p_e)/(1 − p_e), p_e = Σ_k π_k². ``units="all"`` (default; Gwet's
+    generalisation to missing ratings, Gwet 2014 ch. 4 and irrCAC ``fleiss_kappa``): p_a over
+    units with two or more ratings, π_k the mean share of category k over rated units.
+    ``units="complete"`` (Fleiss 1971, R irr ``kappam.fleiss``, statsmodels): only the
+    units with the largest number m of ratings, P_i = (Σ_k n_ik² − m)/(m(m − 1)). Both are
+    Fleiss (1971) when every unit has the same number of ratings. NaN when no variation.
     Source: Fleiss, J. L. (1971). Psychol. Bull. 76(5), 378–382.
     """
-    table = complete_unit_counts(data)
+    if units == "all":
+        require_pairable(data)
+        if data.n_categories < 2:
+            return float("nan")
+        rated = data.ratings_per_unit >= 1
+        parts = UnitAgreement.of(data.value_counts[rated], None)
+        ones = np.ones((1, int(rated.sum())))
+        return float(gwet_replicates(parts, ones, None, "fleiss")[0])
+    if units != "complete":
+        raise ParameterError(f"unknown Fleiss units '{units}'; expected all or complete",
+                             field="units")
+    table = complete_unit_counts(data).astype(float)
     if table.shape[0] == 0:
         raise ReliabilityDataError(
             "no unit has the full number of ratings; Fleiss' kappa uses complete units only",
@@ -116,7 +183,10 @@ def fleiss_kappa(data: ReliabilityData) -> float:
         )
     if np.count_nonzero(table.sum(axis=0)) < 2:
         return float("nan")
-    return float(_statsmodels_fleiss_kappa(table, method="fleiss"))
+    m = table.sum(axis=1)[0]
+    p_bar = float((((table**2).sum(axis=1) - m) / (m * (m - 1))).mean())
+    p_e = float(((table.sum(axis=0) / table.sum()) ** 2).sum())
+    return (p_bar - p_e) / (1.0 - p_e)
 
 
 def complete_unit_counts(data: ReliabilityData) -> np.ndarray:

@@ -6,8 +6,12 @@ NaN where the coder did not rate the unit (Krippendorff 2011, "reliability data"
 
 Values map onto a *domain*: the sorted numbers the matrix may hold, each with a label.
 
+One normalisation at every level: a value that reads as a number *is* that number ("1",
+"1.0" and "1e0" are one category, labelled "1"); other text stays text, compared exactly
+(so "NA" is a category unless named as ``missing``).
+
 - nominal: every distinct label becomes a code 0..q-1 (in the order of ``categories`` when
-  given, else sorted, numerically where all labels are numbers);
+  given, else numbers by value, then texts alphabetically);
 - ordinal: with ``categories`` (the ordered scale, lowest first) labels become ranks
   0..q-1; without, values must be numbers and are kept as they are;
 - interval, ratio: values must be numbers (ratio: not negative) and are kept as they are.
@@ -92,6 +96,7 @@ class ReliabilityData:
         categories: Sequence[str] | None = None,
         source: str | Path | None = None,
         line_numbers: Sequence[int] | None = None,
+        missing: Sequence[str] = (),
     ) -> ReliabilityData:
         """Build reliability data from a long table (one row per rating).
 
@@ -103,6 +108,8 @@ class ReliabilityData:
             (ordinal); categories no coder used still count (e.g. for Gwet's q).
         source : file name used in error messages.
         line_numbers : the file line of each table row, for error messages.
+        missing : texts that mean "not rated" besides an empty value (e.g. ``["NA"]``);
+            by default every non-empty text is a value, "NA" included.
 
         Raises
         ------
@@ -129,7 +136,7 @@ class ReliabilityData:
         coder_codes, coder_names = factorize_ids(table[coder], coder, where, sort=True)
         value_codes, texts = factorize_values(table[value])
         values, domain, labels = encode_values(
-            value_codes, texts, level, categories, value, where
+            value_codes, texts, level, categories, value, where, missing
         )
         return cls.from_codes(
             unit_codes, unit_names, coder_codes, coder_names, values, domain, labels, level,

@@ -24,6 +24,7 @@ import numpy as np
 
 from workbench.exceptions import ParameterError, ReliabilityDataError
 from workbench.reliability.data import Level, ReliabilityData
+from workbench.reliability.limits import require_memory
 
 WeightName = Literal["identity", "linear", "quadratic", "ordinal", "ratio"]
 WEIGHT_NAMES: tuple[str, ...] = ("identity", "linear", "quadratic", "ordinal", "ratio")
@@ -74,12 +75,20 @@ def agreement_weights(domain: np.ndarray, kind: str) -> np.ndarray:
     return 1.0 - ratio / scale
 
 
-def resolve_weights(data: ReliabilityData, weights: str | np.ndarray | None) -> np.ndarray:
-    """A (q, q) weight matrix from a name, ``"by_level"``, None (identity) or a matrix."""
+def resolve_weights(
+    data: ReliabilityData, weights: str | np.ndarray | None
+) -> np.ndarray | None:
+    """A (q, q) weight matrix from a name, ``"by_level"`` or a matrix; None for identity
+    weights (None or "identity"), which are applied without building a q × q matrix."""
     if weights is None:
-        return np.eye(data.n_categories)
+        return None
     if isinstance(weights, str):
         kind = LEVEL_WEIGHTS[data.level] if weights == BY_LEVEL else weights
+        if kind == "identity":
+            return None
+        q = data.n_categories
+        require_memory(q * q * 8.0 * 4, f"{kind} agreement weights over {q:,} values",
+                       data.source)
         return agreement_weights(data.domain, kind)
     matrix = np.asarray(weights, dtype=float)
     if matrix.shape != (data.n_categories, data.n_categories):
@@ -107,10 +116,11 @@ class UnitAgreement:
     rated: np.ndarray
 
     @classmethod
-    def of(cls, counts: np.ndarray, weights: np.ndarray) -> UnitAgreement:
+    def of(cls, counts: np.ndarray, weights: np.ndarray | None) -> UnitAgreement:
+        """Parts from value counts (n, q) and weights (q, q), None = identity."""
         counts = counts.astype(float)
         r = counts.sum(axis=1)
-        weighted = counts @ weights.T
+        weighted = counts if weights is None else counts @ weights.T
         pair_total = r * (r - 1)
         agree = (counts * (weighted - 1.0)).sum(axis=1)
         agreement = np.divide(agree, pair_total, out=np.zeros_like(r), where=r >= 2)
@@ -124,7 +134,7 @@ def _chance_corrected(pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
 
 
 def gwet_replicates(
-    parts: UnitAgreement, multiplicity: np.ndarray, weights: np.ndarray, chance: str
+    parts: UnitAgreement, multiplicity: np.ndarray, weights: np.ndarray | None, chance: str
 ) -> np.ndarray:
     """Coefficients for many unit resamples at once.
 
@@ -132,8 +142,10 @@ def gwet_replicates(
     ----------
     parts : per-unit parts of the n units resampled from.
     multiplicity : shape (B, n), how often each unit occurs in each resample.
-    weights : shape (q, q) agreement weights.
-    chance : "gwet" (AC1/AC2), "uniform" (Brennan–Prediger) or "none" (percent agreement).
+    weights : shape (q, q) agreement weights, None = identity.
+    chance : "gwet" (AC1/AC2), "uniform" (Brennan–Prediger), "fleiss" (Fleiss' kappa
+        generalised to missing ratings: p_e = Σ_k π_k², identity weights) or "none"
+        (percent agreement).
 
     Returns
     -------
@@ -141,17 +153,20 @@ def gwet_replicates(
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         pa = (multiplicity @ parts.agreement) / (multiplicity @ parts.pairable)
-        q = weights.shape[0]
+        q = parts.shares.shape[1]
+        total = float(q if weights is None else weights.sum())
         if chance == "none":
             return pa
         if chance == "uniform":
-            return _chance_corrected(pa, np.full_like(pa, weights.sum() / q**2))
+            return _chance_corrected(pa, np.full_like(pa, total / q**2))
         pi = (multiplicity @ parts.shares) / (multiplicity @ parts.rated)[:, None]
-        pe = weights.sum() / (q * (q - 1)) * (pi * (1.0 - pi)).sum(axis=1)
+        if chance == "fleiss":
+            return _chance_corrected(pa, (pi**2).sum(axis=1))
+        pe = total / (q * (q - 1)) * (pi * (1.0 - pi)).sum(axis=1)
         return _chance_corrected(pa, pe)
 
 
-def _single(data: ReliabilityData, weights: np.ndarray, chance: str) -> float:
+def _single(data: ReliabilityData, weights: np.ndarray | None, chance: str) -> float:
     require_pairable(data)
     if data.n_categories < 2:
         return float("nan") if chance != "none" else 1.0
@@ -182,7 +197,7 @@ def gwet_ac1(data: ReliabilityData) -> float:
     Source: Gwet (2008), Br. J. Math. Stat. Psychol. 61, 29–48; Gwet (2014), ch. 4.
     Units with one rating count in π_k only. Returns NaN when p_e = 1.
     """
-    return _single(data, np.eye(data.n_categories), "gwet")
+    return _single(data, None, "gwet")
 
 
 def gwet_ac2(data: ReliabilityData, weights: str | np.ndarray | None = BY_LEVEL) -> float:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.reliability.data import ReliabilityData
+from workbench.reliability.limits import require_memory
 
 #: Resamples drawn per block; fixed so that results depend only on the seed.
 BLOCK = 128
@@ -141,7 +142,8 @@ def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndar
 
     alpha = 1 − (n − 1) Σ_ck o_ck δ²_ck / Σ_ck n_c n_k δ²_ck, with the coincidences o of a
     resample the multiplicity-weighted sum of per-unit coincidences (Krippendorff 2011).
-    Units with fewer than two ratings contribute nothing. NaN where undefined.
+    Units with fewer than two ratings contribute nothing. NaN where undefined. Nominal and
+    interval sums are closed-form (no q × q array); ordinal and ratio ones are memory-checked.
     """
     counts = data.value_counts.astype(float)
     m = counts.sum(axis=1)
@@ -151,48 +153,87 @@ def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndar
     weights = multiplicity
     n_v = weights @ counts
     n_total = n_v.sum(axis=1)
+    v = counts.shape[1]
+    floor = 0.0
     if data.level == "ordinal":
-        v = counts.shape[1]
+        require_memory(8.0 * v * v * (len(m) + 2 * weights.shape[0]),
+                       f"the bootstrap of ordinal alpha over {v:,} values", data.source)
         per_unit = counts[:, :, None] * counts[:, None, :]
         per_unit[:, np.arange(v), np.arange(v)] -= counts
         o = (weights @ (per_unit / (m - 1)[:, None, None]).reshape(len(m), v * v))
         d = alpha_distances(data.domain, data.level, n_v)
         observed = (o.reshape(-1, v, v) * d).sum(axis=(1, 2))
         expected = np.einsum("bi,bij,bj->b", n_v, d, n_v)
+    elif data.level == "nominal":
+        unit_disagreement = (m**2 - (counts**2).sum(axis=1)) / (m - 1)
+        observed = weights @ unit_disagreement
+        expected = n_total**2 - (n_v**2).sum(axis=1)
+    elif data.level == "interval":
+        x = np.asarray(data.domain, dtype=float)
+        x = x - x.mean()
+        s1, s2 = counts @ x, counts @ x**2
+        unit_disagreement = 2.0 * (m * s2 - s1**2) / (m - 1)
+        observed = weights @ unit_disagreement
+        expected = 2.0 * (n_total * (n_v @ x**2) - (n_v @ x) ** 2)
+        floor = 1e-12 * n_total**2 * float((x**2).max(initial=0.0))  # rounding, not variation
     else:
+        require_memory(8.0 * v * v * 4, f"the bootstrap of ratio alpha over {v:,} values",
+                       data.source)
         d = alpha_distances(data.domain, data.level, n_v)
         unit_disagreement = ((counts @ d) * counts).sum(axis=1) / (m - 1)
         observed = weights @ unit_disagreement
         expected = ((n_v @ d) * n_v).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1.0 - (n_total - 1.0) * observed / expected
-    return np.where(expected > 0, alpha, np.nan)
+    return np.where(expected > floor, alpha, np.nan)
+
+
+def pairable_agreement_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndarray:
+    """Krippendorff's Σ_c o_cc / n.. of B resamples of pairable units, shape (B,)."""
+    counts = data.value_counts.astype(float)
+    m = counts.sum(axis=1)
+    keep = m >= 2
+    counts, m, multiplicity = counts[keep], m[keep], multiplicity[:, keep]
+    agree = (counts * (counts - 1.0)).sum(axis=1) / (m - 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (multiplicity @ agree) / (multiplicity @ m)
 
 
 # ----------------------------------------------------------------------------- kappas
 def cohen_replicates(
-    data: ReliabilityData, multiplicity: np.ndarray, weights: str | None
+    data: ReliabilityData, multiplicity: np.ndarray, weights: str | None, scale: str = "rank"
 ) -> np.ndarray:
     """Cohen's kappa of B resamples of units rated by both of two coders, shape (B,).
 
-    κ_w = 1 − Σ w_ij C_ij / Σ w_ij E_ij with disagreement weights w (0/1, |i − j| or
-    (i − j)² over domain ranks) and E the product of the margins, as scikit-learn computes it.
+    κ_w = 1 − Σ w_ij C_ij / Σ w_ij E_ij with disagreement weights w (0/1, |d| or d², d a
+    difference of ranks or of values: `coefficients.cohen_weights`) and E the product of the
+    margins. Unweighted kappa needs no q × q array.
     """
+    from workbench.reliability.coefficients import cohen_weights
+
     q = data.n_categories
     both = data.ratings_per_unit == 2
     a = np.searchsorted(data.domain, data.matrix[both, 0])
     b = np.searchsorted(data.domain, data.matrix[both, 1])
-    onehot = np.zeros((len(a), q * q))
-    onehot[np.arange(len(a)), a * q + b] = 1.0
-    table = (multiplicity[:, both] @ onehot).reshape(-1, q, q)
-    n = table.sum(axis=(1, 2))
-    rows, cols = table.sum(axis=2), table.sum(axis=1)
-    ranks = np.arange(q)
-    step = np.abs(ranks[:, None] - ranks[None, :]).astype(float)
-    w = {None: (step > 0).astype(float), "linear": step, "quadratic": step**2}[weights]
+    mult = multiplicity[:, both]
+    n = mult.sum(axis=1)
+    require_memory(8.0 * mult.shape[0] * q * 3, f"the bootstrap of Cohen's kappa over {q:,} "
+                   "values", data.source)
+    rows = np.zeros((mult.shape[0], q))
+    cols = np.zeros((mult.shape[0], q))
+    np.add.at(rows.T, a, mult.T)
+    np.add.at(cols.T, b, mult.T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        expected = np.einsum("bi,ij,bj->b", rows, w, cols) / n
-        kappa = 1.0 - np.einsum("bij,ij->b", table, w) / expected
+        if weights is None:
+            observed = mult @ (a != b).astype(float)
+            expected = n - (rows * cols).sum(axis=1) / n
+        else:
+            require_memory(8.0 * q * q * 3, f"weighted Cohen's kappa over {q:,} values",
+                           data.source)
+            w = cohen_weights(data.domain, weights, scale)
+            observed = mult @ w[a, b]
+            expected = np.einsum("bi,ij,bj->b", rows, w, cols) / n
+        kappa = 1.0 - observed / expected
     return np.where(expected > 0, kappa, np.nan)
 
 

@@ -35,9 +35,22 @@ def _initial(op: Operations) -> None:  # pragma: no cover - version 1 is created
     raise StoreError("version 1 is the initial schema and is created, not migrated to")
 
 
+def _speaker_roles(op: Operations) -> None:
+    op.create_table(
+        "speaker_roles",
+        sa.Column("clip_id", sa.String(100), sa.ForeignKey("clips.clip_id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("speaker", sa.String(200), primary_key=True),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("set_by", sa.String(100), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: clips, utterances, coders, assignments, annotations, audit",
               _initial),
+    Migration(2, "speaker roles set per clip", _speaker_roles),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -118,6 +118,17 @@ codebooks = sa.Table(
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+speaker_roles = sa.Table(
+    "speaker_roles",
+    metadata,
+    sa.Column("clip_id", sa.String(100), sa.ForeignKey("clips.clip_id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("speaker", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("set_by", sa.String(100), nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 audit_events = sa.Table(
     "audit_events",
     metadata,

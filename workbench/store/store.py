@@ -34,6 +34,7 @@ from workbench.store.connection import (
     default_sqlite_url,
     utc_now,
 )
+from workbench.store.transcripts import TranscriptEdits
 
 __all__ = ["Store", "default_sqlite_url"]
 
@@ -57,7 +58,7 @@ def _utterance_from_row(row: sa.Row) -> Utterance:
     )
 
 
-class Store(AnnotationQueries):
+class Store(AnnotationQueries, TranscriptEdits):
     """All persistent state of a project, behind one SQLAlchemy URL.
 
     >>> store = Store("sqlite://")          # in memory
