@@ -339,8 +339,10 @@ def parse_json(text: str, path: str | Path | None = None, *, error: ErrorType = 
         value = json.loads(text, parse_int=_bounded_int, parse_constant=constant,
                            object_pairs_hook=object_pairs_hook)
     except json.JSONDecodeError as exc:
-        raise error(f"not valid JSON ({exc.msg}, column {exc.colno}); expected {expected}",
-                    path=path, line=line) from None
+        whole_file = line is None  # a cut-off file, rather than one bad record
+        what = "truncated" if whole_file and exc.pos >= len(text.rstrip()) else "not valid"
+        raise error(f"{what} JSON ({exc.msg}, column {exc.colno}); expected {expected}",
+                    path=path, line=line if line is not None else exc.lineno) from None
     except RecursionError:
         raise error(f"JSON nested too deep; expected at most {MAX_DEPTH} levels", path=path,
                     line=line) from None

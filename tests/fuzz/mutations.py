@@ -16,7 +16,7 @@ HOSTILE: tuple[bytes, ...] = (
     b"\x00", b"\xff", b"\xfe\xff", b"\xef\xbb\xbf", "café".encode("cp1252"), b"\xc3",
     b"\xed\xa0\x80",  # an encoded surrogate (invalid UTF-8)
     b"\r", b"\r\n", b"\n\n", b"\n", b"\t", b" ", b"\xe2\x80\xa8",
-    b"[" * 300, b"{" * 300, b"<" * 50, b"-" * 40,
+    b"[" * 300, b"[" * 5000, b"{" * 300, b'{"a":' * 3000, b"<" * 50, b"-" * 40,
     b"9" * 30, b"9" * 5000, b"-1", b"0", b"nan", b"NaN", b"inf", b"1e999", b"-0.0",
     b"&a ", b"*a", b"&b [*a, *a, *a, *a, *a, *a, *a, *a]", b"<<: *a", b"!!python/object ",
     b"? ", b": ", b"- ", b"---\n", b"...\n", b"%YAML 1.1\n", b"|", b">",

@@ -20,13 +20,19 @@ from hypothesis import strategies as st
 from tests.fuzz.harness import FUZZ, attempt
 from tests.fuzz.mutations import any_text, mutated
 from workbench.exceptions import WorkbenchError
-from workbench.ingest import ingest_paths, read_transcript
+from workbench.ingest import READERS, ingest_paths, read_transcript
 from workbench.ingest.speakers import normalise_text
 from workbench.store import Store, default_sqlite_url
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "transcripts"
-SEEDS = {ext: [p.read_bytes() for p in sorted(DATA.glob(f"*.{ext}"))]
-         for ext in ("vtt", "srt", "eaf", "csv", "jsonl")}
+DATA = Path(__file__).resolve().parents[1] / "data"
+#: Seeds per registered reader: the synthetic fixtures and the real-world files.
+SEEDS = {ext: [p.read_bytes() for folder in ("transcripts", "realworld")
+               for p in sorted((DATA / folder).rglob(f"*.{ext}"))] for ext in READERS}
+
+
+def test_every_registered_reader_is_fuzzed() -> None:
+    assert sorted(READERS) == sorted(SEEDS)
+    assert all(SEEDS.values()), "a reader without a seed file"
 
 
 @pytest.fixture(scope="module")

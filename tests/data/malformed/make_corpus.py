@@ -71,6 +71,9 @@ FILES: dict[str, bytes] = {
     "transcripts/huge_time_5000_digits.eaf": EAF.replace(
         'TIME_VALUE="1000"', 'TIME_VALUE="' + "9" * 5000 + '"').encode(),
     "transcripts/nul.eaf": EAF.replace("synthetic", "synth\x00etic", 1).encode(),
+    "transcripts/deep.json": b"[" * 5000 + b"]" * 5000,  # Whisper JSON: RecursionError
+    "transcripts/huge_int.json": b'[{"start": ' + b"9" * 5000 + b', "end": 1, "text": "x"}]',
+    "transcripts/surrogate.json": b'[{"start": 0, "end": 1, "text": "\\ud800 alone"}]',
     # clip metadata
     "metadata/long_borough.csv": ("clip_id,borough\nc1," + "Lambeth" * 20 + "\n").encode(),
     "metadata/huge_officers.csv": b"clip_id,n_officers\nc1,99999999999\n",
