@@ -7,6 +7,7 @@ missing rating is an absent row or an empty value. Errors name the file, line an
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench import textfiles
 from workbench.exceptions import ReliabilityDataError
 from workbench.reliability.bootstrap import bootstrap
 from workbench.reliability.catalogue import COEFFICIENTS
@@ -41,7 +43,8 @@ def read_reliability_csv(
         raise ReliabilityDataError("file not found", path=path)
     rows: list[list[str]] = []
     lines: list[int] = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    text = textfiles.read_text(path, error=ReliabilityDataError)  # encoding, NUL, size
+    with io.StringIO(text, newline="") as handle:
         reader = csv.reader(handle)
         try:
             header = [cell.strip() for cell in next(reader, [])]
@@ -73,10 +76,6 @@ def read_reliability_csv(
                     )
                 rows.append(record)
                 lines.append(reader.line_num)
-        except UnicodeDecodeError as error:
-            raise ReliabilityDataError(
-                f"not UTF-8 text ({error.reason})", path=path
-            ) from error
         except csv.Error as error:
             raise ReliabilityDataError(
                 f"not valid CSV: {error}", path=path, line=reader.line_num

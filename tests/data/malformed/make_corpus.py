@@ -79,6 +79,7 @@ FILES: dict[str, bytes] = {
     "metadata/huge_officers.csv": b"clip_id,n_officers\nc1,99999999999\n",
     "metadata/nul.csv": b"clip_id,borough\nc1,Lam\x00beth\n",
     # ratings files for bwv irr
+    "ratings/nul.csv": b"unit,coder,value\nu1,A,1\nu1,B,\x001\n",
     "ratings/cp1252.csv": "unit,coder,value\nu1,A,oui\nu1,B,café\n".encode("cp1252"),
     # store files
     "store/not_a_database.sqlite": b"# this is a text file, not a SQLite store\n" * 20,
