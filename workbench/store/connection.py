@@ -46,7 +46,38 @@ def create_engine(url: str) -> sa.Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     limits.install(engine)
+    event.listen(engine, "handle_error", _refusal)
     return engine
+
+
+#: SQLSTATEs of transient conflicts (serialization failure, deadlock, lock not available):
+#: left as they are, for a caller that retries.
+_TRANSIENT = {"40001", "40P01", "55P03"}
+
+
+def _refusal(context: sa.engine.ExceptionContext) -> StoreError | None:
+    """The database's refusals (not a database, cannot open, read-only, disk full, value the
+    driver cannot send, …) as :class:`StoreError` naming the store; the transaction rolls back.
+
+    Integrity and programming errors are left alone (bugs, or races handled where they
+    happen), and so are transient lock conflicts.
+    """
+    exc = context.sqlalchemy_exception
+    orig = context.original_exception
+    if isinstance(exc, sa.exc.IntegrityError | sa.exc.ProgrammingError) or not isinstance(
+            exc, sa.exc.DBAPIError):
+        return None
+    if getattr(orig, "sqlstate", None) in _TRANSIENT or getattr(
+            orig, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        return None
+    url = context.engine.url.render_as_string(hide_password=True) if context.engine else "?"
+    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    hint = ""
+    if "not a database" in reason:
+        hint = "; expected a SQLite store made by `bwv init` (or a PostgreSQL URL)"
+    elif "unable to open" in reason or "readonly" in reason:
+        hint = "; expected a store file in a folder you may write to"
+    return StoreError(f"store {url}: {reason}{hint}; nothing was changed")
 
 
 class TransactionScope:
@@ -65,7 +96,7 @@ class TransactionScope:
         if self._conn is not None:
             yield self._conn
             return
-        with database_errors(self._engine), self._engine.begin() as conn:
+        with self._engine.begin() as conn:
             self._conn = conn
             try:
                 yield conn
@@ -78,28 +109,5 @@ class TransactionScope:
         if self._conn is not None:
             yield self._conn
             return
-        with database_errors(self._engine), self._engine.connect() as conn:
+        with self._engine.connect() as conn:
             yield conn
-
-
-@contextmanager
-def database_errors(engine: sa.Engine) -> Iterator[None]:
-    """Turn the database's refusals (not a database, cannot open, read-only, disk full, …)
-    into :class:`StoreError` naming the store; the transaction has rolled back.
-
-    Integrity and programming errors are left alone: they are bugs or races to handle where
-    they happen, not bad input.
-    """
-    try:
-        yield
-    except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
-        raise
-    except sa.exc.DBAPIError as exc:
-        url = engine.url.render_as_string(hide_password=True)
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-        hint = ""
-        if engine.dialect.name == "sqlite" and "not a database" in reason:
-            hint = "; expected a SQLite store made by `bwv init` (or a PostgreSQL URL)"
-        elif "unable to open" in reason or "readonly" in reason:
-            hint = "; expected a store file in a folder you may write to"
-        raise StoreError(f"store {url}: {reason}{hint}; nothing was changed") from None
