@@ -115,6 +115,20 @@ def check_row(table: sa.Table, row: Mapping[str, Any]) -> None:
                              "limits on SQLite and PostgreSQL)", field=f"{table.name}.{key}")
 
 
+def _clause_values(values: Mapping[Any, Any]) -> dict[str, Any]:
+    """Column key → Python value of a statement's ``.values(...)`` (SQL expressions skipped)."""
+    row: dict[str, Any] = {}
+    for key, value in values.items():
+        name = key if isinstance(key, str) else getattr(key, "key", None)
+        if isinstance(value, sa.BindParameter):
+            value = value.effective_value
+        elif isinstance(value, sa.sql.ClauseElement):
+            continue
+        if name is not None:
+            row[name] = value
+    return row
+
+
 def _rows(statement: sa.Insert | sa.Update, params: Iterable[Any],
           dialect: sa.Dialect) -> Iterable[Mapping[str, Any]]:
     for item in params:
@@ -122,8 +136,16 @@ def _rows(statement: sa.Insert | sa.Update, params: Iterable[Any],
             yield item
         elif isinstance(item, list | tuple):
             yield from (p for p in item if isinstance(p, Mapping))
-    if getattr(statement, "_values", None) or getattr(statement, "_multi_values", None):
-        yield statement.compile(dialect=dialect).params
+    values = getattr(statement, "_values", None)  # .values(...): read without compiling
+    if values:
+        yield _clause_values(values)
+    for group in getattr(statement, "_multi_values", None) or ():
+        for row in group:
+            if isinstance(row, Mapping):
+                yield _clause_values(row)
+            else:  # positional rows: let the compiler name them
+                yield statement.compile(dialect=dialect).params
+                return
 
 
 def _before_execute(conn: sa.Connection, clauseelement: Any, multiparams: Any, params: Any,
