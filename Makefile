@@ -31,10 +31,12 @@ test: install lint
 lint: install
 	$(BIN)/ruff check workbench widgets tests bench
 
-## make lab: JupyterLab on the coding notebook, with the demo project ready
+## make lab: JupyterLab on copies of the coder and reviewer notebooks in the demo project
+## (the tracked notebooks/ are templates: nothing tracked is ever modified)
 lab: install
 	@test -f $(DEMO)/bwv.yaml || $(BIN)/bwv demo $(DEMO)
-	BWV_PROJECT=$(abspath $(DEMO)) BWV_CODER=$${BWV_CODER:-trainee} $(BIN)/jupyter lab notebooks/code_clips.ipynb
+	BWV_PROJECT=$(abspath $(DEMO)) BWV_CODER=$${BWV_CODER:-trainee} \
+	  BWV_REVIEWER=$${BWV_REVIEWER:-r01} $(BIN)/python -m widgets.lab $(DEMO)
 
 ## make bench: the benchmarks, printing figures and the machine
 bench: install

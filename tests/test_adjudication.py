@@ -20,6 +20,7 @@ from workbench.codebook.book import Codebook
 from workbench.codebook.loading import loads_codebook
 from workbench.exceptions import AccessError, CodebookError, ParameterError, StoreError
 from workbench.model import (
+    REVIEWER_ROLES,
     Assignment,
     AssignmentStatus,
     Clip,
@@ -138,7 +139,7 @@ def review_store(path: Path, codebook: Codebook | None = None) -> Store:
     """The project described in the module docstring, in a SQLite file at ``path``."""
     codebook = codebook or review_codebook()
     store = Store(default_sqlite_url(path))
-    for coder in (Coder("ana"), Coder("ben"), Coder("rev", "Reviewer", is_reviewer=True)):
+    for coder in (Coder("ana"), Coder("ben"), Coder("rev", "Reviewer", roles=REVIEWER_ROLES)):
         store.add_coder(coder)
     for clip_id in ("r1", "r2", "s1", "s2"):
         utterances = [Utterance(clip_id, i, 3.0 * i, 3.0 * i + 2.5,
@@ -450,7 +451,7 @@ def test_an_agreed_absent_option_of_a_clip_code_reaches_the_consensus(tmp_path: 
     store.put_clip(Clip("g1"), [Utterance("g1", 0, 0, 1, "PC 1", Role.OFFICER, "Hello.")], "h")
     for coder in ("ana", "ben"):
         store.add_coder(Coder(coder))
-    store.add_coder(Coder("rev", is_reviewer=True))
+    store.add_coder(Coder("rev", roles=REVIEWER_ROLES))
     store.assign([Assignment("g1", "ana", True), Assignment("g1", "ben", True)])
     ref: CodebookRef = codebook.ref
     for coder in ("ana", "ben"):

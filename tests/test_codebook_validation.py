@@ -34,6 +34,7 @@ MINI = DATA / "mini" / "1.0.0.yaml"
         ("migration_unknown_target.yaml", "not_here", "migrations.rules[0].rename", 20,
          "not a code of version 1.1.0"),
         ("categorical_one_option.yaml", "b", "options", 24, "at least two named options"),
+        ("multiple_not_categorical.yaml", "b", "multiple", 23, "fits a categorical code"),
     ],
 )
 def test_invalid_codebook_is_refused_at_load_with_its_location(
@@ -219,7 +220,7 @@ def test_stop_search_1_0_0_has_exactly_the_fixed_codes() -> None:
         "subject", "events", "outcomes"]
 
 
-@pytest.mark.parametrize("version", ["1.0.0", "1.1.0"])
+@pytest.mark.parametrize("version", ["1.0.0", "1.1.0", "1.2.0"])
 def test_stop_search_codes_all_have_rules_and_one_to_three_examples(version: str) -> None:
     codebook = load_ref(f"stop-search@{version}")
     for code in codebook.codes:

@@ -18,6 +18,7 @@ from workbench.coding.keys import KeyMap, interpret
 from workbench.exceptions import CodebookError, CodingError, StoreError
 from workbench.model import (
     PRESENT,
+    REVIEWER_ROLES,
     AnnotationStatus,
     Assignment,
     AssignmentStatus,
@@ -57,7 +58,7 @@ def coding_store(where: Path | str, turns: dict[str, list[tuple[str, Role, str]]
     (reviewer), the clips of ``turns`` (metadata includes hidden fields) and the
     ``ASSIGNED`` queues."""
     store = Store(default_sqlite_url(where) if isinstance(where, Path) else where)
-    for coder in (Coder("ana", "Ana"), Coder("ben", "Ben"), Coder("rev", "Rev", True)):
+    for coder in (Coder("ana", "Ana"), Coder("ben", "Ben"), Coder("rev", "Rev", REVIEWER_ROLES)):
         store.add_coder(coder)
     for clip_id, rows in turns.items():
         clip = Clip(clip_id, source_file=f"{clip_id}.vtt", borough="Lambeth", bcu="Central South",
@@ -94,16 +95,21 @@ def active(store: Store, coder: str = "ana", clip: str = "c1") -> dict[tuple, st
 
 
 # ---- queue, progress, resume ---------------------------------------------------------------
-def test_queue_is_in_assignment_order_and_opening_marks_the_clip_in_progress(store: Store):
+def test_queue_is_in_assignment_order_and_the_first_code_marks_the_clip_in_progress(
+        store: Store):
     session = CodingSession(store, mini_codebook(), "ana")
     assert [e.clip_id for e in session.queue] == ["c1", "c2", "c3"]
     assert session.progress.summary() == "0 done · 0 in progress · 3 to do (of 3)"
     change = session.open()
-    assert change.clip and change.queue
+    assert change.clip and not change.queue            # opening is not working on it
     assert session.clip is not None and session.clip.clip_id == "c1"
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.TODO
+    change = session.apply("pj_courtesy")
+    assert change.queue and session.progress.in_progress == 1
     assert store.assignments("ana", "c1")[0].status == AssignmentStatus.IN_PROGRESS
-    assert session.progress.in_progress == 1
-    assert [e.action for e in store.audit_events(clip_id="c1")] == ["clip_in_progress"]
+    assert [e.action for e in store.audit_events(clip_id="c1")] == [
+        "turn_visited", "clip_in_progress", "code_applied"]
+    assert not session.apply("pj_explains_action").queue   # only the first edit
 
 
 def test_resume_opens_the_clip_in_progress_at_the_last_position(store: Store):
@@ -230,10 +236,18 @@ def test_keys_map_to_actions_on_an_officer_turn(session, key, active_group, kind
 def test_shortcuts_step_through_values_and_move_on(session, store):
     session.press("e")                                   # nominal on
     session.press("2")
-    session.press("c")                                   # esc_command: first scale step
-    assert active(store) == {(0, "pj_explains_action"): PRESENT, (0, "esc_command"): "none"}
-    session.press("c")
-    assert active(store)[(0, "esc_command")] == "softened_request"
+    session.press("c")                    # esc_command: its first real level, never "none"
+    assert active(store) == {(0, "pj_explains_action"): PRESENT,
+                             (0, "esc_command"): "softened_request"}
+    seen = []
+    for _ in range(3):                                   # steps wrap round, never off
+        session.press("2")
+        session.press("c")
+        seen.append(active(store)[(0, "esc_command")])
+    assert seen == ["bare_order", "repeated_or_shouted", "softened_request"]
+    change = session.press("Backspace")                  # clearing is its own key
+    assert "Command cleared" in change.message
+    assert (0, "esc_command") not in active(store)
     session.press("j")
     assert store.assignments("ana", "c1")[0].last_utterance == 1
     session.press("s")                                   # subject turn: resistance
@@ -282,15 +296,19 @@ def test_notes_and_flags_are_saved_per_utterance(session, store):
 
 # ---- finishing a clip and resuming ---------------------------------------------------------
 def test_clip_done_needs_every_clip_level_code_then_opens_the_next_clip(session, store):
-    with pytest.raises(CodingError, match="still needs out_find, gow_grounds"):
+    with pytest.raises(CodingError, match="still needs Find; Grounds explained"):
         session.finish_clip()
     session.apply("out_find", "nothing")
     session.apply("gow_grounds", "not_applicable")
+    with pytest.raises(CodingError, match=r"3 of 4 turns were never opened \(turns 2, 3, 4\)"):
+        session.finish_clip()
+    for _ in range(4):
+        session.next()
     change = session.finish_clip()
     assert change.clip and "clip c1 done" in change.message
     assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE
     assert session.clip.clip_id == "c2"
-    assert session.progress.summary() == "1 done · 1 in progress · 1 to do (of 3)"
+    assert session.progress.summary() == "1 done · 0 in progress · 2 to do (of 3)"
 
 
 def test_finishing_the_last_clip_leaves_no_clip_open(store):
@@ -299,7 +317,7 @@ def test_finishing_the_last_clip_leaves_no_clip_open(store):
         session.open()
         session.apply("out_find", "nothing")
         session.apply("gow_grounds", "none")
-        change = session.finish_clip()
+        change = session.finish_clip(checked=True)
     assert session.clip is None and "All assigned clips are done" in change.message
     with pytest.raises(CodingError, match="no clip is open"):
         session.apply("pj_courtesy")
@@ -380,10 +398,84 @@ def test_a_coding_round_trip_works_on_sqlite_and_postgresql(store_url: str):
     ana.set_flag(True)
     ana.apply("out_find", "nothing")
     ana.apply("gow_grounds", "specific")
-    ana.finish_clip()
+    ana.finish_clip(checked=True)
     again = CodingSession(store, mini_codebook(), "ana")
     again.open("c1")
     assert again.turns[0].codes == {"esc_command": "bare_order"}   # not ben's courtesy
     assert again.turns[1].flagged and again.index == 1
     assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE
     store.close()
+
+
+# ---- clip status that means something ------------------------------------------------------
+def test_done_with_unvisited_turns_needs_the_explicit_check_and_is_audited(session, store):
+    session.apply("out_find", "nothing")
+    session.apply("gow_grounds", "none")
+    session.finish_clip(checked=True)
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE
+    [skip] = store.audit_events(clip_id="c1", action="clip_done_with_unvisited_turns")
+    assert skip.detail == {"unvisited": 3, "turns": 4}
+
+
+def test_visits_survive_a_new_session(store):
+    first = CodingSession(store, mini_codebook(), "ana")
+    first.open()
+    first.go(2)
+    again = CodingSession(store, mini_codebook(), "ana")
+    again.open("c1")
+    assert again.unvisited() == [1, 3]
+
+
+def test_editing_a_done_clip_reopens_it_and_the_audit_says_what_was_edited(session, store):
+    session.apply("out_find", "nothing")
+    session.apply("gow_grounds", "none")
+    session.finish_clip(checked=True)
+    session.open("c1")
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE  # only looking
+    change = session.apply("pj_courtesy")
+    assert change.queue
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.IN_PROGRESS
+    [reopened] = store.audit_events(clip_id="c1", action="clip_reopened")
+    assert (reopened.actor, reopened.detail) == ("ana", {
+        "code_id": "pj_courtesy", "utterance_index": 0, "value": PRESENT})
+    assert [e.status for e in session.queue][:1] == [AssignmentStatus.IN_PROGRESS]
+
+
+def test_a_note_is_an_edit_too(session, store):
+    session.set_note("unclear audio")
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.IN_PROGRESS
+
+
+# ---- set codes (codebook 1.2.0) ------------------------------------------------------------
+def _gowisely_session(store: Store) -> CodingSession:
+    session = CodingSession(store, load_ref("stop-search@1.2.0"), "ana")
+    session.open()
+    return session
+
+
+def test_a_set_code_takes_several_elements_by_key_and_stores_one_canonical_value(store):
+    session = _gowisely_session(store)
+    prompt = session.press("l")
+    assert "1 Grounds · 2 Object" in prompt.message and active(store) == {}
+    session.press("2")                                   # object
+    session.press("1")                                   # and grounds: both stay
+    assert active(store) == {(0, "legal_explanation"): "grounds+object"}
+    message = session.press("7").message                 # 7 = detained; labels in order
+    assert "Gives a GOWISELY element: Grounds + Object + You are detained" in message
+    assert active(store) == {(0, "legal_explanation"): "detained+grounds+object"}
+    session.press("2")                                   # object off again
+    session.press("Escape")
+    session.press("1")                                   # now a group number, not an element
+    assert active(store) == {(0, "legal_explanation"): "detained+grounds"}
+
+
+def test_clicking_an_element_toggles_it_and_the_last_one_off_removes_the_code(store):
+    session = _gowisely_session(store)
+    session.toggle("legal_explanation", "object")
+    session.toggle("legal_explanation", "grounds")
+    assert session.value("legal_explanation") == "grounds+object"
+    session.toggle("legal_explanation", "object")
+    session.toggle("legal_explanation", "grounds")
+    assert active(store) == {}
+    with pytest.raises(CodebookError, match="canonical form"):
+        session.apply("legal_explanation", "object+grounds")

@@ -13,8 +13,16 @@ from workbench.project import Project
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
     folder = tmp_path_factory.mktemp("demo") / "project"
-    create_demo_project(folder, n_clips=60, seed=7, progress=False)
+    create_demo_project(folder, n_clips=60, seed=7, progress=False, media_clips=1)
     return Project.load(folder)
+
+
+def test_the_trainees_first_clip_has_synthetic_spoken_audio(demo: Project) -> None:
+    with demo.open_store() as store:
+        first = min(store.assignments("trainee"), key=lambda a: a.position)
+        with_media = [c.clip_id for c in store.clips() if c.media_path]
+        assert with_media == [first.clip_id]
+        assert (demo.root / store.clip(first.clip_id).media_path).is_file()
 
 
 def test_every_clip_is_ingested_with_the_generators_utterances(demo: Project) -> None:

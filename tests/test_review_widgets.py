@@ -72,7 +72,7 @@ def test_choosing_absent_records_a_decision_without_a_consensus_row(
     panel = AdjudicationPanel(store, codebook, "rev")
     panel.show(next(i for i, d in enumerate(panel.items)
                     if (d.clip_id, d.utterance_index, d.code_id) == ("r1", 2, "pj_courtesy")))
-    assert panel.option_buttons["present"].description == "Present"
+    assert panel.option_buttons["present"].description == "1 · Present"   # its key, then label
     _decide(panel, ABSENT, "An order, not a courtesy.")
     assert store.annotations(layer=Layer.CONSENSUS) == []
     assert decisions(store)[("r1", 2, "pj_courtesy")].value is None

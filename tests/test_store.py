@@ -8,6 +8,7 @@ import pytest
 
 from workbench.exceptions import AccessError, ConflictError, StoreError
 from workbench.model import (
+    REVIEWER_ROLES,
     AnnotationStatus,
     Assignment,
     AssignmentStatus,
@@ -122,7 +123,7 @@ def test_clip_level_codes_and_consensus_layer_are_kept_apart(any_store: Store) -
 def test_blind_coding_hides_other_coders_on_reliability_clips(any_store: Store) -> None:
     any_store.put_clip(*_clip("rel"), "h1")
     any_store.put_clip(*_clip("solo"), "h2")
-    for c in (Coder("alice"), Coder("bob"), Coder("rev", is_reviewer=True)):
+    for c in (Coder("alice"), Coder("bob"), Coder("rev", roles=REVIEWER_ROLES)):
         any_store.add_coder(c)
     any_store.assign([Assignment("rel", "alice", True), Assignment("rel", "bob", True),
                       Assignment("solo", "bob", False)])

@@ -25,7 +25,8 @@ def test_a_full_file_is_read(tmp_path: Path) -> None:
     path.write_text(
         "store: sqlite:///x.sqlite\ncodebook: stop-search@1.0.0\nlayer: coder:c01\n"
         "date_from: 2021-01-01\ndate_to: 2021-06-30\nboroughs: [Lambeth]\nbcus: []\n"
-        "group_by: [ethnicity]\ndisclosure_threshold: 5\nrounding_base: 5\n"
+        "group_by: [ethnicity]\ndisclosure_threshold: 5\nallow_small_cells: true\n"
+        "small_cells_reason: internal methods check, not published\nrounding_base: 5\n"
         "bootstrap_resamples: 200\nseed: 7\noutput_dir: out\n", encoding="utf-8")
     params = load_params(path)
     assert params.coder_id == "c01"
@@ -39,8 +40,8 @@ def test_a_full_file_is_read(tmp_path: Path) -> None:
     ("layer: consensus_v2", "layer", "'consensus' or 'coder:<id>'"),
     ('layer: "coder:"', "layer", "'consensus' or 'coder:<id>'"),
     ("codebook: stop-search", "codebook", "NAME@VERSION"),
-    ("disclosure_threshold: 0", "disclosure_threshold", "whole number ≥ 1"),
-    ("disclosure_threshold: ten", "disclosure_threshold", "whole number ≥ 1"),
+    ("disclosure_threshold: 0", "disclosure_threshold", "whole number ≥ 10"),
+    ("disclosure_threshold: ten", "disclosure_threshold", "whole number ≥ 10"),
     ("rounding_base: 0", "rounding_base", "e.g. 5"),
     ("bootstrap_resamples: -1", "bootstrap_resamples", "0 to 100000"),
     ("seed: -3", "seed", "whole number ≥ 0"),

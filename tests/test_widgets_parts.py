@@ -11,6 +11,7 @@ import pytest
 
 from tests.test_coding_session import FIXTURE_CODEBOOK, coding_store, mini_codebook
 from tests.test_widgets_session import click_turn
+from tests.test_widgets_session import press as press_key
 from widgets import (
     CoderOverview,
     ProgressIndicator,
@@ -19,7 +20,7 @@ from widgets import (
     open_overview,
     start_session,
 )
-from widgets.recording import click, recording, set_from_browser
+from widgets.recording import click, recording, send_from_browser, set_from_browser
 from workbench.coding import CodingSession
 from workbench.model import AssignmentStatus
 from workbench.project import Project
@@ -33,6 +34,10 @@ def _recorded() -> Iterator[None]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Path:
     """A project folder using the mini codebook, with the coding fixture's store."""
     root = tmp_path / "project"
     books = tmp_path / "codebooks" / "mini-stop-search"
@@ -75,7 +80,7 @@ def test_without_a_coder_id_the_coder_picks_one_first(project, monkeypatch):
 
 @pytest.mark.parametrize(("coder", "where", "message"), [
     ("ana", "nowhere", "no project here"),
-    ("zoe", None, "unknown coder 'zoe'"),
+    ("zoe", None, "'zoe' is not a person known to this store"),
 ])
 def test_start_session_shows_what_to_fix(project, tmp_path, coder, where, message):
     box = start_session(coder, tmp_path / where if where else project, show=False)
@@ -91,11 +96,21 @@ def test_a_clip_with_media_plays_it_and_seeks_to_the_current_turn(tmp_path: Path
     store.update_clip_metadata("c1", {"media_path": "media/c1.wav"})
     view = SessionWidget(CodingSession(store, mini_codebook(), "ana"), media_root=tmp_path)
     assert view.player.data == b"RIFF0000WAVEfmt synthetic"
-    assert view.player.mime.startswith("audio/") and view.player.layout.display == ""
+    assert view.player.mime.startswith("audio/") and view.player.problem == ""
+    assert view.player.turns[:2] == [[0.0, 3.5], [4.0, 7.5]]   # for following playback
     click_turn(view, 2)
     assert view.player.position == 8.0           # utterance 2 starts at 8.0 s
-    set_from_browser(view.queue.clips, index=1)   # c2 has no media: the player hides
-    assert view.player.layout.display == "none" and view.player.data == b""
+    send_from_browser(view.player, {"type": "turn", "index": 3})   # playback reached turn 4
+    assert view.transcript.current == 3 and view.player.position == 8.0  # no seek back
+    assert store.assignments("ana", "c1")[0].last_utterance == 3
+    press_key(view, "]")
+    assert view.player.rate == 1.25 and "speed 1.25×" in view.status.value
+    send_from_browser(view.player, {"type": "error", "message": "DEMUXER_ERROR"})
+    assert "could not be played (DEMUXER_ERROR)" in view.player.problem
+    set_from_browser(view.queue.clips, index=1)   # c2 has no media: said in words
+    assert view.player.data == b"" and "no media" in view.player.problem
+    press_key(view, " ")
+    assert "no media" in view.status.value
     store.close()
 
 
@@ -110,6 +125,8 @@ def test_media_urls_are_played_as_given_and_missing_files_are_reported(tmp_path,
     view = SessionWidget(CodingSession(store, mini_codebook(), "ana"), media_root=tmp_path)
     assert (view.player.src, view.player.data) == (src, b"")
     assert problem in view.player.problem
+    if problem:
+        assert "Code from the transcript" in view.player.problem
     store.close()
 
 

@@ -72,8 +72,8 @@ def stored(store: Store, clip: str = "c1", coder: str = "ana") -> dict[tuple, st
 # ---- opening -------------------------------------------------------------------------------
 def test_opening_shows_queue_metadata_and_turns_but_no_outcome(view: SessionWidget,
                                                                log: MessageLog):
-    assert view.queue.clips.options[0] == ("▶ c1 · in progress", "c1")
-    assert view.queue.summary.value == "<small>0 done · 1 in progress · 2 to do (of 3)</small>"
+    assert view.queue.clips.options[0] == ("○ c1 · to do", "c1")   # opened, not yet coded
+    assert view.queue.summary.value == "<small>0 done · 0 in progress · 3 to do (of 3)</small>"
     assert [t["role"] for t in view.transcript.turns] == ["officer", "subject", "officer",
                                                           "third_party"]
     assert view.transcript.current == 0
@@ -85,7 +85,8 @@ def test_opening_shows_queue_metadata_and_turns_but_no_outcome(view: SessionWidg
 
 def test_the_officer_panel_lists_its_groups_with_shortcut_keys(view: SessionWidget):
     panel = view._panel()
-    assert view.side.children[1] is panel
+    assert view.body.children[1] is panel
+    assert view.side.children[:2] == (view.status, view.help)   # status line on top, always
     headers = [c.value for c in panel.children if isinstance(c, W.HTML)]
     assert "<kbd>1</kbd> <b>Officer procedural justice</b>" in headers[0]
     assert code_button(view, "pj_courtesy").description == "Courtesy [c]"
@@ -121,8 +122,16 @@ def test_a_code_action_re_renders_only_what_changed(view, log):
     click(button)
     assert log.opened() == 0
     updated = log.updated()
-    assert set(updated) == {view.transcript.model_id, button.model_id, view.message.model_id}
+    # the first code of a clip also moves it to "in progress" in the queue
+    queue = {view.queue.bar.model_id, view.queue.summary.model_id, view.queue.clips.model_id}
+    assert set(updated) - queue == {view.transcript.model_id, button.model_id,
+                                    view.status.model_id}
     assert updated[view.transcript.model_id] == {"marks"}
+    log.clear()
+    click(code_button(view, "pj_courtesy"))
+    assert set(log.updated()) == {view.transcript.model_id,
+                                  code_button(view, "pj_courtesy").model_id,
+                                  view.status.model_id}
     assert updated[button.model_id] == {"button_style"}
 
 
@@ -131,8 +140,12 @@ def test_shortcut_keys_apply_codes_and_move_between_turns(view, store):
     press(view, "e")
     press(view, "2")
     press(view, "c")       # shared by two groups: group 2 picked first -> esc_command
-    assert stored(store) == {(0, "pj_explains_action"): PRESENT, (0, "esc_command"): "none"}
-    assert code_button(view, "esc_command", "none").button_style == "success"
+    assert stored(store) == {(0, "pj_explains_action"): PRESENT,
+                             (0, "esc_command"): "softened_request"}
+    assert code_button(view, "esc_command", "softened_request").button_style == "success"
+    press(view, "Backspace")
+    assert (0, "esc_command") not in stored(store)
+    assert "Command cleared" in view.status.value
     press(view, "j")
     assert view.transcript.current == 1
     assert store.assignments("ana", "c1")[0].last_utterance == 1
@@ -145,7 +158,7 @@ def test_shortcut_keys_apply_codes_and_move_between_turns(view, store):
 
 def test_an_ambiguous_shortcut_explains_itself_and_stores_nothing(view, store):
     press(view, "c")
-    assert "press the group's number (1 or 2)" in view.message.value
+    assert "press the group's number (1 or 2)" in view.status.value
     assert stored(store) == {}
 
 
@@ -168,7 +181,8 @@ def test_buttons_and_clicked_turns_move_the_highlight_and_are_saved(view, store)
     assert view.transcript.current == 3
     assert store.assignments("ana", "c1")[0].last_utterance == 3
     click_turn(view, 4)                     # the end row: the clip-level form
-    assert view.side.children == (view.clip_form, view.done_button, view.help)
+    assert view.body.children == (view.done_row, view.clip_form)
+    assert view.side.children == (view.status, view.help, view.body)
 
 
 def test_notes_and_flags_typed_in_the_browser_are_saved_per_turn(view, store):
@@ -188,11 +202,17 @@ def test_notes_and_flags_typed_in_the_browser_are_saved_per_turn(view, store):
 def test_clip_done_refuses_an_incomplete_form_then_opens_the_next_clip(view, store):
     click_turn(view, 4)
     click(view.done_button)
-    assert "still needs out_find, gow_grounds" in view.message.value
-    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.IN_PROGRESS
+    assert "still needs Find; Grounds explained" in view.status.value
+    assert "still needs: Find; Grounds explained" in view.done_button.tooltip
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.TODO
     click(view.clip_form.buttons[("out_find", "nothing")])
     click(view.clip_form.buttons[("gow_grounds", "not_applicable")])
     assert view.transcript.end_chips == ["Find: nothing", "Grounds explained: not applicable"]
+    assert view.done_button.tooltip == "3 turns not opened yet"      # turns 2, 3 and 4
+    click(view.done_button)
+    assert "3 of 4 turns were never opened (turns 2, 3, 4)" in view.status.value
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.IN_PROGRESS
+    set_from_browser(view.checked, value=True)
     click(view.done_button)
     assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE
     assert view.session.clip.clip_id == "c2" and view.transcript.turns[0]["speaker"] == "PC Baker"
@@ -203,7 +223,10 @@ def test_clip_done_refuses_an_incomplete_form_then_opens_the_next_clip(view, sto
 def test_picking_a_clip_in_the_queue_opens_it(view, store):
     set_from_browser(view.queue.clips, index=2)
     assert view.session.clip.clip_id == "c3"
+    assert store.assignments("ana", "c3")[0].status == AssignmentStatus.TODO
+    press(view, "e")
     assert store.assignments("ana", "c3")[0].status == AssignmentStatus.IN_PROGRESS
+    assert view.queue.clips.options[2] == ("▶ c3 · in progress", "c3")
 
 
 # ---- autosave and resume -------------------------------------------------------------------
@@ -242,8 +265,8 @@ def test_a_coder_sees_nothing_of_another_coders_work_on_a_reliability_clip(store
 def test_an_error_is_shown_to_the_coder_and_nothing_is_stored(view, store):
     before = store.table_counts()
     view._choose("subj_resistance", "passive")   # a subject code on an officer turn
-    assert "applies to subject turns" in view.message.value
-    assert "#b00020" in view.message.value
+    assert "applies to subject turns" in view.status.value
+    assert "bwv-status--error" in view.status.value
     assert store.table_counts() == before
 
 

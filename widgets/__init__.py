@@ -1,12 +1,13 @@
 """Jupyter widgets of the workbench: coding session, codebook browser, coder overview.
 
 They render objects of :mod:`workbench.coding` and forward events to them; no rule, SQL or
-statistic lives here. Start from :func:`start_session` (see ``notebooks/code_clips.ipynb``).
+statistic lives here. Start from :func:`start_session` (see ``notebooks/code_clips.ipynb``)
+or :func:`review` (``notebooks/review.ipynb``).
 """
 
 from widgets.codes import CodePanel
 from widgets.help import CodebookBrowser, HelpPanel
-from widgets.launch import open_codebook, open_overview, start_session
+from widgets.launch import open_codebook, open_overview, review, start_session
 from widgets.media import MediaPlayer
 from widgets.overview import CoderOverview
 from widgets.progress import ProgressIndicator
@@ -26,5 +27,6 @@ __all__ = [
     "TranscriptView",
     "open_codebook",
     "open_overview",
+    "review",
     "start_session",
 ]

@@ -1,8 +1,13 @@
-"""The adjudication widget: walk the coders' disagreements and decide each one.
+"""The adjudication widget: walk the coders' disagreements and decide each one, by keyboard.
 
-Thin: it shows :class:`workbench.review.adjudication.Disagreement` records and calls
-:func:`workbench.review.adjudication.decide`; refusals (no rationale, not a reviewer)
-are shown in the status line, never raised into the notebook.
+Thin: it shows :class:`workbench.review.adjudication.Disagreement` records with the context
+of :func:`workbench.review.citations.review_context` (a few turns, numbered as coders see
+them) and calls :func:`workbench.review.adjudication.decide`; refusals (no rationale, not a
+reviewer) are shown in the status line, never raised into the notebook.
+
+Keys (:data:`REVIEW_KEYS`): 1–9 choose the final value (the numbered buttons; each coder's
+value carries its number), ``w`` writes the rationale (Ctrl+Enter in it decides), Enter
+decides, ``n``/→ next open, ``p``/← previous.
 """
 
 from __future__ import annotations
@@ -10,9 +15,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 import ipywidgets as W
 
+from widgets.keyboard import KeyListener
 from workbench.codebook.book import Codebook
 from workbench.exceptions import WorkbenchError
 from workbench.model import PRESENT
@@ -22,7 +29,14 @@ from workbench.review.adjudication import (
     decide,
     find_disagreements,
 )
+from workbench.review.citations import review_context
 from workbench.store import Store
+
+#: The reviewer's keys, as shown under the panel.
+REVIEW_KEYS: tuple[tuple[str, str], ...] = (
+    ("1–9", "choose the final value"), ("w", "write the rationale"),
+    ("Ctrl+Enter / Enter", "decide and move on"), ("n or →", "next open"),
+    ("p or ←", "previous"))
 
 _BUTTON_LAYOUT = W.Layout(width="auto", height="28px", margin="1px")
 _CURRENT = "background:#fff3b0;border-left:4px solid #d4a72c;font-weight:600"
@@ -41,23 +55,35 @@ def value_label(codebook: Codebook, code_id: str, value: str | None) -> str:
         return value
 
 
-def context_html(item: Disagreement) -> str:
-    """The turns around the unit, the unit's own turn highlighted."""
+def context_html(item: Disagreement, turns: Sequence[Any] | None = None,
+                 cited: dict[int, tuple[str, ...]] | None = None, summary: str = "") -> str:
+    """The turns shown (default: the item's context), the unit's own turn highlighted;
+    turn numbers 1-based, as coders see them; ``cited``: who cited each turn."""
     rows = []
-    for turn in item.context:
+    for turn in item.context if turns is None else turns:
         style = f"{_TURN};{_CURRENT}" if turn.current else _TURN
         css = "bwv-turn bwv-turn--current" if turn.current else "bwv-turn"
+        who = (cited or {}).get(turn.index)
+        by = f" <i style='color:#666'>(cited by {escape(', '.join(who))})</i>" if who else ""
         rows.append(f"<div class='{css}' style='{style}'><span style='color:#666'>"
-                    f"{turn.index}. {escape(turn.speaker)} ({escape(turn.role)}):</span> "
-                    f"{escape(turn.text)}</div>")
-    return "<div class='bwv-context'>" + "".join(rows) + "</div>"
+                    f"turn {turn.index + 1} · {escape(turn.speaker)} ({escape(turn.role)}):"
+                    f"</span> {escape(turn.text)}{by}</div>")
+    note = f"<div class='bwv-context-summary' style='color:#555'>{escape(summary)}</div>" \
+        if summary else ""
+    return "<div class='bwv-context'>" + note + "".join(rows) + "</div>"
 
 
 def values_html(codebook: Codebook, item: Disagreement) -> str:
-    """Each coder's value, side by side."""
+    """Each coder's value, side by side, with the key that chooses it."""
+    number = {v: n for n, v in enumerate(item.options, 1)}
+
+    def key(value: str | None) -> str:
+        n = number.get(value if value is not None else ABSENT)
+        return f"<kbd>{n}</kbd> " if n is not None and n <= 9 else ""
+
     cells = "".join(
         f"<td style='padding:4px 10px;border:1px solid #ddd'><b>{escape(coder)}</b><br>"
-        f"{escape(value_label(codebook, item.code_id, value))}</td>"
+        f"{key(value)}{escape(value_label(codebook, item.code_id, value))}</td>"
         for coder, value in sorted(item.values.items()))
     return f"<table class='bwv-values' style='border-collapse:collapse'><tr>{cells}</tr></table>"
 
@@ -93,14 +119,19 @@ class AdjudicationPanel(W.VBox):
         self.values = W.HTML()
         self.options = W.HBox(layout=W.Layout(flex_flow="row wrap"))
         self.option_buttons: dict[str, W.Button] = {}
-        self.rationale = W.Textarea(placeholder="Why is this the right value? (required)",
-                                    layout=W.Layout(width="100%", height="60px"))
+        self.rationale = W.Textarea(placeholder="Why is this the right value? (required; "
+                                    "w to write, Ctrl+Enter to decide)",
+                                    layout=W.Layout(width="100%", height="60px"),
+                                    _dom_classes=("bwv-rationale",))
         self.decide_button = W.Button(description="Decide", button_style="primary",
                                       icon="check")
         self.previous_button = W.Button(description="◀ Previous")
         self.next_button = W.Button(description="Next ▶")
         self.next_open_button = W.Button(description="Next open ▶▶")
-        self.status = W.HTML()
+        self.status = W.HTML(_dom_classes=("bwv-review-status",))
+        self.keyboard = KeyListener(self.press, container_class="bwv-review",
+                                field_class="bwv-rationale",
+                                hint=" · ".join(f"{k}: {v}" for k, v in REVIEW_KEYS))
         self.decide_button.on_click(lambda _b: self.decide())
         self.previous_button.on_click(lambda _b: self.show(self.position - 1))
         self.next_button.on_click(lambda _b: self.show(self.position + 1))
@@ -111,8 +142,9 @@ class AdjudicationPanel(W.VBox):
             self.rationale,
             W.HBox([self.decide_button, self.previous_button, self.next_button,
                     self.next_open_button]),
-            self.status,
+            self.status, self.keyboard,
         ])
+        self.add_class("bwv-review")
         self.show(self._next_open(start=0))
         if refusal:
             self.header.value = f"<span style='color:#cf222e'>{escape(refusal)}</span>"
@@ -150,14 +182,16 @@ class AdjudicationPanel(W.VBox):
             return
         self.position = min(max(position, 0), len(self.items) - 1)
         item = self.items[self.position]
-        where = "whole clip" if item.utterance_index is None else f"turn {item.utterance_index}"
+        where = "whole clip" if item.utterance_index is None else \
+            f"turn {item.utterance_index + 1}"
         self.header.value = (f"<h4 style='margin:4px 0'>{escape(item.label)} "
                              f"<code>{escape(item.code_id)}</code> · {item.level} · clip "
                              f"<b>{escape(item.clip_id)}</b>, {where} "
                              f"({self.position + 1} of {len(self.items)})</h4>")
         self.definition.value = (f"<div class='bwv-definition' style='color:#333'><i>Definition"
                                  f":</i> {escape(item.definition)}</div>")
-        self.context.value = context_html(item)
+        shown = review_context(self.store, self.codebook, item, self.reviewer)
+        self.context.value = context_html(item, shown.turns, shown.cited, shown.summary)
         self.values.value = values_html(self.codebook, item)
         self._show_options(item)
         decided = item.decision
@@ -173,8 +207,9 @@ class AdjudicationPanel(W.VBox):
 
     def _show_options(self, item: Disagreement) -> None:
         self.option_buttons = {}
-        for value in item.options:
-            button = W.Button(description=value_label(self.codebook, item.code_id, value),
+        for n, value in enumerate(item.options, 1):
+            label = value_label(self.codebook, item.code_id, value)
+            button = W.Button(description=f"{n} · {label}" if n <= 9 else label,
                               tooltip=value, layout=_BUTTON_LAYOUT)
             button.add_class("bwv-option")
             button.on_click(lambda _b, v=value: self.choose(v))
@@ -185,6 +220,29 @@ class AdjudicationPanel(W.VBox):
         self.progress.max = max(len(self.items), 1)
         self.progress.value = self.n_decided
         self.progress_text.value = f"{self.n_decided} decided / {self.n_open} open"
+
+    # ---- keys ------------------------------------------------------------------------------
+    def press(self, key: str) -> None:
+        """A key pressed in the panel (see :data:`REVIEW_KEYS`)."""
+        item = self.current
+        if item is None:
+            return
+        if len(key) == 1 and key.isdigit() and key != "0":
+            n = int(key)
+            if n <= len(item.options):
+                self.choose(item.options[n - 1])
+                label = value_label(self.codebook, item.code_id, item.options[n - 1])
+                self.status.value = f"chosen: {escape(label)} — w to write why, then Ctrl+Enter"
+            else:
+                self.status.value = f"there are {len(item.options)} values, not {n}"
+        elif key == "w":
+            self.keyboard.focus_field()
+        elif key in ("submit", "Enter"):
+            self.decide()
+        elif key in ("n", "ArrowRight"):
+            self.show(self._next_open())
+        elif key in ("p", "ArrowLeft"):
+            self.show(self.position - 1)
 
     # ---- actions ---------------------------------------------------------------------------
     def choose(self, value: str | None) -> None:

@@ -15,6 +15,7 @@ import ipywidgets as W
 from widgets.help import tooltip_text
 from workbench.codebook.book import Codebook
 from workbench.codebook.schema import Code, Group
+from workbench.codebook.sets import split_set
 from workbench.coding import code_help
 from workbench.model import PRESENT
 
@@ -27,10 +28,7 @@ def chip_text(code: Code, value: str) -> str:
         return code.label
     if code.level == "interval":
         return f"{code.label}: {value}"
-    try:
-        return f"{code.label}: {code.option(value).label.lower()}"
-    except Exception:  # a value from another codebook version: show it raw
-        return f"{code.label}: {value}"
+    return f"{code.label}: {' + '.join(v.lower() for v in code.value_labels(value))}"
 
 
 class CodePanel(W.VBox):
@@ -50,9 +48,10 @@ class CodePanel(W.VBox):
         self._layout = W.Layout(width="auto", height="26px", margin="1px")
         self._nominal_layout = W.Layout(width="auto", height="26px", margin="1px",
                                         align_self="flex-start", flex="0 0 auto")
-        self._label_layout = W.Layout(width="170px", flex="0 0 auto")
+        self._label_layout = W.Layout(width="100%", flex="0 0 auto")
         self._row_layout = W.Layout(flex_flow="row wrap", flex="0 0 auto")
         self._style = W.ButtonStyle()
+        self._sets = {c.id for _, codes in groups for c in codes if c.multiple}
         rows: list[W.Widget] = [W.HTML(f"<b>{title}</b>")] if title else []
         for n, (group, codes) in enumerate(groups, 1):
             prefix = f"<kbd>{n}</kbd> " if numbered and len(groups) > 1 else ""
@@ -87,8 +86,12 @@ class CodePanel(W.VBox):
         options = [*code.options, *code.scale]
         if code.not_applicable is not None:
             options.append(code.not_applicable)
-        buttons = [self._button(code, o.key, o.label, f"{o.label}: {o.anchor}" if o.anchor
-                                else o.label) for o in options]
+        def shown(n: int, label: str) -> str:  # a set code's elements carry their number key
+            return f"{n} {label}" if code.multiple else label
+
+        buttons = [self._button(code, o.key, shown(n, o.label),
+                                f"{o.label}: {o.anchor}" if o.anchor else o.label)
+                   for n, o in enumerate(options, 1)]
         return W.HBox([label, *buttons], layout=self._row_layout)
 
     def _typed(self, code_id: str, number: float) -> None:
@@ -98,7 +101,9 @@ class CodePanel(W.VBox):
     def show(self, values: dict[str, str]) -> None:
         """Mark the buttons of the applied values; only changed buttons are re-sent."""
         for (code_id, value), button in self.buttons.items():
-            style = "success" if values.get(code_id) == value else ""
+            held = values.get(code_id)
+            on = value in split_set(held) if code_id in self._sets else held == value
+            style = "success" if on else ""
             if button.button_style != style:
                 button.button_style = style
         self._quiet = True

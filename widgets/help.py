@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from html import escape
 
 import ipywidgets as W
 
 from workbench.codebook.book import Codebook
 from workbench.coding import CodeHelp, code_help, search_codes
+from workbench.coding.keys import Panel
 
 
 def tooltip_text(help_: CodeHelp) -> str:
@@ -50,14 +52,35 @@ def help_html(help_: CodeHelp) -> str:
         + items("Examples", examples) + "</div>")
 
 
+def keymap_html(rows: Sequence[tuple[str, str]], panel: Panel = ()) -> str:
+    """The key map: session keys, then the code keys of the current panel, by group."""
+    def table(items: Iterable[tuple[str, str]]) -> str:
+        return "<table class='bwv-keys'>" + "".join(
+            f"<tr><td><kbd>{escape(k)}</kbd></td><td>{escape(v)}</td></tr>"
+            for k, v in items) + "</table>"
+
+    codes = [(c.shortcut or "", f"{c.label} ({g.label})") for g, cs in panel for c in cs
+             if c.shortcut]
+    return ("<div class='bwv-help bwv-keymap'><b>Keys</b>" + table(rows)
+            + ("<b>Code keys here</b>" + table(codes) if codes else "")
+            + "<div style='color:#666;font-size:11px'>Esc closes</div></div>")
+
+
 class HelpPanel(W.HTML):
-    """Shows one code's help; empty until asked."""
+    """Shows one code's help or the key map, under the status line; empty until asked."""
 
     def __init__(self) -> None:
         super().__init__(_dom_classes=("bwv-help-panel",))
 
     def show(self, codebook: Codebook, code_id: str) -> None:
         self.value = help_html(code_help(codebook, code_id))
+
+    def show_keymap(self, rows: Sequence[tuple[str, str]], panel: Panel = ()) -> None:
+        self.value = keymap_html(rows, panel)
+
+    def clear(self) -> None:
+        if self.value:
+            self.value = ""
 
 
 class CodebookBrowser(W.VBox):

@@ -1,7 +1,12 @@
-"""One call per notebook: start a coding session, open the coder overview or the codebook.
+"""One call per notebook: start a coding session, review disagreements, open the coder
+overview or the codebook.
 
-The project folder defaults to ``$BWV_PROJECT`` and the coder to ``$BWV_CODER``; without a
-coder id the coder picks their id from the store's list first.
+The project folder defaults to ``$BWV_PROJECT``, the coder to ``$BWV_CODER`` and the reviewer
+to ``$BWV_REVIEWER``; without a coder id the coder picks their id from the store's list first.
+The session's store is opened *as* the coder (``Store.open(url, as_user=coder)``), and the
+review's as the reviewer, so the store's access rules apply to them. Each call also shows
+one line saying what to do if the widget is gone after a page reload (:data:`RELOAD_HINT`;
+hidden while the widget is live).
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import ipywidgets as W
-from IPython.display import display
+from IPython.display import HTML, display
 
+from widgets.adjudication import AdjudicationPanel
 from widgets.help import CodebookBrowser
 from widgets.overview import CoderOverview
 from widgets.progress import ProgressIndicator
@@ -26,6 +32,14 @@ from workbench.store import Store
 
 #: Extra metadata columns coders may see (the demo corpus's object of the search).
 DEFAULT_VISIBLE_EXTRA: tuple[str, ...] = ("object_sought", "object")
+#: Saved with the notebook, so a reload without a live widget still says what to do.
+RELOAD_HINT = ("<div class='bwv-reload-hint' style='color:#8a4b00'>If nothing shows below "
+               "(after reloading the page or restarting the kernel), run this cell again "
+               "(Shift+Enter): every action was saved, and you resume where you stopped.</div>")
+
+
+def _hint() -> None:
+    display(HTML(RELOAD_HINT))
 
 
 def _project(project: str | Path = "") -> tuple[Project, Store, Codebook]:
@@ -44,6 +58,7 @@ def start_session(coder: str = "", project: str | Path = "", *,
     """
     box = W.VBox([ProgressIndicator(steps=4, label="opening the project…")])
     if show:
+        _hint()
         display(box)
     progress = box.children[0]
     assert isinstance(progress, ProgressIndicator)
@@ -62,6 +77,8 @@ def start_session(coder: str = "", project: str | Path = "", *,
 
 def _session(project: Project, store: Store, codebook: Codebook, coder: str,
              visible_extra: Sequence[str], progress: ProgressIndicator) -> SessionWidget:
+    if store.user_id != coder:  # the session acts as the coder: the store enforces their rules
+        store = project.open_store(as_user=coder)
     session = CodingSession(store, codebook, coder, visible_extra=visible_extra)
     progress.step(f"{len(session.queue)} clips assigned to {coder}")
     widget = SessionWidget(session, media_root=project.root, open_clip=False)
@@ -90,6 +107,27 @@ def _coder_picker(box: W.VBox, project: Project, store: Store, codebook: Codeboo
 
     start.on_click(go)
     return W.VBox([W.HTML("Who is coding?"), W.HBox([pick, start]), problem])
+
+
+def review(project: str | Path = "", reviewer: str = "", *, show: bool = True) -> W.Widget:
+    """Display the reviewer's adjudication panel (keys: 1–9, w, Ctrl+Enter, n, p) for
+    ``reviewer`` (default ``$BWV_REVIEWER``) on ``project``; returns it, or the error to fix."""
+    try:
+        found, store, codebook = _project(project)
+        reviewer = reviewer or os.environ.get("BWV_REVIEWER", "")
+        if not reviewer:
+            raise WorkbenchError("no reviewer id: pass review(project, reviewer='…') or set "
+                                 "$BWV_REVIEWER")
+        store.coder(reviewer)
+        store.close()
+        store = found.open_store(as_user=reviewer)  # the review acts as the reviewer
+        widget: W.Widget = AdjudicationPanel(store, codebook, reviewer)
+    except WorkbenchError as exc:
+        widget = W.HTML(f"<b style='color:#b00020'>Cannot start the review: {exc}</b>")
+    if show:
+        _hint()
+        display(widget)
+    return widget
 
 
 def open_overview(project: str | Path = "") -> CoderOverview:

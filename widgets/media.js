@@ -1,10 +1,45 @@
-// Media player of a coding session (anywidget ESM): an HTML5 <video> or <audio> element that
-// seeks to "position" (seconds) whenever Python sets it. The source is "src" (a URL) or, for
-// a local file, its bytes in "data" (played from a Blob URL).
+// Media player of a coding session (anywidget ESM): an HTML5 <audio>/<video> element.
+// Python → here: "position" (seek, seconds), "rate", custom {type: "play_pause"} and
+// {type: "replay", start}. Here → Python: {type: "turn", index} when playback enters another
+// turn (from "turns", [[start, end], ...]), {type: "error", message} when the file cannot be
+// played. "problem" is a sentence shown instead of the player.
 
 function render({ model, el }) {
+  el.classList.add("bwv-media");
+  const note = document.createElement("div");
+  note.className = "bwv-media-problem";
+  const holder = document.createElement("div");
+  el.append(holder, note);
   let media = null;
   let blobUrl = null;
+  let sentTurn = -1;
+  let frame = 0;
+
+  function turnAt(seconds) {
+    const turns = model.get("turns") || [];
+    let found = -1;
+    for (let i = 0; i < turns.length; i++) {
+      if (turns[i][0] <= seconds + 0.02) found = i; else break;
+    }
+    return found;
+  }
+
+  function follow() {
+    frame = 0;
+    if (!media || media.paused) return;
+    const index = turnAt(media.currentTime);
+    if (index >= 0 && index !== sentTurn) {
+      sentTurn = index;
+      model.send({ type: "turn", index });
+    }
+    frame = requestAnimationFrame(follow);
+  }
+
+  function showProblem() {
+    const text = model.get("problem") || "";
+    note.textContent = text;
+    note.style.display = text ? "" : "none";
+  }
 
   function load() {
     if (blobUrl) URL.revokeObjectURL(blobUrl);
@@ -17,32 +52,56 @@ function render({ model, el }) {
       src = blobUrl;
     }
     if (!src) {
-      el.replaceChildren();
+      holder.replaceChildren();
       media = null;
       return;
     }
     media = document.createElement(mime.startsWith("audio") ? "audio" : "video");
+    media.className = "bwv-media-element";
     media.controls = true;
-    media.preload = "metadata";
-    media.style.maxWidth = "100%";
-    media.style.maxHeight = "240px";
+    media.preload = "auto";
+    media.playbackRate = model.get("rate") || 1;
     media.src = src;
-    el.replaceChildren(media);
+    media.addEventListener("play", () => { sentTurn = turnAt(media.currentTime); follow(); });
+    media.addEventListener("error", () => {
+      const err = media.error;
+      model.send({ type: "error", message: err ? `${err.message || "error code " + err.code}` : "unknown error" });
+    });
+    holder.replaceChildren(media);
     seek();
   }
 
   function seek() {
     if (!media) return;
     const position = model.get("position");
-    const go = () => { media.currentTime = position; };
+    const go = () => {
+      if (Math.abs(media.currentTime - position) > 0.05) media.currentTime = position;
+      sentTurn = turnAt(position);
+    };
     if (media.readyState >= 1) go(); else media.addEventListener("loadedmetadata", go, { once: true });
   }
 
   model.on("change:src", load);
   model.on("change:data", load);
   model.on("change:position", seek);
+  model.on("change:problem", showProblem);
+  model.on("change:rate", () => { if (media) media.playbackRate = model.get("rate") || 1; });
+  model.on("msg:custom", (msg) => {
+    if (!media || !msg) return;
+    if (msg.type === "play_pause") {
+      if (media.paused) media.play().catch(() => {}); else media.pause();
+    } else if (msg.type === "replay") {
+      media.currentTime = msg.start || 0;
+      sentTurn = turnAt(media.currentTime);
+      media.play().catch(() => {});
+    }
+  });
   load();
-  return () => { if (blobUrl) URL.revokeObjectURL(blobUrl); };
+  showProblem();
+  return () => {
+    if (frame) cancelAnimationFrame(frame);
+    if (blobUrl) URL.revokeObjectURL(blobUrl);
+  };
 }
 
 export default { render };

@@ -4,6 +4,11 @@ No rule lives here. Each handler calls one session method, which stores the acti
 and returns a :class:`Change`; :meth:`SessionWidget.render` then updates only the parts named
 in it (one transcript row, a few button styles, the highlight), which keeps a code action
 well under 50 ms.
+
+A steady layout: three columns in fixed proportions (a CSS grid whose tracks never depend
+on content, ``COLUMNS``); every message goes to one reserved status line at the top of the
+code column, with the help and the key map right under it — where the coder is looking —
+and the front end scrolls them into view when they change.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from widgets.transcript import TranscriptView, turn_record
 from workbench.coding import Change, CodingSession
 from workbench.exceptions import WorkbenchError
 
+#: Column proportions (queue and media · transcript · codes): fixed, whatever the content.
+COLUMNS = "minmax(0, 22fr) minmax(0, 45fr) minmax(0, 33fr)"
+
 
 class SessionWidget(W.VBox):
     """One coder's coding session. Opens the clip to resume at once.
@@ -41,16 +49,17 @@ class SessionWidget(W.VBox):
         codebook = session.codebook
         self._order = {code_id: i for i, code_id in enumerate(codebook.code_ids)}
         self._quiet = False
+        self._from_player = False
         self.header = W.HTML()
-        self.message = W.HTML()
+        self.status = W.HTML(_dom_classes=("bwv-status",))
         self.queue = QueuePanel(lambda clip_id: self._act(lambda: session.open(clip_id)))
         self.meta = W.HTML()
-        self.player = MediaPlayer(layout=W.Layout(display="none"))
+        self.player = MediaPlayer(on_turn=self._player_turn)
         self.transcript = TranscriptView(
             on_key=lambda key, code: self._act(lambda: session.press(key, code)),
             on_goto=lambda index: self._act(lambda: session.go(index)))
         self.transcript.hint = (f"Click a turn, then keys — {session.keymap.describe()} · "
-                                "code shortcuts in [brackets] · 1–9 pick a group · ? help")
+                                "code keys in [brackets] · ? all keys")
         self.previous_button = W.Button(description="◀ previous", layout=W.Layout(width="auto"))
         self.next_button = W.Button(description="next ▶", layout=W.Layout(width="auto"))
         self.previous_button.on_click(lambda _: self._act(session.previous))
@@ -60,20 +69,30 @@ class SessionWidget(W.VBox):
         self.note.observe(self._note_typed, names="value")
         self.flag = W.Checkbox(description="flag for review", indent=False)
         self.flag.observe(self._flag_ticked, names="value")
-        self.done_button = W.Button(description="Clip done ✓", button_style="primary")
-        self.done_button.on_click(lambda _: self._act(session.finish_clip))
+        self.done_button = W.Button(description="Clip done ✓", button_style="primary",
+                                    _dom_classes=("bwv-done",))
+        self.checked = W.Checkbox(description="I checked every turn", indent=False,
+                                  layout=W.Layout(width="auto"))
+        self.done_button.on_click(
+            lambda _: self._act(lambda: session.finish_clip(checked=self.checked.value)))
+        self.done_row = W.HBox([self.done_button, self.checked],
+                               layout=W.Layout(flex_flow="row wrap", align_items="center"))
         self.clip_form = CodePanel(codebook, session.clip_form, self._choose, numbered=False,
                                    title="Clip-level form")
         self.panels: dict[tuple[str, ...], CodePanel] = {}
         self.turn_title = W.HTML()
-        self.side = W.VBox(layout=W.Layout(width="36%"))
         self.help = HelpPanel()
+        self.body = W.VBox(_dom_classes=("bwv-side-body",))
+        self.side = W.VBox([self.status, self.help, self.body], _dom_classes=("bwv-side",))
         self.browser = CodebookBrowser(codebook)
         book = W.Accordion([self.browser], titles=("Codebook",), selected_index=None)
-        left = W.VBox([self.queue, self.meta, self.player], layout=W.Layout(width="22%"))
+        left = W.VBox([self.queue, self.meta, self.player], _dom_classes=("bwv-left",))
         centre = W.VBox([W.HBox([self.previous_button, self.next_button]), self.transcript],
-                        layout=W.Layout(flex="1 1 auto", margin="0 8px"))
-        super().__init__([self.header, self.message, W.HBox([left, centre, self.side]), book])
+                        _dom_classes=("bwv-centre",))
+        self.columns = W.GridBox([left, centre, self.side], _dom_classes=("bwv-columns",),
+                                 layout=W.Layout(grid_template_columns=COLUMNS,
+                                                 grid_gap="8px", width="100%"))
+        super().__init__([self.header, self.columns, book])
         self.add_class("bwv-session")
         self.header.value = self._header()
         if open_clip:
@@ -81,7 +100,7 @@ class SessionWidget(W.VBox):
 
     # ---- events ----------------------------------------------------------------------------
     def _act(self, action: Callable[[], Change]) -> Change | None:
-        """Run a session action and render what it changed; errors become the message."""
+        """Run a session action and render what it changed; errors go to the status line."""
         try:
             change = action()
         except WorkbenchError as exc:
@@ -92,6 +111,16 @@ class SessionWidget(W.VBox):
 
     def _choose(self, code_id: str, value: str | None) -> None:
         self._act(lambda: self.session.toggle(code_id, value))
+
+    def _player_turn(self, index: int) -> None:
+        """Playback entered turn ``index``: follow it (without seeking the player back)."""
+        if self.session.clip is None or index == self.session.index:
+            return
+        self._from_player = True
+        try:
+            self._act(lambda: self.session.go(index))
+        finally:
+            self._from_player = False
 
     def _note_typed(self, change: dict[str, Any]) -> None:
         if not self._quiet:
@@ -115,19 +144,28 @@ class SessionWidget(W.VBox):
             if change.clip_codes:
                 self.clip_form.show(session.clip_codes)
                 self.transcript.end_chips = self._end_chips()
+                self._done_tooltip()
             if change.moved:
                 self._render_position()
             elif session.current is not None and session.index in change.turns:
                 self._panel().show(session.turns[session.index].codes)
+        message = change.message
         if change.help:
             self.help.show(session.codebook, change.help)
-        self._say(change.message)
+        elif change.keymap:
+            self.help.show_keymap(session.keymap.rows(), session.panel())
+        elif change.moved or change.clip or (change.message == "" and not change.turns):
+            self.help.clear()
+        if change.media:
+            current = session.current
+            message = self.player.command(change.media, current.start if current else 0.0)
+        self._say(message)
 
     def _say(self, text: str, error: bool = False) -> None:
-        colour = "#b00020" if error else "#2a6a2a"
-        html = f"<span style='color:{colour}'>{escape(text, quote=False)}</span>" if text else ""
-        if self.message.value != html:
-            self.message.value = html
+        tone = "bwv-status--error" if error else "bwv-status--ok"
+        html = f"<span class='{tone}'>{escape(text, quote=False)}</span>" if text else ""
+        if self.status.value != html:
+            self.status.value = html
 
     def _header(self) -> str:
         s = self.session
@@ -146,6 +184,13 @@ class SessionWidget(W.VBox):
     def _end_chips(self) -> list[str]:
         return self._chips(self.session.clip_codes)
 
+    def _done_tooltip(self) -> None:
+        missing = self.session.missing_clip_labels()
+        unvisited = len(self.session.unvisited())
+        parts = (["still needs: " + "; ".join(missing)] if missing else []) + (
+            [f"{unvisited} turns not opened yet"] if unvisited else [])
+        self.done_button.tooltip = " · ".join(parts) if parts else "every item is filled"
+
     def _render_queue(self) -> None:
         s = self.session
         self.queue.show(s.queue, s.progress, s.clip.clip_id if s.clip else None)
@@ -153,13 +198,14 @@ class SessionWidget(W.VBox):
     def _render_clip(self) -> None:
         s = self.session
         self._render_queue()
-        self.help.value = ""
+        self.help.clear()
+        self.checked.value = False
         if s.clip is None:
             self.meta.value = "<b>Nothing left to code.</b>"
             with self.transcript.hold_sync():
                 self.transcript.turns, self.transcript.marks = [], {}
                 self.transcript.current, self.transcript.end_chips = 0, []
-            self.side.children = ()
+            self.body.children = ()
             self.player.load(None)
             return
         badge = (" <span style='background:#fff3b0;border:1px solid #d4b000;padding:0 4px'>"
@@ -175,7 +221,8 @@ class SessionWidget(W.VBox):
             self.transcript.end_chips = self._end_chips()
             self.transcript.current = s.index
         self.clip_form.show(s.clip_codes)
-        self.player.load(s.clip.media_path, self.media_root)
+        self.player.load(s.clip.media_path, self.media_root,
+                         [(u.start, u.end) for u in s.utterances])
         self._render_position()
 
     def _panel(self) -> CodePanel:
@@ -191,18 +238,20 @@ class SessionWidget(W.VBox):
         self.transcript.current = s.index
         current = s.current
         if current is None:
-            missing = s.missing_clip_codes()
-            self.done_button.tooltip = ("still needs: " + ", ".join(missing)) if missing else ""
-            self.side.children = (self.clip_form, self.done_button, self.help)
+            self._done_tooltip()
+            self.body.children = (self.done_row, self.clip_form)
             return
         panel = self._panel()
         panel.show(s.turns[s.index].codes)
-        self.turn_title.value = f"<b>Turn {s.index + 1}</b> · {current.role} codes"
-        self.side.children = (self.turn_title, panel, self.note, self.flag, self.help)
+        role = current.role.value.replace("_", " ")
+        self.turn_title.value = (f"<b>Turn {s.index + 1}</b> of {len(s.utterances)} · "
+                                 f"{escape(current.speaker)} ({role})")
+        self.body.children = (self.turn_title, panel, self.note, self.flag)
         self._quiet = True
         try:
             self.note.value = s.turns[s.index].note
             self.flag.value = s.turns[s.index].flagged
         finally:
             self._quiet = False
-        self.player.seek(current.start)
+        if not self._from_player:
+            self.player.seek(current.start)

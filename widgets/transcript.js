@@ -14,7 +14,7 @@ const ROLE_LABELS = {
   third_party: "Third party",
   unknown: "Unknown",
 };
-const PASS_THROUGH = new Set(["Shift", "Control", "Alt", "Meta", "CapsLock", "Tab", "Enter", " "]);
+const PASS_THROUGH = new Set(["Shift", "Control", "Alt", "Meta", "CapsLock", "Tab", "Enter"]);
 
 function editable(node) {
   return Boolean(node && node.closest && node.closest("input, textarea, select, [contenteditable='true']"));
@@ -149,12 +149,32 @@ function render({ model, el }) {
     model.send({ type: "key", key: event.key, code: codeUnder(root || el) });
   }
   let root = null;
+  let watcher = null;
   el.addEventListener("keydown", onKey);
+  // Feedback where the eye is: when the status line or the help changes, scroll it into view.
+  function reveal(records) {
+    const seen = new Set();
+    for (const r of records) {
+      const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const box = node && node.closest ? node.closest(".bwv-status, .bwv-help-panel") : null;
+      if (box && !seen.has(box) && box.textContent.trim()) {
+        seen.add(box);
+        box.scrollIntoView({ block: "nearest" });
+      }
+    }
+  }
   let tries = 0;
   function attach() {
     if (el.isConnected) {
       root = el.closest(".bwv-session");
-      if (root) root.addEventListener("keydown", onKey);
+      if (root) {
+        root.addEventListener("keydown", onKey);
+        const side = root.querySelector(".bwv-side");
+        if (side) {
+          watcher = new MutationObserver(reveal);
+          watcher.observe(side, { childList: true, subtree: true, characterData: true });
+        }
+      }
       return;
     }
     if (tries++ < 200) requestAnimationFrame(attach);
@@ -175,6 +195,7 @@ function render({ model, el }) {
   return () => {
     el.removeEventListener("keydown", onKey);
     if (root) root.removeEventListener("keydown", onKey);
+    if (watcher) watcher.disconnect();
   };
 }
 

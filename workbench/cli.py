@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from rich.table import Table
 
 from workbench.cli_mount import LazyGroup, mount
 from workbench.cli_options import ProjectOption, fail
-from workbench.exceptions import WorkbenchError
+from workbench.exceptions import ParameterError, WorkbenchError
 
 # Importing this module must stay light: no pandas, SQLAlchemy, scikit-learn, statsmodels or
 # matplotlib (tests/test_cli_start.py). Import the library inside the command functions, and
@@ -109,36 +110,89 @@ coder_app = typer.Typer(help="Coders and reviewers.", no_args_is_help=True)
 app.add_typer(coder_app, name="coder")
 
 
+@app.callback()
+def acting_as(
+    as_user: Annotated[str | None, typer.Option(
+        "--as", envvar="BWV_USER", help="Act as this person (their roles apply; default: "
+        "the store's owner, i.e. whoever can open the SQLite file)")] = None,
+) -> None:
+    """BWV coding workbench."""
+    if as_user:
+        os.environ["BWV_USER"] = as_user
+
+
 @coder_app.command("add")
 def coder_add(
     coder_id: Annotated[str, typer.Argument(help="Short id, e.g. c01")],
     name: Annotated[str, typer.Option(help="Display name")] = "",
-    reviewer: Annotated[bool, typer.Option(help="May see all coders and adjudicate")] = False,
+    role: Annotated[list[str] | None, typer.Option(
+        help="Role (repeat for several): admin, reviewer, analyst, coder, facilitator, "
+        "panel_member; default coder")] = None,
+    reviewer: Annotated[bool, typer.Option(help="Shortcut for --role coder --role "
+                                           "reviewer")] = False,
+    trainee: Annotated[bool, typer.Option(help="A trainee: practice and gold-standard clips "
+                                          "only, until `bwv coder certify`")] = False,
     project: ProjectOption = None,
 ) -> None:
-    """Add a coder (or update their name and reviewer flag)."""
-    from workbench.model import Coder
+    """Add a person (or update their name, roles and status); admins only."""
+    from workbench.model import Coder, CoderStatus, UserRole
     from workbench.project import Project
 
     try:
+        roles = {UserRole(r) for r in (role or ["coder"])}
+    except ValueError as exc:
+        raise fail(ParameterError(str(exc), field="role")) from exc
+    if reviewer:
+        roles |= {UserRole.CODER, UserRole.REVIEWER}
+    status = CoderStatus.TRAINEE if trainee else CoderStatus.CERTIFIED
+    try:
         with Project.load(project).open_store() as store:
-            store.add_coder(Coder(coder_id, name, reviewer))
+            store.add_coder(Coder(coder_id, name, frozenset(roles), status))
     except WorkbenchError as exc:
         raise fail(exc) from exc
-    console.print(f"coder {coder_id} saved")
+    console.print(f"{coder_id} saved: {', '.join(sorted(roles))}; {status}")
 
 
 @coder_app.command("list")
 def coder_list(project: ProjectOption = None) -> None:
-    """List coders."""
+    """List people with their roles and coder status."""
     from workbench.project import Project
 
     try:
         with Project.load(project).open_store() as store:
             for c in store.coders():
-                console.print(f"{c.coder_id}\t{c.name}\t{'reviewer' if c.is_reviewer else ''}")
+                console.print(f"{c.coder_id}\t{c.name}\t{','.join(sorted(c.roles))}\t"
+                              f"{c.status}")
     except WorkbenchError as exc:
         raise fail(exc) from exc
+
+
+@coder_app.command("certify")
+def coder_certify(
+    coder_id: Annotated[str, typer.Argument(help="The trainee to certify")],
+    reviewer: Annotated[str, typer.Option(help="The reviewer certifying (audited)")],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the audit)")],
+    min_alpha: Annotated[float | None, typer.Option(
+        help="Refuse unless the trainee's Krippendorff alpha against the gold standard's "
+        "consensus is at least this")] = None,
+    project: ProjectOption = None,
+) -> None:
+    """Certify a trainee (reviewers only): their ordinary work counts from now on."""
+    from workbench.codebook import load_ref
+    from workbench.project import Project
+    from workbench.review.certification import certify
+
+    try:
+        proj = Project.load(project)
+        codebook = load_ref(proj.codebook, proj.codebooks_dir)
+        with proj.open_store() as store:
+            report = certify(store, codebook, coder_id, reviewer=reviewer, reason=reason,
+                             min_alpha=min_alpha)
+    except WorkbenchError as exc:
+        raise fail(exc) from exc
+    console.print(f"{coder_id} certified by {reviewer}" + (
+        "" if report is None else f" (alpha {report.alpha:.3f} on {report.n_units} "
+        "gold-standard units)"))
 
 
 @app.command()

@@ -29,10 +29,98 @@ class UnitType(StrEnum):
 
 
 class Layer(StrEnum):
-    """Whose annotations: a coder's own, or the adjudicated consensus the study uses."""
+    """The kind of an annotation layer (see :func:`layer_name` for the layer's full name).
+
+    ``coder``: one coder's own work (``coder:<id>``; practice and gold-standard work of trainees
+    too, told apart by the assignment's :class:`AssignmentKind`); ``consensus``: the adjudicated
+    layer the study uses (one value per unit); ``review``: a reviewer's re-coding of an audit
+    sample (``review:<audit id>``).
+    """
 
     CODER = "coder"
     CONSENSUS = "consensus"
+    REVIEW = "review"
+
+
+def layer_name(layer: Layer | str, owner: str | None = None) -> str:
+    """The layer's full name: ``coder:<coder id>``, ``consensus`` or ``review:<audit id>``.
+
+    >>> layer_name(Layer.CODER, "c01"), layer_name(Layer.CONSENSUS)
+    ('coder:c01', 'consensus')
+    """
+    layer = Layer(layer)
+    if layer == Layer.CONSENSUS:
+        return "consensus"
+    if not owner:
+        raise ValueError(f"a {layer} layer needs its owner (coder id or audit id)")
+    return f"{layer}:{owner}"
+
+
+class UserRole(StrEnum):
+    """What a person may do in a project (one person may hold several roles).
+
+    ``admin``: adds people and changes roles, ingests clips; ``reviewer``: assigns clips,
+    adjudicates, certifies coders, reads every layer; ``analyst``: reads the consensus layer and
+    outputs, never coder identities unless granted (:class:`Grant`); ``coder``: reads and writes
+    only their own annotations on their own assignments, never hidden metadata;
+    ``facilitator`` and ``panel_member``: the panel screenings (a panel member sees only the
+    redacted material of the screening their scope names).
+    """
+
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    ANALYST = "analyst"
+    CODER = "coder"
+    FACILITATOR = "facilitator"
+    PANEL_MEMBER = "panel_member"
+
+
+class Grant(StrEnum):
+    """An extra right an admin may give on top of a role."""
+
+    CODER_IDENTITIES = "coder_identities"  # an analyst may see which coder coded what
+
+
+#: The roles of a reviewer who also codes (the usual reviewer).
+REVIEWER_ROLES: frozenset[UserRole] = frozenset({UserRole.CODER, UserRole.REVIEWER})
+
+
+class CoderStatus(StrEnum):
+    """Where a coder is in training; only certified coders' work counts.
+
+    ``trainee``: codes practice and gold-standard clips only; ``certified``: their ordinary
+    assignments enter reliability, adjudication, consensus and the study; ``retired``: codes
+    no more, their earlier certified work still counts (retiring changes nothing published).
+    """
+
+    TRAINEE = "trainee"
+    CERTIFIED = "certified"
+    RETIRED = "retired"
+
+
+#: Statuses whose work on ordinary assignments counts.
+COUNTED_STATUSES: tuple[CoderStatus, ...] = (CoderStatus.CERTIFIED, CoderStatus.RETIRED)
+
+
+class AssignmentKind(StrEnum):
+    """Why a clip is assigned: study work, or training.
+
+    ``ordinary``: the study's coding (counts if the coder is certified); ``practice``: a
+    trainee's exercise; ``gold``: a gold-standard clip, whose consensus is the answer key that
+    certification compares against; ``review``: a reviewer's re-coding of an audit sample.
+    """
+
+    ORDINARY = "ordinary"
+    PRACTICE = "practice"
+    GOLD = "gold"
+    REVIEW = "review"
+
+
+class ScopeKind(StrEnum):
+    """How a scope narrows a role (see :class:`Scope`)."""
+
+    AUDIT_SAMPLE = "audit_sample"  # a reviewer re-coding these clips is blind to their layers
+    SCREENING = "screening"  # a panel member sees only these clips, redacted
 
 
 class AnnotationStatus(StrEnum):
@@ -62,6 +150,11 @@ CLIP_METADATA_FIELDS: tuple[str, ...] = (
     "gender",
     "n_officers",
 )
+
+
+#: Keys of ``Clip.extra`` a coder's store handle still reads (the object of the search);
+#: every other extra column is blanked for coders, like the hidden standard fields.
+CODER_VISIBLE_EXTRA: tuple[str, ...] = ("object_sought", "object")
 
 
 @dataclass(frozen=True)
@@ -104,9 +197,40 @@ class Utterance:
 
 @dataclass(frozen=True)
 class Coder:
+    """A person known to the store (coders, reviewers, analysts, admins, panel members).
+
+    ``roles``: what they may do (default: coder); ``status``: their training status as a
+    coder (only certified coders' work counts, see :class:`CoderStatus`).
+    """
+
     coder_id: str
     name: str = ""
-    is_reviewer: bool = False
+    roles: frozenset[UserRole] = frozenset({UserRole.CODER})
+    status: CoderStatus = CoderStatus.CERTIFIED
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roles", frozenset(UserRole(r) for r in self.roles))
+        object.__setattr__(self, "status", CoderStatus(self.status))
+
+    def has_role(self, role: UserRole | str) -> bool:
+        return UserRole(role) in self.roles
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A narrowing of someone's role to some clips until it ends.
+
+    ``kind`` audit_sample: a reviewer re-coding ``clip_ids`` for audit ``ref`` sees none of
+    the clips' coder or consensus layers until the review is signed off (the scope ended);
+    screening: a panel member sees only ``clip_ids`` of screening ``ref``, redacted.
+    """
+
+    user_id: str
+    kind: ScopeKind
+    ref: str
+    clip_ids: frozenset[str] = frozenset()
+    active: bool = True
+    scope_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +244,7 @@ class Assignment:
     position: int = 0
     last_utterance: int = 0
     updated_at: datetime | None = None
+    kind: AssignmentKind = AssignmentKind.ORDINARY
 
 
 @dataclass(frozen=True)
@@ -128,6 +253,8 @@ class Annotation:
 
     ``utterance_index`` is None for clip-level codes. ``value`` is a string: "present" for
     nominal codes, an option key for categorical and ordinal codes, a decimal for interval.
+    ``from_hint``: the value came from an accepted assistance hint. ``audit_id``: the audit a
+    ``review`` layer belongs to (None for other layers).
     """
 
     clip_id: str
@@ -143,6 +270,14 @@ class Annotation:
     note: str = ""
     created_at: datetime | None = None
     annotation_id: int | None = None
+    from_hint: bool = False
+    audit_id: str | None = None
+
+    @property
+    def layer_name(self) -> str:
+        """``coder:<id>``, ``consensus`` or ``review:<audit id>``."""
+        owner = self.audit_id if self.layer == Layer.REVIEW else self.coder_id
+        return layer_name(self.layer, owner)
 
     @property
     def unit_type(self) -> UnitType:

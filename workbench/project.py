@@ -59,8 +59,9 @@ class Project:
     def codebook_version(self) -> str:
         return self.codebook.split("@", 1)[1]
 
-    def open_store(self) -> Store:
-        return Store(self.store_url)
+    def open_store(self, as_user: str | None = None) -> Store:
+        """The store, opened as ``as_user`` (default: ``$BWV_USER``, else as the owner)."""
+        return Store(self.store_url, as_user=as_user or os.environ.get("BWV_USER") or None)
 
     @classmethod
     def init(cls, root: str | Path, store_url: str | None = None,
@@ -73,7 +74,7 @@ class Project:
         project = cls(root=root, store_url=store_url or default_sqlite_url(root / "store.sqlite"),
                       codebook=codebook)
         project.save()
-        project.open_store().close()
+        Store(project.store_url).close()
         return project
 
     def save(self) -> None:

@@ -104,6 +104,10 @@ def compare_codes(old: Code, new: Code) -> list[CodeChange]:
     out: list[CodeChange] = []
     if old.level != new.level:
         out.append(CodeChange("level_changed", *ids, "level", f"{old.level} → {new.level}"))
+    if old.multiple != new.multiple:
+        shape = {False: "one value per unit", True: "a set of values per unit"}
+        out.append(CodeChange("level_changed", *ids, "multiple",
+                              f"{shape[old.multiple]} → {shape[new.multiple]}"))
     if old.definition != new.definition:
         out.append(CodeChange("definition_changed", *ids, "definition",
                               _text_change(old.definition, new.definition)))

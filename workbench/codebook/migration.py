@@ -11,6 +11,8 @@ remap       same code id, value mapped by ``recode_options``                   s
 rename      ``rename`` rule (values carried or mapped by ``values``)           superseded
 merge       ``merge`` rule; equal values on one unit collapse into one row     superseded
 split       ``split`` rule: never guessed                                      needs_recode
+to_set      the code became a set per unit (``multiple: true``): the old row   needs_recode
+            holds one value where the unit may have carried several
 retire      ``retire`` rule: not carried forward (kept, audited as retired)    superseded
 unmapped    a value the new code lacks, a unit change, or merged codes that    needs_recode
             disagree on one unit
@@ -79,7 +81,8 @@ class MigrationPlan:
 
     def counts(self) -> dict[str, int]:
         """Annotations per action, plus the number of rows to insert."""
-        counts = Counter({a: 0 for a in (*RELABEL_ACTIONS, "split", "retire", "unmapped")})
+        counts = Counter({a: 0 for a in (*RELABEL_ACTIONS, "split", "to_set", "retire",
+                                          "unmapped")})
         for step in self.steps:
             counts[step.action] += len(step.old)
         return {**counts, "in_scope": sum(counts.values()), "inserted": len(self.relabelled),
@@ -219,6 +222,10 @@ def _map_one(old_cb: Codebook, new_cb: Codebook,
     value_map = {**(declared.recode_map(target) if declared else {}), **values}
     value = value_map.get(ann.value, ann.value)
     code = new_cb.code(target)
+    if code.multiple and not (ann.code_id in old_cb and old_cb.code(ann.code_id).multiple):
+        return MigrationStep("to_set", (ann,), None,
+                             f"{target} takes a set of values per unit in {new_cb.version}; "
+                             f"the old row holds one ('{ann.value}'): re-code the unit")
     if code.unit != ann.unit_type:
         return MigrationStep("unmapped", (ann,), None,
                              f"{target} is {code.unit}-level, the old row is not")
@@ -274,13 +281,14 @@ def apply_migration(store: MigrationStore, plan: MigrationPlan, actor: str) -> d
             raise ConflictError(f"{len(gone)} planned annotation(s) changed since the plan "
                                 f"was made (e.g. id {gone[0]}); plan the migration again")
         steps = plan.relabelled
-        new_ids = store.add_annotations([s.new for s in steps if s.new is not None],
-                                        actor=actor, action="codebook_migration_insert")
         reason = f"codebook migration {old_cb.label} → {new_cb.label}"
+        # old rows first: one active value per unit holds at every statement (unique index)
         for outcome in (AnnotationStatus.SUPERSEDED, AnnotationStatus.NEEDS_RECODE):
             ids = plan.old_ids(outcome)
             if ids:
                 store.set_annotation_status(ids, outcome, actor=actor, reason=reason)
+        new_ids = store.add_annotations([s.new for s in steps if s.new is not None],
+                                        actor=actor, action="codebook_migration_insert")
         new_id_of = {id(s): n for s, n in zip(steps, new_ids, strict=True)}
         by_clip: dict[str, list[MigrationStep]] = defaultdict(list)
         for step in plan.steps:

@@ -57,6 +57,8 @@ def _level_text(code: Code) -> str:
         order = " < ".join(o.key for o in code.scale)
         na = f" (or {code.not_applicable.key})" if code.not_applicable else ""
         return f"ordinal: {order}{na}"
+    if code.level == "categorical" and code.multiple:
+        return ("categorical, several may apply: " + " + ".join(o.key for o in code.options))
     if code.level == "categorical":
         return "categorical: " + " | ".join(o.key for o in code.options)
     if code.level == "interval" and code.range is not None:
@@ -88,6 +90,8 @@ def _environment(autoescape: bool) -> Environment:
 
 
 def _context(codebook: Codebook) -> dict[str, Any]:
+    from workbench.coding.keys import KeyMap  # the one key map (imports this package)
+
     by_id = {c.id: c for c in codebook.codes}
     sections: list[tuple[Group, list[Code]]] = [
         (g, codebook.codes_in(g.id)) for g in codebook.groups]
@@ -100,6 +104,7 @@ def _context(codebook: Codebook) -> dict[str, Any]:
         "who": _who,
         "formulas": {m.id: m.formula(by_id) for m in codebook.derived},
         "shortcuts": shortcuts,
+        "session_keys": KeyMap.for_codebook(codebook).rows(),
         "n_utterance": len(codebook.codes_for("utterance")),
         "n_clip": len(codebook.codes_for("clip")),
     }

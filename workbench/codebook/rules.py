@@ -113,7 +113,7 @@ class Migrations(Strict):
     """The rules mapping version ``from`` onto the version declaring them."""
 
     from_: SemVer = Field(alias="from")
-    rules: list[MigrationRule] = Field(min_length=1)
+    rules: list[MigrationRule] = Field(default_factory=list)
 
     def rule_for(self, old_code_id: str) -> MigrationRule | None:
         """The rename/merge/split/retire rule consuming ``old_code_id``, if any."""

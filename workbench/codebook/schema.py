@@ -7,6 +7,10 @@ Levels of measurement and the values an annotation may take:
 - ``ordinal``: one of an ordered ``scale`` (lowest first, each option with an anchor
   description), optionally a ``not_applicable`` option outside the order.
 - ``interval``: a decimal number within ``range`` (min, max, unit).
+
+A categorical code with ``multiple: true`` (from stop-search 1.2.0) takes a *set* of its
+options per unit, stored as one canonical value (:mod:`workbench.codebook.sets`: option ids
+sorted and joined by "+", e.g. ``"grounds+object"``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from workbench.codebook.fields import (
     Strict,
     Text,
 )
+from workbench.codebook.sets import SET_SEPARATOR, canonical_set, split_set
 from workbench.exceptions import CodebookError
 from workbench.model import PRESENT, UnitType
 
@@ -93,6 +98,7 @@ class Code(Strict):
     scale: list[Option] = []
     not_applicable: Option | None = None
     range: Range | None = None
+    multiple: bool = False
 
     @field_validator("examples", mode="before")
     @classmethod
@@ -133,6 +139,9 @@ class Code(Strict):
                 if not option.anchor:
                     raise problem(f"scale option '{option.key}' needs an anchor description",
                                   "scale")
+        if self.multiple and self.level != "categorical":
+            raise problem(f"'multiple: true' fits a categorical code (a set of its options "
+                          f"per unit), not a {self.level} one", "multiple")
         if self.level == "interval" and self.range is None:
             raise problem("an interval code needs 'range' (min, max, unit)", "range")
         extra = {
@@ -216,9 +225,39 @@ class Code(Strict):
                     f"{value} is outside {self.range.min}–{self.range.max} {self.range.unit}",
                     code_id=self.id, field="value")
             return value
+        if self.multiple:
+            return self._validate_set(value)
         if value not in self.option_keys():
             raise CodebookError(self._bad_value(value), code_id=self.id, field="value")
         return value
+
+    def _validate_set(self, value: str) -> str:
+        items = split_set(value)
+        unknown = sorted(items - set(self.option_keys()))
+        if not items or unknown:
+            shown = ", ".join(unknown) if unknown else "(an empty set)"
+            raise CodebookError(
+                f"'{value}' is not a set of this code's options ({shown} unknown); allowed: "
+                f"{', '.join(self.option_keys())}, joined by '{SET_SEPARATOR}'",
+                code_id=self.id, field="value")
+        if canonical_set(items) != value:
+            raise CodebookError(
+                f"'{value}' is not in canonical form: store '{canonical_set(items)}' (option "
+                f"ids sorted, joined by '{SET_SEPARATOR}')", code_id=self.id, field="value")
+        return value
+
+    def value_labels(self, value: str) -> list[str]:
+        """The option labels a stored value stands for (several for a set code), in
+        codebook order; raw ids for values this version does not know."""
+        if self.level == "nominal" and value == PRESENT:
+            return [self.label]
+        if self.level == "interval":
+            return [value]
+        wanted = split_set(value) if self.multiple else {value}
+        known = {o.key: o.label for o in (*self.options, *self.scale, self.not_applicable)
+                 if o is not None}
+        ordered = [known[k] for k in self.option_keys() if k in wanted]
+        return ordered + sorted(v for v in wanted if v not in known)
 
     def _bad_value(self, value: str) -> str:
         allowed = ", ".join(self.option_keys()) or "(a decimal number)"

@@ -1,16 +1,23 @@
-"""Keyboard rules of a coding session: which key does what.
+"""Keyboard rules of a coding session: which key does what (the one key map).
 
 - ``j`` / ArrowDown: next utterance (past the last one: the clip-level form);
   ``k`` / ArrowUp: previous.
-- ``?``: help for the code under the pointer, or (if none) for the next shortcut pressed.
-- ``1``–``9``: pick a code group of the panel, to settle a shortcut two groups share.
-- Escape: cancel a pending ``?``.
-- A code's shortcut key toggles it: nominal codes on/off; categorical and ordinal codes step
-  through their options and then off. The exact key wins; otherwise case is ignored.
+- ``?``: help for the code under the pointer; otherwise the key map, and the next shortcut
+  pressed shows that code's help.
+- ``1``–``9``: pick a code group of the panel, to settle a shortcut two groups share; while
+  a set code waits for its element (see below), ``1``–``9`` pick the element instead.
+- Escape: cancel a pending ``?`` or element choice.
+- Backspace / Delete: clear the code last set on this turn (or the clip form).
+- A code's shortcut key: nominal codes on/off; categorical and ordinal codes set their first
+  real level, then step through the levels (wrapping, never off — clearing is Backspace). On
+  a turn, an ordinal scale's ``none`` level is not a level to set: no code means none.
+  A set code (``multiple: true``) asks for the element: its key, then the element's number
+  toggles that element in the turn's set.
+- Media: Space play/pause, ``0`` replay this turn from its start, ``[`` slower, ``]`` faster.
 
-Codebook shortcuts win over ``j`` and ``k``: when a codebook uses ``k`` for a code (stop-search
-1.0.0 does), going back is ArrowUp only — in every turn, so a key never changes meaning
-between speakers. See :meth:`KeyMap.for_codebook`.
+Codebook shortcuts win over ``j``/``k`` and the media keys: when a codebook uses one of them
+for a code, that key is the code's in every turn (so a key never changes meaning between
+speakers), and the other key for the action remains. See :meth:`KeyMap.for_codebook`.
 """
 
 from __future__ import annotations
@@ -21,34 +28,73 @@ from typing import Literal
 
 from workbench.codebook.book import Codebook
 from workbench.codebook.schema import Code, Group
+from workbench.model import UnitType
 
 HELP_KEY = "?"
 CANCEL_KEY = "Escape"
+CLEAR_KEYS = frozenset({"Backspace", "Delete"})
 
 Panel = Sequence[tuple[Group, Sequence[Code]]]
-ActionKind = Literal["next", "previous", "help", "group", "code", "cancel", "none"]
+ActionKind = Literal["next", "previous", "help", "group", "code", "cancel", "clear", "media",
+                     "none"]
+MediaCommand = Literal["play_pause", "replay", "slower", "faster"]
+
+#: Media keys and what they do (a key a codebook takes is dropped, see KeyMap.for_codebook).
+MEDIA_KEYS: dict[str, MediaCommand] = {" ": "play_pause", "0": "replay", "[": "slower",
+                                       "]": "faster"}
+_MEDIA_WORDS = {"play_pause": "play / pause", "replay": "replay this turn",
+                "slower": "slower", "faster": "faster"}
+_KEY_NAMES = {"ArrowDown": "↓", "ArrowUp": "↑", " ": "Space", "Backspace": "Backspace",
+              "Delete": "Delete", "Escape": "Esc"}
+
+
+def key_name(key: str) -> str:
+    """How a key is written for people: "↓", "Space", "Esc", "j"."""
+    return _KEY_NAMES.get(key, key)
 
 
 @dataclass(frozen=True)
 class KeyMap:
-    """The navigation keys of a session."""
+    """The session keys (everything but code shortcuts)."""
 
     next_keys: frozenset[str] = frozenset({"j", "ArrowDown"})
     previous_keys: frozenset[str] = frozenset({"k", "ArrowUp"})
+    media_keys: tuple[tuple[str, MediaCommand], ...] = tuple(MEDIA_KEYS.items())
 
     @classmethod
     def for_codebook(cls, codebook: Codebook) -> KeyMap:
-        """Arrows always; ``j``/``k`` too unless a code uses them as its shortcut."""
-        taken = {c.shortcut.lower() for c in codebook.codes if c.shortcut is not None}
-        return cls(frozenset({"ArrowDown"} | ({"j"} - taken)),
-                   frozenset({"ArrowUp"} | ({"k"} - taken)))
+        """Arrows always; ``j``/``k`` and media keys unless a code uses them as its shortcut."""
+        taken = {c.shortcut for c in codebook.codes if c.shortcut is not None}
+        lower = {k.lower() for k in taken}
+        return cls(frozenset({"ArrowDown"} | ({"j"} - lower)),
+                   frozenset({"ArrowUp"} | ({"k"} - lower)),
+                   tuple((k, m) for k, m in MEDIA_KEYS.items() if k not in taken))
+
+    def media(self, key: str) -> MediaCommand | None:
+        return dict(self.media_keys).get(key)
 
     def describe(self) -> str:
         """E.g. ``"next: j or ↓ · previous: ↑"``."""
         def names(keys: frozenset[str]) -> str:
-            return " or ".join(sorted(k.replace("ArrowDown", "↓").replace("ArrowUp", "↑")
-                                      for k in keys))
+            return " or ".join(sorted(key_name(k) for k in keys))
         return f"next: {names(self.next_keys)} · previous: {names(self.previous_keys)}"
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for the on-screen key map and the manual, in reading order."""
+        def names(keys: frozenset[str]) -> str:
+            return " or ".join(sorted(key_name(k) for k in keys))
+        rows = [(names(self.next_keys), "next turn (after the last: the clip-level form)"),
+                (names(self.previous_keys), "previous turn"),
+                ("a code's key", "nominal: on / off · ordinal and categorical: first level, "
+                 "then the next (wraps)"),
+                ("a set code's key, then 1–9", "toggle that element in the turn's set"),
+                ("Backspace or Delete", "clear the code last set here"),
+                ("1–9", "pick a code group (when two groups share a key)"),
+                ("? then a code's key", "that code's definition, rules and examples"),
+                ("?", "this key map"),
+                ("Esc", "close help, cancel a pending choice")]
+        rows += [(key_name(k), f"media: {_MEDIA_WORDS[m]}") for k, m in self.media_keys]
+        return rows
 
 
 @dataclass(frozen=True)
@@ -58,6 +104,7 @@ class KeyAction:
     kind: ActionKind
     code_id: str | None = None
     group_id: str | None = None
+    media: MediaCommand | None = None
     message: str = ""
 
 
@@ -67,11 +114,11 @@ def interpret(key: str, panel: Panel, active_group: str | None = None,
 
     Parameters
     ----------
-    key : the key as the browser names it ("c", "C", "ArrowDown", "?", "1").
+    key : the key as the browser names it ("c", "C", "ArrowDown", "?", "1", " ").
     panel : the groups and codes that apply where the coder is (see
         :meth:`workbench.coding.CodingSession.panel`).
     active_group : the group picked with a number key, used to settle shared shortcuts.
-    keymap : the navigation keys (see :meth:`KeyMap.for_codebook`).
+    keymap : the session keys (see :meth:`KeyMap.for_codebook`).
     """
     if key in keymap.next_keys:
         return KeyAction("next")
@@ -81,6 +128,11 @@ def interpret(key: str, panel: Panel, active_group: str | None = None,
         return KeyAction("help")
     if key == CANCEL_KEY:
         return KeyAction("cancel")
+    if key in CLEAR_KEYS:
+        return KeyAction("clear")
+    media = keymap.media(key)
+    if media is not None:
+        return KeyAction("media", media=media)
     if len(key) == 1 and key in "123456789":
         number = int(key)
         if number > len(panel):
@@ -88,42 +140,59 @@ def interpret(key: str, panel: Panel, active_group: str | None = None,
                              f"not {number}")
         return KeyAction("group", group_id=panel[number - 1][0].id)
     if len(key) != 1:
-        return KeyAction("none", message=f"key {key!r} does nothing here")
-    with_keys = [(group.id, code) for group, codes in panel for code in codes
+        return KeyAction("none", message=f"the key {key_name(key)} does nothing here")
+    with_keys = [(group, code) for group, codes in panel for code in codes
                  if code.shortcut is not None]
-    matches = [(g, c.id) for g, c in with_keys if c.shortcut == key] or [
-        (g, c.id) for g, c in with_keys if (c.shortcut or "").lower() == key.lower()]
+    matches = [(g, c) for g, c in with_keys if c.shortcut == key] or [
+        (g, c) for g, c in with_keys if (c.shortcut or "").lower() == key.lower()]
     if not matches:
-        return KeyAction("none", message=f"no code here has the shortcut {key!r}")
+        return KeyAction("none", message=f"no code here has the key {key!r}")
     if len(matches) > 1:
-        chosen = [m for m in matches if m[0] == active_group]
+        chosen = [m for m in matches if m[0].id == active_group]
         if len(chosen) != 1:
             numbers = [str(i + 1) for i, (g, _) in enumerate(panel)
-                       if g.id in {m[0] for m in matches}]
-            names = ", ".join(f"{c} ({g})" for g, c in matches)
-            return KeyAction("none", message=f"shortcut {key!r} is shared by {names}: press "
+                       if g.id in {m[0].id for m in matches}]
+            names = ", ".join(f"{c.label} ({g.label})" for g, c in matches)
+            return KeyAction("none", message=f"the key {key!r} is shared by {names}: press "
                              f"the group's number ({' or '.join(numbers)}) first")
         matches = chosen
-    group_id, code_id = matches[0]
-    return KeyAction("code", code_id=code_id, group_id=group_id)
+    group, code = matches[0]
+    return KeyAction("code", code_id=code.id, group_id=group.id)
+
+
+def stepping_values(code: Code) -> list[str]:
+    """The values a code's key steps through, in order.
+
+    Every option key, except that on a turn an ordinal scale's lowest level ``none`` is
+    left out (no code on the turn already means none).
+    """
+    keys = code.option_keys()
+    if (code.level == "ordinal" and code.unit == UnitType.UTTERANCE and code.scale
+            and code.scale[0].key == "none"):
+        keys = keys[1:]
+    return keys
 
 
 def next_value(code: Code, current: str | None) -> str | None:
-    """The value a shortcut press sets: the option after ``current``; None = take it off.
+    """The value a shortcut press sets; None only for a nominal code that is on (off).
 
-    Nominal: present ↔ off. Categorical and ordinal: off → first option → … → last → off.
+    Nominal: present ↔ off. Categorical and ordinal: nothing → first real level → … → last →
+    first again (clearing is its own key). Interval codes have no steps (None).
 
     >>> from workbench.codebook.schema import Code
     >>> c = Code(id="x", label="X", group="g", unit="utterance", applies_to="any",
-    ...          level="categorical", definition="d", examples=["e"],
-    ...          options=[{"key": "a", "label": "A"}, {"key": "b", "label": "B"}])
-    >>> [next_value(c, v) for v in (None, "a", "b")]
-    ['a', 'b', None]
+    ...          level="ordinal", definition="d", examples=["e"],
+    ...          scale=[{"key": "none", "label": "None", "anchor": "a"},
+    ...                 {"key": "soft", "label": "Soft", "anchor": "b"},
+    ...                 {"key": "hard", "label": "Hard", "anchor": "c"}])
+    >>> [next_value(c, v) for v in (None, "soft", "hard")]
+    ['soft', 'hard', 'soft']
     """
-    keys = code.option_keys()
+    if code.level == "nominal":
+        return None if current is not None else code.option_keys()[0]
+    keys = stepping_values(code)
     if not keys:  # interval: no steps to take by key
         return None
     if current is None or current not in keys:
         return keys[0]
-    position = keys.index(current) + 1
-    return keys[position] if position < len(keys) else None
+    return keys[(keys.index(current) + 1) % len(keys)]

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from workbench.codebook.book import Codebook
 from workbench.codebook.identity import register_codebook
 from workbench.codebook.schema import Code, Group
+from workbench.codebook.sets import split_set, toggle
 from workbench.coding.keys import KeyAction, KeyMap, interpret, next_value
 from workbench.coding.queue import Progress, QueueEntry, ordered, progress_of, resume_clip
+from workbench.coding.status import ClipStatus
 from workbench.coding.visibility import visible_metadata
 from workbench.exceptions import CodingError
 from workbench.model import PRESENT, AssignmentStatus, Clip, Role, UnitType, Utterance
@@ -38,7 +40,8 @@ class Change:
     ``turns``: utterances whose codes, note or flag changed; ``clip_codes``: the clip-level
     form; ``moved``: the current position; ``clip``: another clip is open (re-render all);
     ``queue``: statuses in the queue; ``help``: a code whose definition to show;
-    ``message``: a line for the coder.
+    ``keymap``: show the key map; ``media``: a player command (see :mod:`.keys`);
+    ``message``: a line for the coder, in words (labels, never ids).
     """
 
     turns: frozenset[int] = frozenset()
@@ -47,6 +50,8 @@ class Change:
     clip: bool = False
     queue: bool = False
     help: str | None = None
+    keymap: bool = False
+    media: str | None = None
     message: str = ""
 
 
@@ -90,6 +95,9 @@ class CodingSession:
         self.index = 0
         self.active_group: str | None = None
         self.help_pending = False
+        self.choosing: str | None = None   # a set code waiting for its element's number
+        self.last_code: str | None = None  # the code Backspace clears
+        self.status: ClipStatus | None = None
         self.refresh_queue()
 
     # ---- queue -----------------------------------------------------------------------------
@@ -150,12 +158,19 @@ class CodingSession:
         self.index = max(0, min(entry.last_utterance, len(utterances)))
         self.active_group = None
         self.help_pending = False
-        queue_changed = entry.status == AssignmentStatus.TODO
-        if queue_changed:
-            self.store.set_progress(clip_id, self.coder_id, status=AssignmentStatus.IN_PROGRESS,
-                                    last_utterance=self.index)
-            self._remember(clip_id, AssignmentStatus.IN_PROGRESS)
-        return Change(clip=True, queue=queue_changed, moved=True)
+        self.choosing = self.last_code = None
+        self.status = ClipStatus(self.store, self.coder_id, clip_id, entry.status,
+                                 len(utterances))
+        self.status.visit(self.index)
+        return Change(clip=True, moved=True)
+
+    def _edited(self, **what: object) -> bool:
+        """Status rules before an edit (see :mod:`.status`); True if the queue changed."""
+        assert self.status is not None and self.clip is not None
+        changed = self.status.edited(**what)
+        if changed:
+            self._remember(self.clip.clip_id, self.status.status)
+        return changed
 
     def _require_clip(self) -> str:
         if self.clip is None:
@@ -232,32 +247,49 @@ class CodingSession:
             value = PRESENT
         code.validate_value(value)
         clip_id = self._require_clip()
+        if self.value(code_id, index) == value:
+            return Change()
+        queue = self._edited(code_id=code_id, utterance_index=utterance, value=value)
         self.store.apply_code(self.coder_id, clip_id, utterance, code_id, value,
                               self.codebook.ref)
+        self.last_code = code_id
+        shown = code.label if value == PRESENT else \
+            f"{code.label}: {' + '.join(code.value_labels(value))}"
         if utterance is None:
             self.clip_codes[code_id] = value
-            return Change(clip_codes=True, message=f"{code.label} = {value} (clip)")
+            return Change(clip_codes=True, queue=queue, message=f"{shown} (clip)")
         self.turns[utterance].codes[code_id] = value
-        shown = code.label if value == PRESENT else f"{code.label} = {value}"
-        return Change(turns=frozenset({utterance}), message=f"{shown} on turn {utterance + 1}")
+        return Change(turns=frozenset({utterance}), queue=queue,
+                      message=f"{shown} · turn {utterance + 1}")
 
     def remove(self, code_id: str, *, index: int | None = None) -> Change:
         """Take a code off the current utterance (or ``index``), or off the clip."""
         code = self.codebook.code(code_id)
         utterance = self._unit_for(code, index)
         clip_id = self._require_clip()
+        if self.value(code_id, index) is None:
+            return Change(message=f"{code.label} is not set here")
+        queue = self._edited(code_id=code_id, utterance_index=utterance, value=None)
         self.store.remove_code(self.coder_id, clip_id, utterance, code_id)
         if utterance is None:
             self.clip_codes.pop(code_id, None)
-            return Change(clip_codes=True, message=f"{code.label} removed (clip)")
+            return Change(clip_codes=True, queue=queue, message=f"{code.label} cleared (clip)")
         self.turns[utterance].codes.pop(code_id, None)
-        return Change(turns=frozenset({utterance}),
-                      message=f"{code.label} removed from turn {utterance + 1}")
+        return Change(turns=frozenset({utterance}), queue=queue,
+                      message=f"{code.label} cleared · turn {utterance + 1}")
 
     def toggle(self, code_id: str, value: str | None = None, *,
                index: int | None = None) -> Change:
-        """Click rule: a code already set to this value comes off; otherwise it is set."""
+        """Click rule: a code already set to this value comes off; otherwise it is set.
+
+        For a set code (``multiple``) ``value`` is one element, toggled in the unit's set.
+        """
         code = self.codebook.code(code_id)
+        if code.multiple and value is not None:
+            code.validate_value(value)
+            new = toggle(self.value(code_id, index), value)
+            return self.apply(code_id, new, index=index) if new else \
+                self.remove(code_id, index=index)
         wanted = PRESENT if value is None and code.level == "nominal" else value
         if wanted is not None and self.value(code_id, index) == wanted:
             return self.remove(code_id, index=index)
@@ -268,8 +300,37 @@ class CodingSession:
         code = self.codebook.code(code_id)
         if code.level == "interval":
             return Change(message=f"{code.label} takes a number: type it in the form")
+        if code.multiple:
+            self.choosing = code_id
+            choices = " · ".join(f"{n} {o.label}" for n, o in enumerate(code.options, 1))
+            return Change(message=f"{code.label}: press {choices} (Esc cancels)")
         new = next_value(code, self.value(code_id))
         return self.remove(code_id) if new is None else self.apply(code_id, new)
+
+    def clear(self) -> Change:
+        """Backspace rule: clear the code last set here (or the only code on the turn)."""
+        here = self.clip_codes if self.current is None else self.turns[self.index].codes
+        code_id = self.last_code if self.last_code in here else (
+            next(iter(here)) if len(here) == 1 else None)
+        if code_id is None:
+            what = "no code is set here" if not here else \
+                "set or click the code to clear first (several codes are set here)"
+            return Change(message=f"nothing cleared: {what}")
+        self.last_code = None
+        return self.remove(code_id)
+
+    def _choose_element(self, code_id: str, key: str) -> Change:
+        code = self.codebook.code(code_id)
+        number = int(key) if len(key) == 1 and key.isdigit() else 0
+        if not 1 <= number <= len(code.options):
+            return Change(message=f"{code.label}: press 1–{len(code.options)} for an element "
+                          "(Esc cancels)")
+        self.choosing = code_id  # stay: several elements in a row
+        change = self.toggle(code_id, code.options[number - 1].key)
+        now = split_set(self.value(code_id))
+        return Change(turns=change.turns, clip_codes=change.clip_codes, queue=change.queue,
+                      message=f"{change.message} — next element, or Esc when done"
+                      if now else change.message)
 
     # ---- navigation ------------------------------------------------------------------------
     def go(self, index: int) -> Change:
@@ -280,8 +341,11 @@ class CodingSession:
             return Change()
         self.index = index
         self.active_group = None
+        self.choosing = self.last_code = None
         self.store.set_progress(clip_id, self.coder_id, last_utterance=index)
         self._remember(clip_id)
+        if self.status is not None:
+            self.status.visit(index)
         return Change(moved=True)
 
     def next(self) -> Change:
@@ -303,19 +367,21 @@ class CodingSession:
         i = self._current_index()
         if self.turns[i].note == text:
             return Change()
+        queue = self._edited(note_on=i)
         self.store.set_note(self._require_clip(), i, self.coder_id, note=text)
         self.turns[i].note = text
-        return Change(turns=frozenset({i}), message=f"note saved on turn {i + 1}")
+        return Change(turns=frozenset({i}), queue=queue, message=f"note saved · turn {i + 1}")
 
     def set_flag(self, flagged: bool) -> Change:
         """Flag the current utterance for review (or clear the flag)."""
         i = self._current_index()
         if self.turns[i].flagged == flagged:
             return Change()
+        queue = self._edited(flag_on=i)
         self.store.set_note(self._require_clip(), i, self.coder_id, flagged=flagged)
         self.turns[i].flagged = flagged
         what = "flagged for review" if flagged else "flag cleared"
-        return Change(turns=frozenset({i}), message=f"turn {i + 1} {what}")
+        return Change(turns=frozenset({i}), queue=queue, message=f"turn {i + 1} {what}")
 
     # ---- finishing a clip ------------------------------------------------------------------
     def missing_clip_codes(self) -> list[str]:
@@ -323,18 +389,25 @@ class CodingSession:
         return [c.id for _, codes in self._clip_form for c in codes
                 if c.id not in self.clip_codes]
 
-    def finish_clip(self) -> Change:
+    def missing_clip_labels(self) -> list[str]:
+        """Labels of :meth:`missing_clip_codes`, as the coder reads them."""
+        return [self.codebook.code(c).label for c in self.missing_clip_codes()]
+
+    def unvisited(self) -> list[int]:
+        """Turns (0-based) of the open clip the coder has never been on."""
+        return [] if self.status is None else self.status.unvisited()
+
+    def finish_clip(self, *, checked: bool = False) -> Change:
         """Mark the open clip done and open the next one in the queue.
 
-        Refused (:class:`CodingError`) while a clip-level code has no value.
+        Refused (:class:`CodingError`, in words) while a clip-level item has no value, or
+        while some turn was never visited unless ``checked`` (the coder confirms they checked
+        every turn). See :mod:`.status`.
         """
         clip_id = self._require_clip()
-        missing = self.missing_clip_codes()
-        if missing:
-            raise CodingError(f"clip {clip_id!r} is not complete: the clip-level form still "
-                              f"needs {', '.join(missing)}")
-        self.store.set_progress(clip_id, self.coder_id, status=AssignmentStatus.DONE,
-                                last_utterance=self.index)
+        assert self.status is not None
+        self.status.check_done(self.missing_clip_labels(), checked=checked)
+        self.status.finish(self.index, checked=checked)
         self._remember(clip_id, AssignmentStatus.DONE)
         change = self.open()
         message = f"clip {clip_id} done" + (f"; {change.message}" if change.message else "")
@@ -344,7 +417,15 @@ class CodingSession:
     def press(self, key: str, pointed_code: str | None = None) -> Change:
         """Act on a key press (see :mod:`.keys`); ``pointed_code``: code under the pointer."""
         self._require_clip()
+        if self.choosing is not None and key != "Escape":
+            if len(key) == 1 and key.isdigit():
+                return self._choose_element(self.choosing, key)
+            self.choosing = None
         action: KeyAction = interpret(key, self.panel(), self.active_group, self.keymap)
+        if action.kind == "media":
+            return Change(media=action.media)
+        if action.kind == "clear":
+            return self.clear()
         if action.kind == "next":
             return self.next()
         if action.kind == "previous":
@@ -354,9 +435,11 @@ class CodingSession:
                 self.help_pending = False
                 return Change(help=pointed_code)
             self.help_pending = True
-            return Change(message="press a code's shortcut key to see its definition")
+            return Change(keymap=True, message="help: the keys are shown; press a code's key "
+                          "for its definition (Esc closes)")
         if action.kind == "cancel":
             self.help_pending = False
+            self.choosing = None
             return Change(message="")
         if action.kind == "group":
             self.active_group = action.group_id

@@ -12,7 +12,10 @@ the same steps a real study team would, with simulated people:
    (:mod:`workbench.demo.effects`), and mark them done;
 6. the consensus layer is built (agreed and single-coded units copied), and the simulated
    reviewer adjudicates the remaining disagreements by the ground truth, each with a rationale;
-7. a practice coder, ``trainee``, gets ten clips still to do, for ``make lab``.
+7. a trainee, ``trainee``, gets ten practice clips still to do, for ``make lab`` (a trainee's
+   work changes nothing published until a reviewer certifies them);
+8. the trainee's first few clips get synthetic spoken audio (:mod:`workbench.demo.audio`,
+   needs Debian's espeak-ng; skipped with a clear message without it).
 """
 
 from __future__ import annotations
@@ -26,10 +29,19 @@ import pandas as pd
 from tqdm import tqdm
 
 from workbench.codebook import Codebook, load_ref, register_codebook
+from workbench.demo.audio import add_demo_media
 from workbench.demo.coders import simulate_coding
 from workbench.demo.corpus import build_demo_corpus
 from workbench.ingest import ingest_paths
-from workbench.model import Annotation, Assignment, AssignmentStatus, Coder
+from workbench.model import (
+    REVIEWER_ROLES,
+    Annotation,
+    Assignment,
+    AssignmentKind,
+    AssignmentStatus,
+    Coder,
+    CoderStatus,
+)
 from workbench.project import Project
 from workbench.review.adjudication import build_consensus, decide, find_disagreements
 from workbench.review.assignment import assign_clips
@@ -40,6 +52,8 @@ DEMO_REVIEWER = "r01"
 #: A coder with clips still to do, so that `make lab` opens a live coding session.
 DEMO_TRAINEE = "trainee"
 N_TRAINEE_CLIPS = 10
+#: How many of the trainee's clips (in queue order) get synthetic spoken audio.
+N_MEDIA_CLIPS = 4
 SIMULATED = "simulated reviewer (synthetic demo): value of the generator's ground truth"
 
 
@@ -53,6 +67,7 @@ class DemoSummary:
     n_adjudicated: int
     seconds: float
     already_built: bool = False
+    media: str = ""
 
     def __str__(self) -> str:
         if self.already_built:
@@ -61,12 +76,17 @@ class DemoSummary:
         return (f"SYNTHETIC demo project ready at {self.folder}: {self.n_clips} clips, "
                 f"{self.n_utterances} utterances, {self.n_annotations} coder annotations "
                 f"({self.n_reliability_clips} clips double-coded), {self.n_adjudicated} "
-                f"disagreements adjudicated, in {self.seconds:.1f} s")
+                f"disagreements adjudicated, in {self.seconds:.1f} s"
+                + (f"\n{self.media}" if self.media else ""))
 
 
 def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 20211,
-                        store_url: str | None = None, progress: bool = True) -> DemoSummary:
-    """Build (or find already built) the synthetic demo project in ``folder``."""
+                        store_url: str | None = None, progress: bool = True,
+                        media_clips: int = N_MEDIA_CLIPS) -> DemoSummary:
+    """Build (or find already built) the synthetic demo project in ``folder``.
+
+    ``media_clips``: how many of the trainee's clips get synthetic spoken audio (0: none).
+    """
     started = time.perf_counter()
     project = Project.init(folder, store_url=store_url)
     with project.open_store() as store:
@@ -81,17 +101,20 @@ def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 2
         register_codebook(store, codebook)
         for coder_id in DEMO_CODERS:
             store.add_coder(Coder(coder_id, f"Simulated coder {coder_id}"))
-        store.add_coder(Coder(DEMO_REVIEWER, "Simulated reviewer", is_reviewer=True))
+        store.add_coder(Coder(DEMO_REVIEWER, "Simulated reviewer", REVIEWER_ROLES))
         plan = assign_clips(store, DEMO_CODERS, overlap=0.2, overlap_coders=2,
                             stratify=("bcu",), seed=seed)
         coded = _simulate(store, corpus.truth, plan, codebook, seed)
         build_consensus(store, codebook, DEMO_REVIEWER)
         n_adjudicated = _adjudicate_by_truth(store, codebook, corpus.truth, progress)
         _add_trainee(store, seed)
+        trainee = sorted(store.assignments(DEMO_TRAINEE), key=lambda a: a.position)
+        media = add_demo_media(store, project.root,
+                               [a.clip_id for a in trainee[:media_clips]])
         return DemoSummary(project.root, len(report.added) + len(report.unchanged),
                            report.n_utterances, coded,
                            len({a.clip_id for a in plan if a.reliability}), n_adjudicated,
-                           time.perf_counter() - started)
+                           time.perf_counter() - started, media=str(media))
 
 
 def _simulate(store: Store, truth: pd.DataFrame, plan: list[Assignment], codebook: Codebook,
@@ -116,12 +139,14 @@ def _simulate(store: Store, truth: pd.DataFrame, plan: list[Assignment], codeboo
 
 
 def _add_trainee(store: Store, seed: int) -> None:
-    """A practice coder with a few clips to do (not in the study's assignments)."""
-    store.add_coder(Coder(DEMO_TRAINEE, "Trainee coder (practice)"))
+    """A trainee with practice clips to do: their work never enters the study's layers."""
+    store.add_coder(Coder(DEMO_TRAINEE, "Trainee coder (practice)",
+                          status=CoderStatus.TRAINEE))
     clip_ids = sorted(c.clip_id for c in store.clips())
     rng = random.Random(seed)
     chosen = rng.sample(clip_ids, min(N_TRAINEE_CLIPS, len(clip_ids)))
-    store.assign(Assignment(c, DEMO_TRAINEE, position=i) for i, c in enumerate(chosen))
+    store.assign(Assignment(c, DEMO_TRAINEE, position=i, kind=AssignmentKind.PRACTICE)
+                 for i, c in enumerate(chosen))
 
 
 def _adjudicate_by_truth(store: Store, codebook: Codebook, truth: pd.DataFrame,

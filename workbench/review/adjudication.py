@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench.exceptions import AccessError, ParameterError, StoreError
-from workbench.model import Annotation, AnnotationStatus, AssignmentStatus, Layer, UnitType
+from workbench.model import (
+    Annotation,
+    AnnotationStatus,
+    AssignmentKind,
+    AssignmentStatus,
+    Layer,
+    UnitType,
+    UserRole,
+)
 from workbench.reliability.long_table import ABSENT
 from workbench.store import Store
 
@@ -144,13 +152,12 @@ def coder_ratings(store: Store, codebook: Codebook, *,
     DataFrame with columns clip_id, utterance_index (Int64, NA for clip codes), code_id,
     coder_id, value (:data:`ABSENT` rows added for done coders, see the module docstring),
     done (the coder's assignment on the clip is done). Codes outside ``codebook`` are left
-    out; ``coders`` restricts the coders.
+    out; ``coders`` restricts the coders. Only work that counts is read: certified (or
+    retired) coders' ordinary assignments (:func:`counted_done`).
     """
-    ann = store.annotations_frame(layer=Layer.CODER)
+    ann = store.annotations_frame(layer=Layer.CODER, counted_only=True)
     ann = ann.loc[ann["code_id"].isin(codebook.code_ids), [*UNIT_KEYS, "coder_id", "value"]]
-    assignments = pd.DataFrame(
-        [(a.clip_id, a.coder_id) for a in store.assignments()
-         if a.status == AssignmentStatus.DONE], columns=["clip_id", "coder_id"])
+    assignments = counted_done(store)
     if coders is not None:
         ann = ann.loc[ann["coder_id"].isin(coders)]
         assignments = assignments.loc[assignments["coder_id"].isin(coders)]
@@ -170,6 +177,16 @@ def coder_ratings(store: Store, codebook: Codebook, *,
     ratings = pd.concat([ann, absent], ignore_index=True)
     ratings["utterance_index"] = ratings["utterance_index"].astype("Int64")
     return ratings.sort_values([*UNIT_KEYS, "coder_id"], ignore_index=True)
+
+
+def counted_done(store: Store) -> pd.DataFrame:
+    """(clip_id, coder_id) of finished ordinary assignments of coders whose work counts
+    (certified or retired): practice, gold-standard and trainees' clips never enter."""
+    counted = store.counted_coder_ids()
+    return pd.DataFrame(
+        [(a.clip_id, a.coder_id) for a in store.assignments(kind=AssignmentKind.ORDINARY)
+         if a.status == AssignmentStatus.DONE and a.coder_id in counted],
+        columns=["clip_id", "coder_id"])
 
 
 def unit_summary(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -263,7 +280,8 @@ def decide(store: Store, unit: Unit | tuple[str, int | None], code_id: str,
         value = None
     if value is not None:
         value = codebook.validate_value(code_id, str(value))
-    with store.transaction():
+    with store.transaction():  # lock first: two reviewers on one unit leave one value
+        store.lock_unit(clip_id, index, code_id, layer=Layer.CONSENSUS)
         for current in store.annotations(clip_id=clip_id, layer=Layer.CONSENSUS,
                                          code_id=code_id):
             if current.utterance_index == index and (value is None
@@ -279,10 +297,13 @@ def decide(store: Store, unit: Unit | tuple[str, int | None], code_id: str,
 
 
 def require_reviewer(store: Store, reviewer: str) -> None:
-    """Raise :class:`AccessError` unless ``reviewer`` is a coder flagged as reviewer."""
+    """Raise :class:`AccessError` unless ``reviewer`` is a person with the reviewer role
+    (and, on a user's handle, the handle's own user)."""
+    if store.user_id is not None and store.user_id != reviewer:
+        raise AccessError(f"{store.user_id} may not adjudicate as {reviewer!r}")
     coder = next((c for c in store.coders() if c.coder_id == reviewer), None)
-    if coder is None or not coder.is_reviewer:
-        what = "is not a coder" if coder is None else "is a coder but not a reviewer"
+    if coder is None or not coder.has_role(UserRole.REVIEWER):
+        what = "is not a coder" if coder is None else "is not a reviewer"
         raise AccessError(f"{reviewer!r} {what}; only reviewers may adjudicate "
                           f"(`bwv coder add {reviewer} --reviewer`)")
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.exceptions import ParameterError
-from workbench.model import Assignment
+from workbench.model import Assignment, AssignmentKind
 from workbench.store import Store
 
 MISSING_STRATUM = "(missing)"
@@ -152,7 +152,7 @@ def assign_clips(
             f"unknown coder(s) {', '.join(unknown)}; known: {', '.join(sorted(known)) or '(none)'}"
             " — add them with `bwv coder add ID`", field="coders")
     with store.transaction():
-        existing = store.assignments()
+        existing = store.assignments(kind=AssignmentKind.ORDINARY)
         plan = plan_assignments(store.clips_frame(), coders, overlap=overlap,
                                 overlap_coders=overlap_coders, stratify=stratify, seed=seed,
                                 existing=existing)

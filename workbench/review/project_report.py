@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.model import AssignmentStatus, UnitType
+from workbench.model import UnitType
 from workbench.reliability.long_table import ABSENT
 from workbench.reliability.reports import code_report
-from workbench.review.adjudication import absence_is_a_value, coder_ratings
+from workbench.review.adjudication import absence_is_a_value, coder_ratings, counted_done
 from workbench.store import Store
 
 if TYPE_CHECKING:
@@ -111,10 +111,9 @@ def reliability_ratings(store: Store, codebook: Codebook, *,
     Columns unit ("clip:turn" or "clip"), code_id, coder_id, value; see the module docstring
     for which units and values.
     """
-    done = pd.DataFrame([(a.clip_id, a.coder_id) for a in store.assignments()
-                         if a.status == AssignmentStatus.DONE
-                         and (coders is None or a.coder_id in coders)],
-                        columns=["clip_id", "coder_id"])
+    done = counted_done(store)
+    if coders is not None:
+        done = done.loc[done["coder_id"].isin(coders)]
     shared = done.groupby("clip_id")["coder_id"].transform("size") >= 2
     done = done.loc[shared]
     ratings = coder_ratings(store, codebook, coders=coders)

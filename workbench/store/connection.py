@@ -25,12 +25,23 @@ def default_sqlite_url(path: str | Path) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_conn.isolation_level = None  # the driver's own BEGIN is off: _sqlite_begin says which
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")  # the coder's kernel and the CLI can read at once
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+#: Execution option of a connection that will write (SQLite: ``BEGIN IMMEDIATE``).
+WRITE_OPTION = "bwv_write"
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    """Writers take SQLite's write lock at BEGIN, so a read-modify-write cannot interleave."""
+    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -45,6 +56,7 @@ def create_engine(url: str) -> sa.Engine:
         raise StoreError(f"cannot open store URL {url!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     limits.install(engine)
     event.listen(engine, "handle_error", _refusal)
     return engine
@@ -84,7 +96,10 @@ class TransactionScope:
     """Nested ``with scope():`` blocks share one transaction; the outermost commits.
 
     Any exception inside rolls the whole outermost transaction back, so a failed
-    multi-step operation (an ingest, a migration) leaves the store as it was.
+    multi-step operation (an ingest, a migration) leaves the store as it was. A write
+    transaction on SQLite begins IMMEDIATE (it holds the write lock from its first read, so
+    a value read inside it cannot change before it commits); on PostgreSQL the store locks
+    each unit it changes (:func:`workbench.store.locks.lock_unit`).
     """
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -96,12 +111,14 @@ class TransactionScope:
         if self._conn is not None:
             yield self._conn
             return
-        with self._engine.begin() as conn:
-            self._conn = conn
-            try:
-                yield conn
-            finally:
-                self._conn = None
+        with self._engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                self._conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._conn = None
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:

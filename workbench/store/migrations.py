@@ -35,6 +35,69 @@ def _initial(op: Operations) -> None:  # pragma: no cover - version 1 is created
     raise StoreError("version 1 is the initial schema and is created, not migrated to")
 
 
+#: The audit table's columns as of version 2 (later steps may add columns).
+_AUDIT_V2 = sa.table("audit_events", sa.column("created_at", sa.DateTime(timezone=True)),
+                     sa.column("actor", sa.String), sa.column("action", sa.String),
+                     sa.column("clip_id", sa.String), sa.column("detail", sa.JSON))
+
+
+def _people_and_layers(op: Operations) -> None:
+    """Version 2: roles, coder status, assignment kind, hint flag, review layers, and one
+    active value per unit (duplicates left by old races repaired: newest kept, audited)."""
+    conn = op.get_bind()
+    for table in (schema.user_roles, schema.user_grants, schema.scopes):
+        table.create(conn)
+    op.add_column("coders", sa.Column("status", sa.String(20), nullable=False,
+                                      server_default="certified"))
+    reviewers = [r.coder_id for r in conn.execute(sa.text(
+        "SELECT coder_id FROM coders WHERE is_reviewer"))]
+    everyone = [r.coder_id for r in conn.execute(sa.text("SELECT coder_id FROM coders"))]
+    rows = [{"coder_id": c, "role": "coder"} for c in everyone]
+    rows += [{"coder_id": c, "role": "reviewer"} for c in reviewers]
+    if rows:
+        conn.execute(schema.user_roles.insert(), rows)
+    conn.execute(sa.text("ALTER TABLE coders DROP COLUMN is_reviewer"))
+    op.add_column("assignments", sa.Column("kind", sa.String(20), nullable=False,
+                                           server_default="ordinary"))
+    op.add_column("annotations", sa.Column("from_hint", sa.Boolean, nullable=False,
+                                           server_default=sa.false()))
+    op.add_column("annotations", sa.Column("audit_id", sa.String(100)))
+    repaired = repair_duplicate_active(conn)
+    for index in schema.ACTIVE_UNIQUE:
+        index.create(conn)
+    conn.execute(_AUDIT_V2.insert(), {
+        "created_at": datetime.now(UTC), "actor": "system", "action": "schema_migrated",
+        "clip_id": None, "detail": {"version": 2, "coders_made_reviewers": len(reviewers),
+                                    "duplicate_active_superseded": repaired}})
+
+
+def repair_duplicate_active(conn: sa.Connection) -> int:
+    """Supersede all but the newest active row of each unit and layer; returns rows changed.
+
+    The newest is the highest annotation id (ids grow with time). Consensus rows count as one
+    layer whoever wrote them, as in :data:`workbench.store.schema.ACTIVE_UNIQUE`.
+    """
+    A = schema.annotations
+    owner = sa.case((A.c.layer == "consensus", ""), else_=A.c.coder_id)
+    unit = (A.c.clip_id, sa.func.coalesce(A.c.utterance_index, -1), A.c.code_id, A.c.layer,
+            owner, sa.func.coalesce(A.c.audit_id, ""))
+    ranked = sa.select(A.c.annotation_id, sa.func.row_number().over(
+        partition_by=unit, order_by=A.c.annotation_id.desc()).label("rank")).where(
+        A.c.status == "active").subquery()
+    stale = [r.annotation_id for r in conn.execute(
+        sa.select(ranked.c.annotation_id).where(ranked.c.rank > 1))]
+    for start in range(0, len(stale), 500):
+        conn.execute(A.update().where(A.c.annotation_id.in_(stale[start:start + 500]))
+                     .values(status="superseded"))
+    if stale:
+        conn.execute(_AUDIT_V2.insert(), {
+            "created_at": datetime.now(UTC), "actor": "system",
+            "action": "duplicates_superseded", "clip_id": None,
+            "detail": {"n": len(stale), "annotation_ids": stale[:1000],
+                       "reason": "more than one active value per unit (schema version 2)"}})
+    return len(stale)
+
+
 def _speaker_roles(op: Operations) -> None:
     op.create_table(
         "speaker_roles",
@@ -50,7 +113,10 @@ def _speaker_roles(op: Operations) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: clips, utterances, coders, assignments, annotations, audit",
               _initial),
-    Migration(2, "speaker roles set per clip", _speaker_roles),
+    Migration(2, "people and layers: roles, grants, scopes, coder status, assignment kind, "
+                 "hint flag, review layers, one active value per unit", _people_and_layers),
+    # 3 is the audit hash chain (branch i11audit); speaker roles were written as 2 on i10
+    Migration(4, "speaker roles set per clip", _speaker_roles),
 )
 
 LATEST = MIGRATIONS[-1].version

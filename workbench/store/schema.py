@@ -60,7 +60,37 @@ coders = sa.Table(
     metadata,
     sa.Column("coder_id", sa.String(100), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False, default=""),
-    sa.Column("is_reviewer", sa.Boolean, nullable=False, default=False),
+    sa.Column("status", sa.String(20), nullable=False, default="certified"),
+)
+
+#: A person's roles (``workbench.model.UserRole``): one row per role held.
+user_roles = sa.Table(
+    "user_roles",
+    metadata,
+    sa.Column("coder_id", sa.String(100), sa.ForeignKey("coders.coder_id"), primary_key=True),
+    sa.Column("role", sa.String(20), primary_key=True),
+)
+
+#: Extra rights on top of a role (``workbench.model.Grant``).
+user_grants = sa.Table(
+    "user_grants",
+    metadata,
+    sa.Column("coder_id", sa.String(100), sa.ForeignKey("coders.coder_id"), primary_key=True),
+    sa.Column("grant_name", sa.String(40), primary_key=True),
+)
+
+#: Scopes that narrow a role to some clips (``workbench.model.Scope``).
+scopes = sa.Table(
+    "scopes",
+    metadata,
+    sa.Column("scope_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("coder_id", sa.String(100), sa.ForeignKey("coders.coder_id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("ref", sa.String(100), nullable=False),
+    sa.Column("clip_ids", sa.JSON, nullable=False, default=list),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_scopes_coder", "coder_id", "active"),
 )
 
 assignments = sa.Table(
@@ -73,6 +103,7 @@ assignments = sa.Table(
     sa.Column("position", sa.Integer, nullable=False, default=0),
     sa.Column("last_utterance", sa.Integer, nullable=False, default=0),
     sa.Column("updated_at", sa.DateTime(timezone=True)),
+    sa.Column("kind", sa.String(20), nullable=False, default="ordinary"),
 )
 
 annotations = sa.Table(
@@ -92,9 +123,30 @@ annotations = sa.Table(
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("supersedes", sa.Integer),
+    sa.Column("from_hint", sa.Boolean, nullable=False, default=False),
+    sa.Column("audit_id", sa.String(100)),
     sa.Index("ix_annotations_clip_coder", "clip_id", "coder_id", "layer", "status"),
     sa.Index("ix_annotations_code", "code_id", "status"),
     sa.Index("ix_annotations_unit", "clip_id", "code_id", "utterance_index"),
+)
+
+
+def _active(consensus: bool) -> sa.ColumnElement[bool]:
+    layer = annotations.c.layer == "consensus"
+    return (annotations.c.status == "active") & (layer if consensus else ~layer)
+
+
+#: At most one active value per unit, code and layer: a second one is impossible, whatever the
+#: caller does (clip-level codes have no utterance index, hence the coalesce).
+ACTIVE_UNIQUE: tuple[sa.Index, ...] = (
+    sa.Index("uq_annotations_active_layer", annotations.c.clip_id,
+             sa.func.coalesce(annotations.c.utterance_index, -1), annotations.c.code_id,
+             annotations.c.layer, annotations.c.coder_id,
+             sa.func.coalesce(annotations.c.audit_id, ""), unique=True,
+             sqlite_where=_active(False), postgresql_where=_active(False)),
+    sa.Index("uq_annotations_active_consensus", annotations.c.clip_id,
+             sa.func.coalesce(annotations.c.utterance_index, -1), annotations.c.code_id,
+             unique=True, sqlite_where=_active(True), postgresql_where=_active(True)),
 )
 
 utterance_notes = sa.Table(

@@ -15,18 +15,23 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from workbench.exceptions import ConflictError, StoreError
+from workbench.exceptions import AccessError, ConflictError, StoreError
 from workbench.model import (
     CLIP_METADATA_FIELDS,
+    CODER_VISIBLE_EXTRA,
     Assignment,
+    AssignmentKind,
     AssignmentStatus,
     AuditEvent,
     Clip,
-    Coder,
+    CoderStatus,
     Role,
+    ScopeKind,
+    UserRole,
     Utterance,
 )
 from workbench.store import migrations, schema
+from workbench.store.access import Principal, Rule, rule
 from workbench.store.annotations import AnnotationQueries
 from workbench.store.connection import (
     TransactionScope,
@@ -34,6 +39,7 @@ from workbench.store.connection import (
     default_sqlite_url,
     utc_now,
 )
+from workbench.store.people import PeopleQueries, load_principal
 from workbench.store.transcripts import TranscriptEdits
 
 __all__ = ["Store", "default_sqlite_url"]
@@ -58,25 +64,48 @@ def _utterance_from_row(row: sa.Row) -> Utterance:
     )
 
 
-class Store(AnnotationQueries, TranscriptEdits):
-    """All persistent state of a project, behind one SQLAlchemy URL.
+#: Clip fields a coder's handle never reads (see :mod:`workbench.coding.visibility`).
+HIDDEN_CLIP_FIELDS: tuple[str, ...] = ("outcome", "ethnicity", "age_band", "gender")
 
-    >>> store = Store("sqlite://")          # in memory
+
+class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
+    """All persistent state of a project, behind one SQLAlchemy URL, opened as someone.
+
+    ``as_user``: the person this handle acts for (their roles and scopes decide what each
+    method returns or refuses, :mod:`workbench.store.access`); None opens the store as its
+    owner (file-level trust on SQLite).
+
+    >>> store = Store("sqlite://")          # in memory, as the owner
     >>> store.count_clips()
     0
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, as_user: str | None = None) -> None:
         self.url = url
         self.engine = create_engine(url)
         self.transaction = TransactionScope(self.engine)
         with self.transaction() as conn:
             migrations.upgrade(conn)
+            self.principal = (Principal.owner() if as_user is None
+                              else load_principal(conn, as_user))
+
+    @classmethod
+    def open(cls, url: str, *, as_user: str | None = None) -> Store:
+        """Open the store at ``url`` as ``as_user`` (None: as the owner)."""
+        return cls(url, as_user=as_user)
 
     @property
+    @rule(Rule.HANDLE)
+    def user_id(self) -> str | None:
+        """Whom this handle acts for (None: the owner)."""
+        return self.principal.user_id
+
+    @property
+    @rule(Rule.HANDLE)
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @rule(Rule.HANDLE)
     def close(self) -> None:
         self.engine.dispose()
 
@@ -86,7 +115,41 @@ class Store(AnnotationQueries, TranscriptEdits):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _visible_clip(self, clip_id: str) -> None:
+        """Refuse a clip this handle may not read (coders: assigned; panel: screened)."""
+        p = self.principal
+        if p.screening_only:
+            if clip_id not in p.scoped_clips(ScopeKind.SCREENING):
+                raise AccessError(f"{p.name} may not read clip {clip_id!r}: it is not in "
+                                  "their screening")
+        elif p.coder_only and clip_id not in self._own_clip_ids():
+            raise AccessError(f"{p.name} may not read clip {clip_id!r}: it is not assigned "
+                              "to them")
+
+    def _own_clip_ids(self) -> set[str]:
+        with self.transaction.read() as conn:
+            return set(conn.execute(sa.select(schema.assignments.c.clip_id).where(
+                schema.assignments.c.coder_id == self.principal.user_id)).scalars())
+
+    def _clip_filter(self) -> sa.ColumnElement[bool] | None:
+        """Rows of ``clips`` (or ``utterances``) this handle may read; None: all."""
+        p = self.principal
+        if p.screening_only:
+            return schema.clips.c.clip_id.in_(sorted(p.scoped_clips(ScopeKind.SCREENING)))
+        if p.coder_only:
+            return schema.clips.c.clip_id.in_(sa.select(schema.assignments.c.clip_id).where(
+                schema.assignments.c.coder_id == p.user_id))
+        return None
+
+    def _shown(self, clip: Clip) -> Clip:
+        """Blank what this handle may not see of a clip (hidden fields; extra columns)."""
+        if self.principal.sees_hidden_metadata:
+            return clip
+        extra = {k: v for k, v in clip.extra.items() if k in CODER_VISIBLE_EXTRA}
+        return dataclasses.replace(clip, extra=extra, **dict.fromkeys(HIDDEN_CLIP_FIELDS))
+
     # ---- clips and utterances -------------------------------------------------------------
+    @rule(Rule.WRITE_CORPUS)
     def put_clip(self, clip: Clip, utterances: list[Utterance], source_hash: str) -> str:
         """Store a clip and its utterances; returns "added", "unchanged" or "replaced".
 
@@ -136,6 +199,7 @@ class Store(AnnotationQueries, TranscriptEdits):
                            source=clip.source_file)
             return status
 
+    @rule(Rule.WRITE_CORPUS)
     def update_clip_metadata(self, clip_id: str, fields: dict[str, Any]) -> None:
         """Set metadata columns; names outside the standard ones go into ``extra``."""
         with self.transaction() as conn:
@@ -150,19 +214,25 @@ class Store(AnnotationQueries, TranscriptEdits):
             conn.execute(schema.clips.update().where(schema.clips.c.clip_id == clip_id)
                          .values(**std, extra=extra))
 
+    @rule(Rule.READ_CORPUS)
     def clip(self, clip_id: str) -> Clip:
+        self._visible_clip(clip_id)
         with self.transaction.read() as conn:
             row = conn.execute(sa.select(schema.clips).where(
                 schema.clips.c.clip_id == clip_id)).first()
         if row is None:
             raise StoreError(f"unknown clip {clip_id!r}")
-        return _clip_from_row(row)
+        return self._shown(_clip_from_row(row))
 
+    @rule(Rule.READ_CORPUS)
     def has_clip(self, clip_id: str) -> bool:
+        query = sa.select(schema.clips.c.clip_id).where(schema.clips.c.clip_id == clip_id)
+        if (visible := self._clip_filter()) is not None:
+            query = query.where(visible)
         with self.transaction.read() as conn:
-            return conn.execute(sa.select(schema.clips.c.clip_id).where(
-                schema.clips.c.clip_id == clip_id)).first() is not None
+            return conn.execute(query).first() is not None
 
+    @rule(Rule.READ_CORPUS)
     def clips(self, **filters: Any) -> list[Clip]:
         """Clips ordered by id; ``filters`` are equality tests on metadata columns."""
         query = sa.select(schema.clips).order_by(schema.clips.c.clip_id)
@@ -170,24 +240,44 @@ class Store(AnnotationQueries, TranscriptEdits):
             if name not in schema.clips.c:
                 raise StoreError(f"cannot filter clips by {name!r}; columns: "
                                  + ", ".join(schema.clips.c.keys()))
+            if name in HIDDEN_CLIP_FIELDS and not self.principal.sees_hidden_metadata:
+                raise AccessError(f"{self.principal.name} may not filter clips by {name!r}: "
+                                  "it is hidden from coders")
             query = query.where(schema.clips.c[name] == value)
+        if (visible := self._clip_filter()) is not None:
+            query = query.where(visible)
         with self.transaction.read() as conn:
-            return [_clip_from_row(r) for r in conn.execute(query)]
+            return [self._shown(_clip_from_row(r)) for r in conn.execute(query)]
 
+    @rule(Rule.READ_CORPUS)
     def count_clips(self) -> int:
+        query = sa.select(sa.func.count()).select_from(schema.clips)
+        if (visible := self._clip_filter()) is not None:
+            query = query.where(visible)
         with self.transaction.read() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(schema.clips)).scalar_one()
+            return conn.execute(query).scalar_one()
 
+    @rule(Rule.READ_CORPUS)
     def utterances(self, clip_id: str) -> list[Utterance]:
+        self._visible_clip(clip_id)
         query = (sa.select(schema.utterances).where(schema.utterances.c.clip_id == clip_id)
                  .order_by(schema.utterances.c.idx))
         with self.transaction.read() as conn:
-            return [_utterance_from_row(r) for r in conn.execute(query)]
+            found = [_utterance_from_row(r) for r in conn.execute(query)]
+        if self.principal.screening_only:  # a panel sees redacted text only
+            from workbench.privacy.redaction import redact
 
+            found = [dataclasses.replace(u, text=redact(u.text)) for u in found]
+        return found
+
+    @rule(Rule.READ_CORPUS)
     def clips_frame(self) -> pd.DataFrame:
         """One row per clip: metadata, extra columns flattened, duration, turn counts."""
+        query = sa.select(schema.clips).order_by(schema.clips.c.clip_id)
+        if (visible := self._clip_filter()) is not None:
+            query = query.where(visible)
         with self.transaction.read() as conn:
-            clips = pd.read_sql(sa.select(schema.clips).order_by(schema.clips.c.clip_id), conn)
+            clips = pd.read_sql(query, conn)
             counts = pd.read_sql(
                 sa.select(
                     schema.utterances.c.clip_id,
@@ -199,8 +289,14 @@ class Store(AnnotationQueries, TranscriptEdits):
         extra = extra.drop(columns=[c for c in extra.columns if c in clips.columns])
         frame = pd.concat([clips, extra], axis=1).merge(counts, on="clip_id", how="left")
         frame["n_officer_turns"] = frame["n_officer_turns"].fillna(0).astype(int)
-        return frame.drop(columns=["source_hash", "ingested_at"])
+        frame = frame.drop(columns=["source_hash", "ingested_at"])
+        if not self.principal.sees_hidden_metadata:
+            keep = [c for c in frame.columns if c in schema.clips.c or c in CODER_VISIBLE_EXTRA
+                    or c in ("n_utterances", "n_officer_turns")]
+            frame = frame[[c for c in keep if c not in HIDDEN_CLIP_FIELDS]]
+        return frame
 
+    @rule(Rule.READ_CORPUS)
     def utterances_frame(self) -> pd.DataFrame:
         """All utterances: clip_id, utterance_index, start, end, speaker, role, text."""
         query = sa.select(
@@ -208,51 +304,70 @@ class Store(AnnotationQueries, TranscriptEdits):
             schema.utterances.c.start_s.label("start"), schema.utterances.c.end_s.label("end"),
             schema.utterances.c.speaker, schema.utterances.c.role, schema.utterances.c.text,
         ).order_by(schema.utterances.c.clip_id, schema.utterances.c.idx)
+        if (visible := self._clip_filter()) is not None:
+            query = query.where(schema.utterances.c.clip_id.in_(
+                sa.select(schema.clips.c.clip_id).where(visible)))
         with self.transaction.read() as conn:
-            return pd.read_sql(query, conn)
+            frame = pd.read_sql(query, conn)
+        if self.principal.screening_only:
+            from workbench.privacy.redaction import redact
 
-    # ---- coders and assignments ------------------------------------------------------------
-    def add_coder(self, coder: Coder) -> None:
-        """Add a coder, or update their name and reviewer flag."""
-        with self.transaction() as conn:
-            exists = conn.execute(sa.select(schema.coders.c.coder_id).where(
-                schema.coders.c.coder_id == coder.coder_id)).first()
-            values = {"name": coder.name, "is_reviewer": coder.is_reviewer}
-            if exists:
-                conn.execute(schema.coders.update().where(
-                    schema.coders.c.coder_id == coder.coder_id).values(**values))
-            else:
-                conn.execute(schema.coders.insert(), {"coder_id": coder.coder_id, **values})
+            frame["text"] = [redact(t) for t in frame["text"]]
+        return frame
 
-    def coders(self) -> list[Coder]:
-        with self.transaction.read() as conn:
-            rows = conn.execute(sa.select(schema.coders).order_by(schema.coders.c.coder_id))
-            return [Coder(r.coder_id, r.name, bool(r.is_reviewer)) for r in rows]
-
-    def coder(self, coder_id: str) -> Coder:
-        for c in self.coders():
-            if c.coder_id == coder_id:
-                return c
-        raise StoreError(f"unknown coder {coder_id!r}; add them with `bwv coder add`")
-
+    # ---- assignments -----------------------------------------------------------------------
+    @rule(Rule.ASSIGN)
     def assign(self, assignments: Iterable[Assignment]) -> int:
-        """Add assignments (existing ones for the same clip and coder are kept as they are)."""
+        """Add assignments (existing ones for the same clip and coder are kept as they are).
+
+        A trainee gets only practice and gold-standard clips, a retired coder none: an
+        ordinary assignment for them is refused (:class:`AccessError`), so their work can
+        never enter the study's layers by an assignment.
+        """
         rows = list(assignments)
         with self.transaction() as conn:
+            status = dict(conn.execute(sa.select(schema.coders.c.coder_id,
+                                                 schema.coders.c.status)).all())
+            for a in rows:
+                if a.coder_id not in status:
+                    raise StoreError(f"unknown coder {a.coder_id!r}; add them with "
+                                     "`bwv coder add`")
+                kind = AssignmentKind(a.kind)
+                if status[a.coder_id] == CoderStatus.RETIRED:
+                    raise AccessError(f"{a.coder_id} is retired: no new assignments")
+                if (status[a.coder_id] == CoderStatus.TRAINEE
+                        and kind in (AssignmentKind.ORDINARY, AssignmentKind.REVIEW)):
+                    raise AccessError(
+                        f"{a.coder_id} is a trainee: assign practice or gold-standard clips "
+                        f"(not {kind} work on clip {a.clip_id!r}) until a reviewer certifies "
+                        "them (`bwv coder certify`)")
             existing = {(r.clip_id, r.coder_id) for r in conn.execute(
                 sa.select(schema.assignments.c.clip_id, schema.assignments.c.coder_id))}
             new = [
                 {"clip_id": a.clip_id, "coder_id": a.coder_id, "reliability": a.reliability,
                  "status": str(a.status), "position": a.position,
-                 "last_utterance": a.last_utterance, "updated_at": utc_now()}
+                 "last_utterance": a.last_utterance, "updated_at": utc_now(),
+                 "kind": str(AssignmentKind(a.kind))}
                 for a in rows if (a.clip_id, a.coder_id) not in existing
             ]
             if new:
                 conn.execute(schema.assignments.insert(), new)
+                self.audit(self.principal.acting_as(None), "assigned", n=len(new))
             return len(new)
 
+    @rule(Rule.READ_ASSIGNMENTS)
     def assignments(self, coder_id: str | None = None,
-                    clip_id: str | None = None) -> list[Assignment]:
+                    clip_id: str | None = None,
+                    kind: AssignmentKind | None = None) -> list[Assignment]:
+        """Assignments by coder and position (a coder's handle: their own only)."""
+        p = self.principal
+        if p.coder_only:
+            if coder_id not in (None, p.user_id):
+                raise AccessError(f"{p.name} may not read {coder_id!r}'s assignments")
+            coder_id = p.user_id
+        elif not p.sees_all_people:
+            raise AccessError(f"{p.name} may not read assignments: they name coders "
+                              "(grant coder_identities needed)")
         query = sa.select(schema.assignments).order_by(
             schema.assignments.c.coder_id, schema.assignments.c.position,
             schema.assignments.c.clip_id)
@@ -260,15 +375,22 @@ class Store(AnnotationQueries, TranscriptEdits):
             query = query.where(schema.assignments.c.coder_id == coder_id)
         if clip_id is not None:
             query = query.where(schema.assignments.c.clip_id == clip_id)
+        if kind is not None:
+            query = query.where(schema.assignments.c.kind == str(kind))
         with self.transaction.read() as conn:
             return [Assignment(r.clip_id, r.coder_id, bool(r.reliability),
                                AssignmentStatus(r.status), r.position, r.last_utterance,
-                               r.updated_at) for r in conn.execute(query)]
+                               r.updated_at, AssignmentKind(r.kind))
+                    for r in conn.execute(query)]
 
+    @rule(Rule.PROGRESS)
     def set_progress(self, clip_id: str, coder_id: str, *,
                      status: AssignmentStatus | None = None,
                      last_utterance: int | None = None) -> None:
-        """Record where a coder is in a clip, and its status."""
+        """Record where a coder is in a clip, and its status (a coder: their own clips)."""
+        if not self.principal.has(UserRole.ADMIN) and not self.principal.has(
+                UserRole.REVIEWER):
+            self.principal.require_self(coder_id, "record progress")
         values: dict[str, Any] = {"updated_at": utc_now()}
         if status is not None:
             values["status"] = str(status)
@@ -281,8 +403,10 @@ class Store(AnnotationQueries, TranscriptEdits):
             if result.rowcount == 0:
                 raise StoreError(f"clip {clip_id!r} is not assigned to coder {coder_id!r}")
             if status is not None:
-                self.audit(coder_id, f"clip_{status}", clip_id=clip_id)
+                actor = coder_id if self.principal.is_owner else None
+                self.audit(self.principal.acting_as(actor), f"clip_{status}", clip_id=clip_id)
 
+    @rule(Rule.READ_ASSIGNMENTS)
     def reliability_clip_ids(self) -> set[str]:
         with self.transaction.read() as conn:
             return {r.clip_id for r in conn.execute(
@@ -290,6 +414,7 @@ class Store(AnnotationQueries, TranscriptEdits):
                     schema.assignments.c.reliability.is_(True)).distinct())}
 
     # ---- codebook identities ---------------------------------------------------------------
+    @rule(Rule.REGISTER_CODEBOOK)
     def record_codebook(self, codebook_id: str, version: str, content_hash: str,
                         content_json: str) -> None:
         """Remember that a codebook version is in use; a different hash for it is refused."""
@@ -307,12 +432,14 @@ class Store(AnnotationQueries, TranscriptEdits):
                 "codebook_id": codebook_id, "version": version, "hash": content_hash,
                 "content": content_json, "recorded_at": utc_now()})
 
+    @rule(Rule.READ_CODEBOOKS)
     def codebook_hash(self, codebook_id: str, version: str) -> str | None:
         with self.transaction.read() as conn:
             return conn.execute(sa.select(schema.codebooks.c.hash).where(
                 (schema.codebooks.c.codebook_id == codebook_id)
                 & (schema.codebooks.c.version == version))).scalar()
 
+    @rule(Rule.READ_CODEBOOKS)
     def codebook_versions(self, codebook_id: str) -> list[tuple[str, str]]:
         """(version, hash) pairs recorded for a codebook, oldest first."""
         with self.transaction.read() as conn:
@@ -322,14 +449,20 @@ class Store(AnnotationQueries, TranscriptEdits):
                 .order_by(schema.codebooks.c.recorded_at))]
 
     # ---- audit -----------------------------------------------------------------------------
+    @rule(Rule.APPEND_AUDIT)
     def audit(self, actor: str, action: str, clip_id: str | None = None,
               **detail: Any) -> None:
-        """Append an audit event (inside the caller's transaction, if any)."""
+        """Append an audit event (inside the caller's transaction, if any).
+
+        A user's handle records the user as the actor, whatever the caller names.
+        """
+        actor = self.principal.acting_as(actor)
         with self.transaction() as conn:
             conn.execute(schema.audit_events.insert(), {
                 "created_at": utc_now(), "actor": actor, "action": action, "clip_id": clip_id,
                 "detail": detail})
 
+    @rule(Rule.READ_AUDIT)
     def audit_events(self, clip_id: str | None = None,
                      action: str | None = None) -> list[AuditEvent]:
         query = sa.select(schema.audit_events).order_by(schema.audit_events.c.event_id)
@@ -337,16 +470,20 @@ class Store(AnnotationQueries, TranscriptEdits):
             query = query.where(schema.audit_events.c.clip_id == clip_id)
         if action is not None:
             query = query.where(schema.audit_events.c.action == action)
+        if self.principal.coder_only:  # their own actions only
+            query = query.where(schema.audit_events.c.actor == self.principal.user_id)
         with self.transaction.read() as conn:
             return [AuditEvent(r.actor, r.action, dict(r.detail or {}), r.clip_id, r.created_at,
                                r.event_id) for r in conn.execute(query)]
 
+    @rule(Rule.ADJUDICATE)
     def table_counts(self) -> dict[str, int]:
         """Rows per table: used to show that a failed operation changed nothing."""
         with self.transaction.read() as conn:
             return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
                     for t in schema.metadata.sorted_tables}
 
+    @rule(Rule.WRITE_CORPUS)
     @contextmanager
     def bulk(self) -> Iterator[sa.Connection]:
         """Alias of :meth:`transaction` for readers: many writes, one commit."""

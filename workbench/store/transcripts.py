@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from workbench.exceptions import StoreError
 from workbench.model import AnnotationStatus, Clip, Role, Utterance
 from workbench.store import schema
+from workbench.store.access import Principal, Rule, rule
 from workbench.store.connection import utc_now
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class TranscriptEdits:
     """Speaker roles, corrections and realignment; requires ``transaction`` and ``audit``."""
 
     transaction: TransactionScope
+    principal: Principal
 
     def audit(self, actor: str, action: str, clip_id: str | None = None,
               **detail: Any) -> None:  # pragma: no cover - provided by Store
@@ -92,18 +94,30 @@ class TranscriptEdits:
     def utterances(self, clip_id: str) -> list[Utterance]:  # pragma: no cover - Store
         raise NotImplementedError
 
+    def _visible_clip(self, clip_id: str) -> None:  # pragma: no cover - Store
+        raise NotImplementedError
+
+    def _clip_filter(self) -> sa.ColumnElement[bool] | None:  # pragma: no cover - Store
+        raise NotImplementedError
+
     # ---- speaker roles ---------------------------------------------------------------------
+    @rule(Rule.READ_CORPUS)
     def speaker_roles(self, clip_id: str | None = None) -> dict[str, dict[str, Role]]:
         """Roles set for labels of a clip (or of every clip): clip id → label → role."""
         query = sa.select(R).order_by(R.c.clip_id, R.c.speaker)
         if clip_id is not None:
+            self._visible_clip(clip_id)
             query = query.where(R.c.clip_id == clip_id)
+        elif (visible := self._clip_filter()) is not None:
+            query = query.where(R.c.clip_id.in_(
+                sa.select(schema.clips.c.clip_id).where(visible)))
         found: dict[str, dict[str, Role]] = {}
         with self.transaction.read() as conn:
             for row in conn.execute(query):
                 found.setdefault(row.clip_id, {})[row.speaker] = Role(row.role)
         return found
 
+    @rule(Rule.WRITE_CORPUS)
     def set_speaker_role(self, actor: str, clip_id: str, speaker: str, role: Role | str, *,
                          reason: str = "") -> int:
         """Give ``speaker`` the ``role`` in one clip; returns the utterances changed.
@@ -115,6 +129,7 @@ class TranscriptEdits:
         StoreError
             for an unknown clip, a label that does not occur in it, or an unknown role.
         """
+        actor = self.principal.acting_as(actor)
         try:
             role = Role(str(role).strip().lower())
         except ValueError:
@@ -142,6 +157,7 @@ class TranscriptEdits:
             return n
 
     # ---- corrections ------------------------------------------------------------------------
+    @rule(Rule.WRITE_CORPUS)
     def correct_utterance(self, actor: str, clip_id: str, utterance_index: int, text: str, *,
                           reason: str = "") -> Utterance:
         """Replace an utterance's text (white space collapsed); its codes are kept.
@@ -151,6 +167,7 @@ class TranscriptEdits:
         StoreError
             for an unknown utterance or empty text.
         """
+        actor = self.principal.acting_as(actor)
         new_text = " ".join(text.split())
         if not new_text:
             raise StoreError("empty text; expected the corrected words of the utterance")
@@ -167,21 +184,27 @@ class TranscriptEdits:
         return next(u for u in self.utterances(clip_id) if u.index == utterance_index)
 
     # ---- re-ingest of a coded clip ----------------------------------------------------------
+    @rule(Rule.READ_CORPUS)
     def clip_source_hash(self, clip_id: str) -> str | None:
         """The content hash the clip was last ingested with (None for an unknown clip)."""
+        self._visible_clip(clip_id)
         with self.transaction.read() as conn:
             return conn.execute(sa.select(schema.clips.c.source_hash)
                                 .where(schema.clips.c.clip_id == clip_id)).scalar()
 
+    @rule(Rule.READ_CORPUS)
     def count_clip_annotations(self, clip_id: str) -> int:
         """Annotation rows (any layer and status) on a clip."""
+        self._visible_clip(clip_id)
         with self.transaction.read() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(A)
                                 .where(A.c.clip_id == clip_id)).scalar_one()
 
+    @rule(Rule.WRITE_CORPUS)
     def realign_clip(self, actor: str, clip: Clip, utterances: list[Utterance],
                      source_hash: str) -> Realignment:
         """Replace a coded clip's utterances, carrying codes over (see the module)."""
+        actor = self.principal.acting_as(actor)
         if not utterances:
             raise StoreError(f"clip {clip.clip_id!r} has no utterances")
         with self.transaction() as conn:

@@ -32,7 +32,7 @@ from workbench.exceptions import ParameterError, StoreError
 from workbench.model import AssignmentStatus, Layer
 from workbench.store import Store
 from workbench.study.canonical import frames_hash
-from workbench.study.params import StudyParams
+from workbench.study.params import StudyParams, check_groupings
 
 #: Clip columns not carried into the study (machine-specific paths, not data).
 DROPPED_CLIP_COLUMNS: tuple[str, ...] = ("source_file", "media_path")
@@ -193,6 +193,7 @@ def _check_group_by(clips: pd.DataFrame, params: StudyParams) -> None:
         if name not in clips.columns or name in DROPPED_CLIP_COLUMNS:
             raise ParameterError(f"{name!r} is not a clip metadata column; expected one of "
                                  f"{', '.join(usable)}", field="group_by")
+    check_groupings(clips, params.group_by)
 
 
 def _filter_clips(clips: pd.DataFrame, params: StudyParams,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.exceptions import ParameterError
 from workbench.privacy import disclosure
+from workbench.study.params import MIN_THRESHOLD, STANDARD_THRESHOLD
 
 #: Authors the study cites: kept in titles and notes (never in data text), where the name
 #: finder would otherwise take them for people's names.
@@ -112,14 +113,29 @@ class PrivacyGate:
 
     Parameters
     ----------
-    threshold : counts from 1 to ``threshold − 1`` are confidential (default 10).
+    threshold : counts from 1 to ``threshold − 1`` are confidential (default 10); never
+        under :data:`~workbench.study.params.MIN_THRESHOLD`, and under the standard 10 only
+        with ``small_cells_reason``.
     rounding_base : round published counts to this base (e.g. 5), or None.
     redactor : text → redacted text; default :func:`workbench.study.gate.default_redactor`.
+    small_cells_reason : why a threshold under 10 is allowed (printed in the footnote).
     """
 
     def __init__(self, threshold: int = disclosure.DEFAULT_THRESHOLD, *,
                  rounding_base: int | None = None,
-                 redactor: Callable[[str], str] | None = None) -> None:
+                 redactor: Callable[[str], str] | None = None,
+                 small_cells_reason: str | None = None) -> None:
+        if not isinstance(threshold, int) or threshold < MIN_THRESHOLD:
+            raise ParameterError(f"disclosure threshold {threshold!r}; expected a whole number "
+                                 f"≥ {MIN_THRESHOLD}", field="disclosure_threshold")
+        if threshold < STANDARD_THRESHOLD and not (small_cells_reason or "").strip():
+            raise ParameterError(f"disclosure threshold {threshold} is under the standard "
+                                 f"{STANDARD_THRESHOLD}; it needs a stated reason "
+                                 "(allow_small_cells and small_cells_reason)",
+                                 field="disclosure_threshold")
+        self.small_cells_reason = (small_cells_reason.strip()
+                                   if threshold < STANDARD_THRESHOLD and small_cells_reason
+                                   else None)
         self.threshold = threshold
         self.rounding_base = rounding_base
         self.marker = disclosure.CONFIDENTIAL
@@ -179,7 +195,11 @@ class PrivacyGate:
         return re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], redacted)
 
     def footnote(self) -> str:
-        return disclosure.footnote(self.threshold, self.rounding_base)
+        text = disclosure.footnote(self.threshold, self.rounding_base)
+        if self.small_cells_reason:
+            text += (f" Small cells allowed: the threshold is {self.threshold}, under the "
+                     f"standard {STANDARD_THRESHOLD}, because: {self.small_cells_reason}")
+        return text
 
 
 def _whole_number(value: object) -> object:

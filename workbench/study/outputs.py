@@ -8,7 +8,8 @@ the files into the run folder at once and records the item in the section's mani
   control on its counts and the measures derived from them, redaction of its free-text
   columns. Titles and notes are redacted too (keeping the names of cited authors). Rows are
   sorted (:func:`~workbench.study.canonical.sort_rows`) and floats written with fixed
-  decimals, so re-runs give the same bytes.
+  decimals, so re-runs give the same bytes; text a spreadsheet would run as a formula is
+  quoted (:mod:`workbench.study.spreadsheet`).
 * Figures are saved as PNG and SVG with matplotlib's Agg back-end, a fixed ``svg.hashsalt``,
   no date in the metadata and text kept as text (so the PII scan can read it). Plot only
   tables returned by :meth:`table` (already protected), never raw frames.
@@ -30,6 +31,7 @@ import pandas as pd
 from workbench.exceptions import ParameterError
 from workbench.study.canonical import frame_to_csv, sort_rows
 from workbench.study.gate import CountRule, PublicationGate, TableRules
+from workbench.study.spreadsheet import neutralise_frame
 
 matplotlib.use("Agg")
 
@@ -152,7 +154,7 @@ class StudyOutputs:
     def _write_table(self, name: str, table: pd.DataFrame, title: str, notes: str,
                      suppressed: int, digits: int) -> pd.DataFrame:
         path = Path(TABLES_DIR) / f"{name}.csv"
-        (self.run_dir / path).write_text(frame_to_csv(table, digits=digits),
+        (self.run_dir / path).write_text(frame_to_csv(neutralise_frame(table), digits=digits),
                                          encoding="utf-8", newline="")
         self._add(Item("table", name, self.gate.redact_prose(title),
                        self.gate.redact_prose(notes), {"csv": path.as_posix()},

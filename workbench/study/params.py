@@ -12,6 +12,8 @@ default). Example ``study.yaml``::
     bcus: []                    # only these BCUs (empty: all)
     group_by: [ethnicity, age_band, gender, power, outcome]
     disclosure_threshold: 10    # suppress counts below this (and the cells revealing them)
+    allow_small_cells: false    # true (with small_cells_reason) to let the threshold be 3-9
+    small_cells_reason: null    # why smaller cells may be shown; printed in the report
     rounding_base: null         # e.g. 5: round published counts to a multiple of 5
     bootstrap_resamples: 1000
     seed: 20211
@@ -19,6 +21,15 @@ default). Example ``study.yaml``::
 
 Relative ``output_dir`` paths in a file are resolved against the file's folder; without a file
 against the current folder.
+
+Guardrails (disclosure control cannot be switched off by a parameter file):
+
+* ``disclosure_threshold`` is at least :data:`MIN_THRESHOLD` (3); below
+  :data:`STANDARD_THRESHOLD` (10) only with ``allow_small_cells: true`` and a
+  ``small_cells_reason``, both shown in the report's disclosure note and kept in provenance.
+* ``group_by`` refuses identifiers: clip ids, officers (numbers, names), people's names, file
+  paths, dates (:data:`IDENTIFIER_COLUMN`); and, once the data is read, any column whose
+  distinct values exceed :data:`MAX_UNIQUE_SHARE` of the clips (:func:`check_groupings`).
 """
 
 from __future__ import annotations
@@ -46,6 +57,20 @@ LAYER_PATTERN = re.compile(r"^(consensus|coder:[A-Za-z0-9_.@-]+)$")
 CODEBOOK_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*@\d+\.\d+\.\d+\S*$")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEFAULT_GROUP_BY: tuple[str, ...] = ("ethnicity", "age_band", "gender", "power", "outcome")
+#: Disclosure threshold floor, and the standard below which a stated reason is required.
+MIN_THRESHOLD = 3
+STANDARD_THRESHOLD = 10
+#: Column names that identify a clip or a person (word parts separated by ``_``): never a
+#: grouping. ``n_officers`` (a count) is not an identifier; ``lead_officer`` is.
+IDENTIFIER_COLUMN = re.compile(
+    r"(^|_)(id|ids|uuid|clip|clips|officer|collar|warrant|shoulder|badge|"
+    r"name|names|surname|forename|pnc|nino|dob|birth|address|postcode|email|phone|mobile|"
+    r"registration|vrm|path|file|media|url|date|datetime|timestamp)(_|$)", re.IGNORECASE)
+_COUNT_COLUMN = re.compile(r"^(n|num|number_of)_", re.IGNORECASE)
+#: A grouping whose distinct values exceed this share of the clips (and number at least
+#: :data:`MIN_LEVELS_CHECKED`) picks out encounters, not groups.
+MAX_UNIQUE_SHARE = 0.1
+MIN_LEVELS_CHECKED = 10
 
 #: What each parameter accepts, quoted in error messages.
 ALLOWED: dict[str, str] = {
@@ -56,9 +81,16 @@ ALLOWED: dict[str, str] = {
     "date_to": "a date YYYY-MM-DD or null (not before date_from)",
     "boroughs": "a list of borough names (empty: all)",
     "bcus": "a list of BCU names (empty: all)",
-    "group_by": "a non-empty list of distinct clip metadata columns, e.g. "
+    "group_by": "a non-empty list of distinct clip metadata columns that are not "
+                "identifiers (no clip ids, officers, names, dates), e.g. "
                 + ", ".join(DEFAULT_GROUP_BY),
-    "disclosure_threshold": "a whole number ≥ 1 (counts below it are suppressed)",
+    "disclosure_threshold": f"a whole number ≥ {STANDARD_THRESHOLD} (counts below it are "
+                            f"suppressed); {MIN_THRESHOLD}–{STANDARD_THRESHOLD - 1} only with "
+                            "allow_small_cells: true and a small_cells_reason",
+    "allow_small_cells": "true or false (true: a disclosure_threshold under "
+                         f"{STANDARD_THRESHOLD} is allowed, with a small_cells_reason)",
+    "small_cells_reason": "a sentence saying why cells under the standard threshold may be "
+                          "published, or null",
     "rounding_base": "a whole number ≥ 1 (e.g. 5) or null (no rounding)",
     "bootstrap_resamples": "a whole number from 0 to 100000",
     "seed": "a whole number ≥ 0",
@@ -81,7 +113,9 @@ class StudyParams(BaseModel):
     boroughs: Names
     bcus: Names
     group_by: list[str] = Field(default_factory=lambda: list(DEFAULT_GROUP_BY))
-    disclosure_threshold: int = Field(default=10, ge=1)
+    disclosure_threshold: int = Field(default=STANDARD_THRESHOLD, ge=MIN_THRESHOLD)
+    allow_small_cells: bool = False
+    small_cells_reason: str | None = None
     rounding_base: int | None = Field(default=None, ge=1)
     bootstrap_resamples: int = Field(default=1000, ge=0, le=100_000)
     seed: int = Field(default=20211, ge=0)
@@ -112,7 +146,30 @@ class StudyParams(BaseModel):
         dupes = sorted({v for v in value if value.count(v) > 1})
         if dupes:
             raise ValueError(f"{', '.join(dupes)} listed twice")
+        named = [v for v in value if is_identifier_column(v)]
+        if named:
+            raise ValueError(f"{named[0]!r} identifies clips or people (an id, officer, "
+                             "name, path or date), so it cannot be a grouping")
         return value
+
+    @field_validator("small_cells_reason")
+    @classmethod
+    def _reason(cls, value: str | None) -> str | None:
+        if value is not None and len(value.strip()) < 10:
+            raise ValueError("is too short to say why small cells may be published")
+        return value.strip() if value is not None else None
+
+    @model_validator(mode="after")
+    def _small_cells(self) -> StudyParams:
+        if self.disclosure_threshold >= STANDARD_THRESHOLD:
+            return self
+        if not self.allow_small_cells or not self.small_cells_reason:
+            raise ValueError(
+                f"disclosure_threshold {self.disclosure_threshold} is under the standard "
+                f"{STANDARD_THRESHOLD}; set allow_small_cells: true and give a "
+                "small_cells_reason (both are printed in the report), or use "
+                f"{STANDARD_THRESHOLD} or more")
+        return self
 
     @model_validator(mode="after")
     def _date_order(self) -> StudyParams:
@@ -121,6 +178,13 @@ class StudyParams(BaseModel):
         return self
 
     # ---- derived views ---------------------------------------------------------------------
+    @property
+    def small_cells_waiver(self) -> str | None:
+        """The stated reason for a threshold under the standard, or None."""
+        if self.disclosure_threshold < STANDARD_THRESHOLD:
+            return self.small_cells_reason
+        return None
+
     @property
     def coder_id(self) -> str | None:
         """The coder of a ``coder:<id>`` layer; None for the consensus layer."""
@@ -138,6 +202,46 @@ class StudyParams(BaseModel):
     def to_yaml(self) -> str:
         """The parameters as YAML (dates ISO, paths as text), loadable by :func:`parse_params`."""
         return textfiles.dump_yaml(self.model_dump(mode="json"))
+
+
+def is_identifier_column(name: str) -> bool:
+    """Whether a column name says it identifies clips or people (see
+    :data:`IDENTIFIER_COLUMN`).
+
+    >>> [is_identifier_column(n) for n in ("clip_id", "lead_officer", "n_officers", "borough")]
+    [True, True, False, False]
+    """
+    if _COUNT_COLUMN.match(name):
+        return False
+    return bool(IDENTIFIER_COLUMN.search(name)) or name.lower() in {"officer", "coder"}
+
+
+def check_groupings(clips: Any, group_by: list[str] | tuple[str, ...]) -> None:
+    """Refuse a grouping whose distinct values pick out encounters rather than groups.
+
+    ``clips``: the clip metadata (a DataFrame, one row per clip). A column with at least
+    :data:`MIN_LEVELS_CHECKED` distinct values that exceed :data:`MAX_UNIQUE_SHARE` of the
+    clips is refused (e.g. officer numbers, dates, free-text notes), as is any identifier name.
+
+    Raises
+    ------
+    ParameterError
+        naming the ``group_by`` column, its count of distinct values and the limit.
+    """
+    n = len(clips)
+    for name in group_by:
+        if is_identifier_column(name):
+            raise ParameterError(f"group_by: {name!r} identifies clips or people, so it "
+                                 f"cannot be a grouping; expected {ALLOWED['group_by']}",
+                                 field="group_by")
+        if name not in getattr(clips, "columns", ()):
+            continue
+        levels = int(clips[name].nunique(dropna=True))
+        if levels >= MIN_LEVELS_CHECKED and levels > MAX_UNIQUE_SHARE * n:
+            raise ParameterError(
+                f"group_by: {name!r} has {levels} distinct values over {n} clips (more than "
+                f"{MAX_UNIQUE_SHARE:.0%}): it picks out encounters or people, not groups; "
+                f"expected {ALLOWED['group_by']}", field="group_by")
 
 
 def load_params(path: str | Path | None = None) -> StudyParams:
@@ -194,10 +298,11 @@ def _parameter_error(exc: ValidationError, path: str | Path | None,
     error = exc.errors(include_url=False)[0]
     loc = error["loc"]
     name = str(loc[0]) if loc else None
-    if name is None:  # a model-level check (date order)
+    if name is None:  # a model-level check (date order, small cells)
         message = str(error["msg"]).removeprefix("Value error, ")
-        return ParameterError(f"{message}; expected {ALLOWED['date_to']}", path=path,
-                              line=lines.get("date_to"), field="date_to")
+        field = "disclosure_threshold" if "disclosure_threshold" in message else "date_to"
+        return ParameterError(f"{message}; expected {ALLOWED[field]}", path=path,
+                              line=lines.get(field), field=field)
     if error["type"] == "extra_forbidden":
         near = difflib.get_close_matches(name, list(ALLOWED), n=1)
         hint = f" (did you mean '{near[0]}'?)" if near else ""

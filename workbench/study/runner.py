@@ -2,9 +2,10 @@
 
 1. Resolve the parameters (file + project), read the data once and snapshot it into a
    private temporary folder (so all notebooks see the same data).
-2. Execute ``notebooks/study/NN_*.ipynb`` in name order, one after the other, with the
-   ``python3`` kernel; the executed notebooks go to ``<run>/notebooks/``. Each registers its
-   tables and figures (:mod:`workbench.study.outputs`).
+2. Execute ``notebooks/study/NN_*.ipynb`` with the ``python3`` kernel: the sections are
+   independent, so ``jobs`` workers run them in parallel, each on one kernel started once
+   (:mod:`workbench.study.kernels`); the executed notebooks go to ``<run>/notebooks/``. Each
+   registers its tables and figures (:mod:`workbench.study.outputs`).
 3. Assemble ``<run>/``: ``provenance.json``, ``manifest.json``, ``tables.xlsx`` and
    ``report.html`` (alongside ``tables/*.csv`` and ``figures/*.png|svg``).
 """
@@ -17,13 +18,21 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from workbench import textfiles
-from workbench.exceptions import ParameterError, StudyRunError
+from workbench.exceptions import ParameterError, StudyRunError, WorkbenchError
 from workbench.study.data import load_study_data
+from workbench.study.kernels import (
+    KERNEL,
+    KERNEL_ARGUMENTS,
+    Done,
+    Job,
+    default_jobs,
+    execute_all,
+    local_kernel_manager,
+)
 from workbench.study.outputs import read_sections
 from workbench.study.provenance import build_provenance, write_provenance
 from workbench.study.report import write_report
@@ -33,11 +42,6 @@ from workbench.study.workbook import write_workbook
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks" / "study"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-KERNEL = "python3"
-#: The kernel's own log is silenced: jupyter_client interrupts a kernel before shutting it
-#: down, which ipykernel logs as an error. Cell errors still fail the run (papermill), and a
-#: kernel that dies is still detected (nbclient).
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,8 @@ def _clear(folder: Path) -> None:
 
 def run_study(params_path: str | Path | None = None, *, project: str | Path | None = None,
               run_name: str | None = None, notebooks_dir: str | Path = NOTEBOOKS_DIR,
-              overwrite: bool = False, progress: bool = True,
-              execute: Callable[..., Any] | None = None) -> RunResult:
+              overwrite: bool = False, progress: bool = True, jobs: int | None = None,
+              pdf: bool = True, execute: Callable[..., Any] | None = None) -> RunResult:
     """Run the whole study and assemble the run folder (see the module docstring).
 
     Parameters
@@ -100,8 +104,12 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
     project : project folder (None: ``$BWV_PROJECT`` or the current folder).
     run_name : the run folder's name (default: a timestamp).
     notebooks_dir : where the ``NN_name.ipynb`` notebooks are.
-    execute : the notebook executor (default ``papermill.execute_notebook``; tests may
-        substitute it).
+    jobs : notebooks run at once (default: the usable CPUs, at most 4; 1: one after the
+        other, still on one kernel).
+    pdf : also print ``report.pdf`` with Chromium (skipped, with a message, when Chromium
+        or playwright is missing).
+    execute : a papermill-compatible notebook executor (tests substitute it); given, the
+        notebooks run one after the other in name order through it.
 
     Raises
     ------
@@ -117,23 +125,33 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
     run_dir = run_folder(params.output_dir, run_name, overwrite=overwrite)
     executed_dir = run_dir / "notebooks"
     executed_dir.mkdir()
-    timings: list[dict[str, Any]] = []
+    workers = 1 if execute is not None else (jobs or default_jobs())
     with tempfile.TemporaryDirectory(prefix="bwv-study-") as private:
         snapshot = data.save(Path(private) / "data.pickle")
         parameters = {"params_path": str(params_path) if params_path else None,
                       "project": str(project) if project else None,
                       "run_dir": str(run_dir), "snapshot": str(snapshot)}
-        for notebook in _progress(notebooks, progress):
-            output = executed_dir / notebook.name
-            tick = time.perf_counter()
-            _execute(execute, notebook, output, parameters, cwd=private)
-            timings.append({"notebook": notebook.name,
-                            "seconds": round(time.perf_counter() - tick, 2)})
+        todo = [Job(nb, executed_dir / nb.name, parameters) for nb in notebooks]
+        if execute is not None:
+            done = []
+            for job in _progress(todo, progress):
+                done.append(_execute_with(execute, job, cwd=private))
+                if done[-1].error is not None:
+                    break
+        else:
+            done = _execute_parallel(todo, workers, private, progress)
+    for result in done:
+        if result.error is not None:
+            raise _run_error(result)
+    timings = [{"notebook": d.job.notebook.name, "seconds": round(d.seconds, 2),
+                "worker": d.worker} for d in done]
     finished = dt.datetime.now(dt.UTC)
     gate = make_gate(params)
     sections = read_sections(run_dir)
+    check_unique_names(sections)
     record = build_provenance(data, run_dir=run_dir, started=started, finished=finished,
                               notebooks=timings)
+    record["execution"] = {"jobs": workers, "wall_s": round(time.perf_counter() - clock, 2)}
     provenance = write_provenance(record, run_dir / "provenance.json")
     manifest = {"run": run_dir.name, "sections": [asdict(s) for s in sections]}
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False)
@@ -144,37 +162,59 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
                      sorted(executed_dir.glob("*.ipynb")), time.perf_counter() - clock)
 
 
-def _progress(notebooks: list[Path], enabled: bool) -> Any:
+def check_unique_names(sections: list[Any]) -> None:
+    """Refuse a run whose sections registered the same table or figure name twice (notebooks
+    running at once cannot see each other's names while they run)."""
+    seen: dict[tuple[str, str], str] = {}
+    for section in sections:
+        for item in section.items:
+            key = (item.kind, item.name)
+            if key in seen:
+                raise ParameterError(f"{item.kind} name {item.name!r} is used in sections "
+                                     f"{seen[key]} and {section.section}; {item.kind} names "
+                                     "are unique in a run", field="name")
+            seen[key] = section.section
+
+
+def _execute_parallel(todo: list[Job], workers: int, cwd: str, progress: bool) -> list[Done]:
     from tqdm.auto import tqdm
 
-    bar = tqdm(notebooks, desc="study", unit="notebook", disable=not enabled)
-    for notebook in bar:
-        bar.set_postfix_str(notebook.stem)
-        yield notebook
+    with tqdm(total=len(todo), desc="study", unit="notebook", disable=not progress) as bar:
+        def tick(done: Done) -> None:
+            bar.set_postfix_str(done.job.notebook.stem)
+            bar.update(1)
+
+        return execute_all(todo, workers=workers, cwd=cwd, on_done=tick)
 
 
-@cache
-def local_kernel_manager() -> type:
-    """A kernel manager that talks to its kernel over IPC sockets (files in the user's private
-    Jupyter runtime folder) instead of unencrypted localhost TCP."""
-    from jupyter_client import AsyncKernelManager
-    from traitlets import CaselessStrEnum
+def _progress(jobs: list[Job], enabled: bool) -> Any:
+    from tqdm.auto import tqdm
 
-    class LocalKernelManager(AsyncKernelManager):  # type: ignore[misc]
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-    return LocalKernelManager
+    bar = tqdm(jobs, desc="study", unit="notebook", disable=not enabled)
+    for job in bar:
+        bar.set_postfix_str(job.notebook.stem)
+        yield job
 
 
-def _execute(execute: Callable[..., Any] | None, notebook: Path, output: Path,
-             parameters: dict[str, Any], *, cwd: str) -> None:
+def _execute_with(execute: Callable[..., Any], job: Job, *, cwd: str) -> Done:
+    tick = time.perf_counter()
+    try:
+        execute(str(job.notebook), str(job.output), parameters=job.parameters,
+                kernel_name=KERNEL, progress_bar=False, cwd=cwd, log_output=False,
+                kernel_manager_class=local_kernel_manager(), extra_arguments=KERNEL_ARGUMENTS)
+    except Exception as exc:
+        return Done(job, time.perf_counter() - tick, 0, exc)
+    return Done(job, time.perf_counter() - tick, 0)
+
+
+def _run_error(done: Done) -> Exception:
     import papermill
 
-    run = execute or papermill.execute_notebook
-    try:
-        run(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
-            progress_bar=False, cwd=cwd, log_output=False,
-            kernel_manager_class=local_kernel_manager(), extra_arguments=KERNEL_ARGUMENTS)
-    except papermill.PapermillExecutionError as exc:
-        raise StudyRunError(notebook.name, cell=exc.exec_count, error=exc.ename,
-                            detail=exc.evalue, executed=output) from None
+    exc = done.error
+    if isinstance(exc, papermill.PapermillExecutionError):
+        return StudyRunError(done.job.notebook.name, cell=exc.exec_count, error=exc.ename,
+                             detail=exc.evalue, executed=done.job.output)
+    if isinstance(exc, WorkbenchError):
+        return exc
+    return StudyRunError(done.job.notebook.name, cell=None, error=type(exc).__name__,
+                         detail=str(exc), executed=done.job.output)

@@ -59,7 +59,8 @@ def resolve_params(params_path: str | Path | None = None, project: str | Path | 
 
 def make_gate(params: StudyParams) -> PublicationGate:
     """The publication gate for these parameters (threshold, rounding)."""
-    return PrivacyGate(params.disclosure_threshold, rounding_base=params.rounding_base)
+    return PrivacyGate(params.disclosure_threshold, rounding_base=params.rounding_base,
+                       small_cells_reason=params.small_cells_waiver)
 
 
 def open_study(section: str, title: str, *, params_path: str | Path | None = None,

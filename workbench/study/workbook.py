@@ -1,7 +1,9 @@
 """``tables.xlsx``: every published table on its own sheet, with its title and notes.
 
 The cells come from the published CSVs (already disclosure-controlled): numbers as numbers,
-suppression markers and labels as text. A ``Contents`` sheet lists each sheet with its section
+suppression markers and labels as text. No cell is ever a formula: text a spreadsheet would
+run (``=``, ``+``, ``-``, ``@``, DDE payloads; :mod:`workbench.study.spreadsheet`) is stored as
+a string with Excel's quote prefix. A ``Contents`` sheet lists each sheet with its section
 and title, and the disclosure-control footnote. Sheet names are at most 31 characters, free
 of ``[]:*?/\\`` and unique ignoring case (Excel's rules).
 """
@@ -19,6 +21,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from workbench.study.outputs import Section
+from workbench.study.spreadsheet import xlsx_text
 
 MAX_SHEET_NAME = 31
 CONTENTS = "Contents"
@@ -49,14 +52,28 @@ def sheet_names(names: Sequence[str], reserved: Sequence[str] = (CONTENTS,)) -> 
 
 
 def cell_value(text: str) -> Any:
-    """CSV text → an Excel value: empty → None, numbers → int/float, else the text."""
+    """CSV text → an Excel value: empty → None, numbers → int/float, else the text (a
+    neutralised formula without its CSV quote: :func:`append_row` marks it as text)."""
     if text == "":
         return None
     if _INT.match(text):
         return int(text)
     if _FLOAT.match(text) or text in ("inf", "-inf"):
         return float(text)
-    return text
+    return xlsx_text(text)[0]
+
+
+def append_row(sheet: Any, values: Sequence[Any]) -> None:
+    """Append ``values`` as a row; text is always a string cell (never a formula), with the
+    quote prefix where it would read as one."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            text, quoted = xlsx_text(cell.value)
+            cell.value = text
+            cell.data_type = "s"
+            if quoted:
+                cell.quotePrefix = True
 
 
 def write_workbook(run_dir: Path, sections: Sequence[Section], *, footnote: str,
@@ -68,15 +85,15 @@ def write_workbook(run_dir: Path, sections: Sequence[Section], *, footnote: str,
     book = Workbook()
     contents = book.active
     contents.title = CONTENTS
-    contents.append(["Study tables"])
+    append_row(contents, ["Study tables"])
     contents["A1"].font = Font(bold=True, size=14)
-    contents.append([footnote])
-    contents.append([])
-    contents.append(["sheet", "section", "table", "title"])
+    append_row(contents, [footnote])
+    append_row(contents, [])
+    append_row(contents, ["sheet", "section", "table", "title"])
     for cell in contents[4]:
         cell.font = Font(bold=True)
     for sheet_name, (section, item) in zip(names, tables, strict=True):
-        contents.append([sheet_name, section.title, item.name, item.title])
+        append_row(contents, [sheet_name, section.title, item.name, item.title])
         _table_sheet(book.create_sheet(sheet_name), run_dir / item.files["csv"], item.title,
                      item.notes)
     contents.column_dimensions["A"].width = 34
@@ -88,20 +105,20 @@ def write_workbook(run_dir: Path, sections: Sequence[Section], *, footnote: str,
 
 
 def _table_sheet(sheet: Any, csv_path: Path, title: str, notes: str) -> None:
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append([notes or ""])
+    append_row(sheet, [notes or ""])
     sheet["A2"].alignment = Alignment(wrap_text=False)
-    sheet.append([])
+    append_row(sheet, [])
     with csv_path.open(encoding="utf-8", newline="") as handle:
         rows = csv.reader(handle)
         header = next(rows, [])
-        sheet.append(header)
+        append_row(sheet, header)
         for cell in sheet[4]:
             cell.font = Font(bold=True)
         widths = [len(h) for h in header]
         for row in rows:
-            sheet.append([cell_value(v) for v in row])
+            append_row(sheet, [cell_value(v) for v in row])
             widths = [max(w, len(v)) for w, v in zip(widths, row, strict=False)]
     sheet.freeze_panes = "A5"
     for i, width in enumerate(widths, start=1):

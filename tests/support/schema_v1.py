@@ -1,0 +1,127 @@
+"""The store schema of version 1 (frozen copy), to build old stores for migration tests."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("description", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+clips = sa.Table(
+    "clips",
+    metadata,
+    sa.Column("clip_id", sa.String(100), primary_key=True),
+    sa.Column("source_file", sa.String(500), nullable=False, default=""),
+    sa.Column("source_hash", sa.String(64), nullable=False, default=""),
+    sa.Column("media_path", sa.String(500)),
+    sa.Column("duration", sa.Float),
+    sa.Column("borough", sa.String(100)),
+    sa.Column("bcu", sa.String(100)),
+    sa.Column("date", sa.Date),
+    sa.Column("power", sa.String(100)),
+    sa.Column("outcome", sa.String(100)),
+    sa.Column("ethnicity", sa.String(100)),
+    sa.Column("age_band", sa.String(50)),
+    sa.Column("gender", sa.String(50)),
+    sa.Column("n_officers", sa.Integer),
+    sa.Column("extra", sa.JSON, nullable=False, default=dict),
+    sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+utterances = sa.Table(
+    "utterances",
+    metadata,
+    sa.Column(
+        "clip_id", sa.String(100), sa.ForeignKey("clips.clip_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("idx", sa.Integer, primary_key=True),
+    sa.Column("start_s", sa.Float, nullable=False),
+    sa.Column("end_s", sa.Float, nullable=False),
+    sa.Column("speaker", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+coders = sa.Table(
+    "coders",
+    metadata,
+    sa.Column("coder_id", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, default=""),
+    sa.Column("is_reviewer", sa.Boolean, nullable=False, default=False),
+)
+
+assignments = sa.Table(
+    "assignments",
+    metadata,
+    sa.Column("clip_id", sa.String(100), sa.ForeignKey("clips.clip_id"), primary_key=True),
+    sa.Column("coder_id", sa.String(100), sa.ForeignKey("coders.coder_id"), primary_key=True),
+    sa.Column("reliability", sa.Boolean, nullable=False, default=False),
+    sa.Column("status", sa.String(20), nullable=False, default="todo"),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("last_utterance", sa.Integer, nullable=False, default=0),
+    sa.Column("updated_at", sa.DateTime(timezone=True)),
+)
+
+annotations = sa.Table(
+    "annotations",
+    metadata,
+    sa.Column("annotation_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("clip_id", sa.String(100), sa.ForeignKey("clips.clip_id"), nullable=False),
+    sa.Column("utterance_index", sa.Integer),
+    sa.Column("code_id", sa.String(100), nullable=False),
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("coder_id", sa.String(100), nullable=False),
+    sa.Column("layer", sa.String(20), nullable=False, default="coder"),
+    sa.Column("codebook_id", sa.String(100), nullable=False),
+    sa.Column("codebook_version", sa.String(40), nullable=False),
+    sa.Column("codebook_hash", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, default="active"),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("supersedes", sa.Integer),
+    sa.Index("ix_annotations_clip_coder", "clip_id", "coder_id", "layer", "status"),
+    sa.Index("ix_annotations_code", "code_id", "status"),
+    sa.Index("ix_annotations_unit", "clip_id", "code_id", "utterance_index"),
+)
+
+utterance_notes = sa.Table(
+    "utterance_notes",
+    metadata,
+    sa.Column("clip_id", sa.String(100), sa.ForeignKey("clips.clip_id"), primary_key=True),
+    sa.Column("utterance_index", sa.Integer, primary_key=True),
+    sa.Column("coder_id", sa.String(100), primary_key=True),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("flagged", sa.Boolean, nullable=False, default=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+codebooks = sa.Table(
+    "codebooks",
+    metadata,
+    sa.Column("codebook_id", sa.String(100), primary_key=True),
+    sa.Column("version", sa.String(40), primary_key=True),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(100), nullable=False),
+    sa.Column("clip_id", sa.String(100)),
+    sa.Column("detail", sa.JSON, nullable=False, default=dict),
+    sa.Index("ix_audit_clip", "clip_id"),
+)

@@ -1,0 +1,173 @@
+"""Running the study notebooks: in parallel, each worker on one kernel started once.
+
+The study's sections are independent given the data snapshot (each writes only its own
+section manifest, tables and figures), so the DAG is flat: every notebook can run as soon as
+a worker is free. :func:`execute_all` starts ``jobs`` workers (threads); each starts one
+``python3`` kernel and runs notebooks from a shared queue with papermill, passing its kernel
+manager (papermill reuses a kernel it is given), so the imports (pandas, statsmodels,
+matplotlib) are paid once per worker instead of once per notebook. Between notebooks the
+kernel's namespace is cleared (``%reset -f``), so no notebook can lean on another's names.
+
+Each kernel talks to its worker over IPC sockets (files in the run's private temporary
+folder, where the kernel also starts), not over unencrypted localhost TCP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+KERNEL = "python3"
+#: The kernel's own log is silenced: jupyter_client interrupts a kernel before shutting it
+#: down, which ipykernel logs as an error. Cell errors still fail the run (papermill), and a
+#: kernel that dies is still detected (nbclient).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+#: Most workers used by default (the sections are few; more kernels only cost memory).
+MAX_JOBS = 4
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to run: source, executed copy, parameters."""
+
+    notebook: Path
+    output: Path
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished job: seconds of wall time, the worker that ran it, its error (if any)."""
+
+    job: Job
+    seconds: float
+    worker: int
+    error: BaseException | None = None
+
+
+def default_jobs() -> int:
+    """Workers by default: the CPUs this process may use, at most :data:`MAX_JOBS`."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, MAX_JOBS))
+
+
+@cache
+def local_kernel_manager() -> type:
+    """A kernel manager that talks to its kernel over IPC sockets (files in the user's private
+    Jupyter runtime folder) instead of unencrypted localhost TCP."""
+    from jupyter_client import AsyncKernelManager
+    from traitlets import CaselessStrEnum
+
+    class LocalKernelManager(AsyncKernelManager):  # type: ignore[misc]
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    return LocalKernelManager
+
+
+def execute_all(jobs: Sequence[Job], *, workers: int, cwd: str,
+                on_done: Callable[[Done], None] | None = None) -> list[Done]:
+    """Run ``jobs`` on ``workers`` kernels (in the order given, as workers come free).
+
+    Returns one :class:`Done` per job, in the order of ``jobs``. A failing notebook does not
+    stop the others already running, but no new notebook starts after a failure.
+    """
+    pending: queue.Queue[Job] = queue.Queue()
+    for job in jobs:
+        pending.put(job)
+    results: dict[Path, Done] = {}
+    failed = threading.Event()
+    lock = threading.Lock()
+
+    def work(worker: int) -> None:
+        kernel = _Kernel(cwd, worker)
+        try:
+            while not failed.is_set():
+                try:
+                    job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                done = kernel.run(job, worker)
+                with lock:
+                    results[job.notebook] = done
+                if done.error is not None:
+                    failed.set()
+                if on_done is not None:
+                    on_done(done)
+        finally:
+            kernel.shutdown()
+
+    threads = [threading.Thread(target=work, args=(i,), name=f"bwv-study-{i}", daemon=True)
+               for i in range(max(1, min(workers, len(jobs))))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [results[j.notebook] for j in jobs if j.notebook in results]
+
+
+class _Kernel:
+    """One worker's kernel, started on first use and reused for every notebook it runs."""
+
+    def __init__(self, cwd: str, worker: int = 0) -> None:
+        self.cwd = cwd
+        self.worker = worker
+        self.km: Any = None
+        self.used = False
+
+    def _start(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        # IPC socket files are named after ``ip``: an absolute path in the private folder, one
+        # per worker (a relative one would resolve against each side's own cwd)
+        self.km = local_kernel_manager()(kernel_name=KERNEL,
+                                         ip=str(Path(self.cwd) / f"kernel-{self.worker}"))
+        run_sync(self.km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS)
+
+    def _reset(self) -> None:
+        """Clear the namespace a previous notebook left (imported modules stay loaded)."""
+        from jupyter_core.utils import run_sync
+
+        client = self.km.client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=60)
+            run_sync(client.execute_interactive)("%reset -f", store_history=False,
+                                                 output_hook=lambda _msg: None, timeout=60)
+        finally:
+            client.stop_channels()
+
+    def run(self, job: Job, worker: int) -> Done:
+        import papermill
+
+        tick = time.perf_counter()
+        try:
+            if self.km is None:
+                self._start()
+            elif self.used:
+                self._reset()
+            self.used = True
+            papermill.execute_notebook(
+                str(job.notebook), str(job.output), parameters=job.parameters,
+                kernel_name=KERNEL, progress_bar=False, log_output=False, km=self.km)
+        except Exception as exc:  # reported by the runner, naming the notebook
+            return Done(job, time.perf_counter() - tick, worker, exc)
+        return Done(job, time.perf_counter() - tick, worker)
+
+    def shutdown(self) -> None:
+        if self.km is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        with contextlib.suppress(Exception):  # a kernel that died already
+            run_sync(self.km.shutdown_kernel)(now=True)
