@@ -263,3 +263,16 @@ def test_postgresql_keeps_the_same_limits_without_a_traceback(postgres_url: str)
         schema.metadata.drop_all(conn)
     engine.dispose()
     _check_limits(postgres_url)
+
+
+def test_another_programs_sqlite_database_is_not_taken_over(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    with pytest.raises(StoreError, match=r"holds tables \(recipes\) but is not a workbench"):
+        Store(default_sqlite_url(path))
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert tables == ["recipes"]
