@@ -276,3 +276,11 @@ def test_another_programs_sqlite_database_is_not_taken_over(tmp_path: Path) -> N
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     assert tables == ["recipes"]
+
+
+def test_bwv_codebook_render_into_an_unwritable_place(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file, not a folder")
+    out = tmp_path / "taken" / "manual.html"
+    result = runner.invoke(app, ["codebook", "render", "stop-search@1.0.0", "--out", str(out)])
+    line = _one_clear_line(result)
+    assert "cannot write to this folder" in line and "--out" in line
