@@ -42,7 +42,9 @@ lab: install
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/coding.py
+	$(BIN)/python bench/concurrency.py
 	$(BIN)/python bench/reliability.py
+	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/study.py
 
 clean:

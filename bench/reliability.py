@@ -7,9 +7,12 @@ utterance (in the study, officer codes apply to officer turns only, so fewer uni
 
 Prints the machine, the wall time of alpha + bootstrap intervals for every code (target
 ≤ 15 s on 2 cores) and the speed of the same alphas against NLTK's AnnotationTask (target
-≥ 20× faster), checking that both give the same values.
+≥ 20× faster), checking that both give the same values. Then, in the same run, the workbench
+against the krippendorff package, irrCAC (in a throw-away venv of its own) and NLTK on the
+same data as ratios, and ``bwv irr FILE`` end to end against a minimal krippendorff script
+(`reliability_peers`).
 
-    python bench/reliability.py [--resamples 1000] [--nltk-codes 24] [--seed 0]
+    python bench/reliability.py [--resamples 1000] [--nltk-codes 24] [--seed 0] [--no-irrcac]
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ import pandas as pd
 from nltk.metrics.agreement import AnnotationTask
 
 from workbench.reliability import ReliabilityData, code_report, krippendorff_alpha, variables
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reliability_peers
 
 T = TypeVar("T")
 
@@ -111,6 +117,8 @@ def main() -> None:
     parser.add_argument("--nltk-codes", type=int, default=len(CODES),
                         help="how many codes to time with NLTK (time is scaled to all)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-irrcac", action="store_true", help="skip the irrCAC column")
+    parser.add_argument("--peer-units", type=int, default=30_000)
     args = parser.parse_args()
     print(machine())
 
@@ -162,6 +170,8 @@ def main() -> None:
     gap = max(abs(ours[c] - theirs[c]) for c in compared)
     print(f"  largest |difference| from NLTK over {len(compared)} nominal codes: {gap:.1e} "
           "(ordinal codes timed only: NLTK has no ordinal metric)")
+    reliability_peers.peers(args.peer_units, 3_000, not args.no_irrcac, fresh=False)
+    reliability_peers.end_to_end(args.peer_units)
 
 
 def uncached(data: ReliabilityData) -> ReliabilityData:

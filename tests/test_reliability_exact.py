@@ -172,3 +172,19 @@ def test_gwet_coefficients_and_agreement_equal_the_loop_formulas(
             assert gwet_ac2(data, kind) == pytest.approx(ref.ac(rows, domain, kind), abs=1e-12)
             assert brennan_prediger(data, kind) == pytest.approx(
                 ref.brennan_prediger(rows, domain, kind), abs=1e-12)
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+def test_a_numeric_matrix_gives_the_same_data_as_the_general_path(level: str) -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        matrix = rng.choice([0.0, 0.5, 1.5, 3.0, 10.0],
+                            size=(int(rng.integers(3, 30)), int(rng.integers(2, 12))))
+        matrix[rng.random(matrix.shape) < 0.3] = np.nan
+        matrix[0, 0] = 1.0
+        fast = ReliabilityData.from_matrix(matrix, level)  # numeric: the direct path
+        general = ReliabilityData.from_matrix(np.where(np.isnan(matrix), None, matrix), level)
+        assert (fast.coders, fast.units, fast.labels) == (
+            general.coders, general.units, general.labels)
+        assert np.array_equal(fast.domain, general.domain)
+        assert np.array_equal(fast.matrix, general.matrix, equal_nan=True)

@@ -198,6 +198,10 @@ ATTEMPTS: dict[str, list[tuple[Attempt, frozenset[str]]]] = {
                           EVERYONE - {"ana", "tra", "pan"})],
     "count_clip_annotations": [(lambda s, me: s.count_clip_annotations("k3"),
                                 EVERYONE - {"ana", "tra", "pan"})],
+    "clip_source_hashes": [(lambda s, me: s.clip_source_hashes(), EVERYONE)],  # filtered
+    "coded_clip_ids": [(lambda s, me: s.coded_clip_ids(), frozenset({"adm"}))],
+    "add_new_clips": [(lambda s, me: s.add_new_clips([(*_clip("k8"), "h8")]),
+                       frozenset({"adm"}))],
     "realign_clip": [(lambda s, me: s.realign_clip(me, _clip("k3")[0], _clip("k3")[1], "hk3b"),
                       frozenset({"adm"}))],
     "dialect": [(lambda s, me: s.dialect, EVERYONE)],

@@ -77,3 +77,27 @@ def test_after_the_upgrade_a_second_active_value_is_impossible(store_url: str) -
             "UPDATE annotations SET status = 'active' WHERE annotation_id = 1"))
     assert len(store.annotations(layer=Layer.CODER)) == 2
     store.close()
+
+
+def _shape(url: str) -> dict[str, tuple[set[str], set[str]]]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        shape = {t: ({c["name"] for c in inspector.get_columns(t)},
+                     set(conn.execute(sa.text(  # expression indexes too (not reflected)
+                         "SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                         "tbl_name = :t AND name NOT LIKE 'sqlite_autoindex%'"), {"t": t})
+                         .scalars()))
+                 for t in inspector.get_table_names()}
+    engine.dispose()
+    return shape
+
+
+def test_an_upgraded_store_has_the_tables_of_a_new_one(tmp_path) -> None:
+    old, new = (f"sqlite:///{tmp_path / name}" for name in ("old.sqlite", "new.sqlite"))
+    _old_store(old)
+    Store(old).close()
+    Store(new).close()
+    shape = _shape(new)
+    assert "uq_annotations_active_layer" in shape["annotations"][1]
+    assert _shape(old) == shape

@@ -69,7 +69,7 @@ def _active_per_unit(url: str, layer: Layer) -> list[int]:
 
 
 def _run(target, args_list) -> None:  # type: ignore[no-untyped-def]
-    ctx = mp.get_context("spawn")
+    ctx = mp.get_context("fork")  # no re-import per process; each opens its own store
     barrier = ctx.Barrier(len(args_list))
     procs = [ctx.Process(target=target, args=(*args, barrier)) for args in args_list]
     for p in procs:

@@ -1,7 +1,8 @@
-"""The reviewer's reliability view: Krippendorff's alpha per code, worst first, verdicts coloured.
+"""The reviewer's reliability view: alpha per code worst first, drift alerts, confusion matrices.
 
-Thin: it renders the DataFrame of
-:func:`workbench.review.project_report.reliability_table`; ``from_store`` computes it.
+Thin: it renders the DataFrames of :mod:`workbench.review.project_report`
+(``reliability_table``, ``drift_table``'s alerts, ``confusion_tables``); ``from_store``
+computes them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ import ipywidgets as W
 import pandas as pd
 
 from workbench.codebook.book import Codebook
-from workbench.review.project_report import NO_DATA, reliability_table
+from workbench.review.project_report import (
+    NO_DATA,
+    confusion_tables,
+    drift_table,
+    reliability_table,
+)
 from workbench.store import Store
 
 #: verdict → (text colour, background), Krippendorff (2004) bands.
@@ -60,15 +66,64 @@ def table_html(table: pd.DataFrame) -> str:
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+Confusions = list[tuple[str, str, str, pd.DataFrame]]
+
+
+def alerts_html(alerts: pd.DataFrame) -> str:
+    """A warning naming each code whose agreement fell below the threshold in its latest
+    period ('' when none)."""
+    if alerts is None or alerts.empty:
+        return ""
+    items = []
+    for row in alerts.itertuples(index=False):
+        before = "" if pd.isna(row.previous) else f", was {row.previous:.3f}"
+        items.append(f"<li class='bwv-drift-code'><code>{escape(row.code_id)}</code>: alpha "
+                     f"{row.krippendorff_alpha:.3f} in {escape(str(row.period))} "
+                     f"({row.n_units} units{before})</li>")
+    threshold = float(alerts["threshold"].iloc[0])
+    return (f"<div class='bwv-drift' style='color:#cf222e;background:#ffebe9;padding:4px 8px'>"
+            f"<b>Drift: {len(alerts)} code(s) fell below alpha {threshold:.3f} in their latest "
+            f"period</b><ul style='margin:2px 0'>{''.join(items)}</ul></div>")
+
+
+def matrix_html(coder_a: str, coder_b: str, matrix: pd.DataFrame) -> str:
+    """One pair's confusion matrix: rows coder_a, columns coder_b, agreement shaded."""
+    head = "".join(f"<th style='{_CELL}'>{escape(str(c))}</th>" for c in matrix.columns)
+    body = []
+    for i, (label, counts) in enumerate(matrix.iterrows()):
+        cells = "".join(
+            f"<td style='{_CELL};text-align:right{';background:#dafbe1' if i == j else ''}'>"
+            f"{int(v)}</td>" for j, v in enumerate(counts))
+        body.append(f"<tr><th style='{_CELL};text-align:left'>{escape(str(label))}</th>"
+                    f"{cells}</tr>")
+    return (f"<table class='bwv-confusion' style='border-collapse:collapse;margin:4px 0'>"
+            f"<caption style='text-align:left'>{escape(coder_a)} (rows) × {escape(coder_b)} "
+            f"(columns)</caption><thead><tr><th></th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
 class ReliabilityReport(W.VBox):
     """Per-code reliability, worst codes first, with a filter for the codes needing work.
 
-    ``compute`` (optional) recomputes the table for the Refresh button.
+    ``compute`` (optional) recomputes the table for the Refresh button; ``alerts`` (a
+    ``drift_table`` alert frame) shows as a warning above the table; ``confusions`` (from
+    ``confusion_tables``) fill the confusion-matrix view, one code at a time;
+    ``compute_extras`` recomputes both on Refresh.
     """
 
     def __init__(self, table: pd.DataFrame, *, title: str = "Reliability per code",
-                 compute: Callable[[], pd.DataFrame] | None = None) -> None:
+                 compute: Callable[[], pd.DataFrame] | None = None,
+                 alerts: pd.DataFrame | None = None, confusions: Confusions | None = None,
+                 compute_extras: Callable[[], tuple[pd.DataFrame, Confusions]] | None = None
+                 ) -> None:
         self._compute = compute
+        self._compute_extras = compute_extras
+        self.alerts = alerts if alerts is not None else pd.DataFrame()
+        self.confusions: Confusions = confusions or []
+        self.drift = W.HTML()
+        self.confusion_code = W.Dropdown(description="Confusion", options=[])
+        self.confusion = W.HTML()
+        self.confusion_code.observe(lambda _change: self._render_confusion(), names="value")
         self.title = W.HTML(f"<h4 style='margin:4px 0'>{escape(title)}</h4>")
         self.summary = W.HTML()
         self.filter = W.ToggleButtons(options=[("All codes", "all"),
@@ -78,10 +133,12 @@ class ReliabilityReport(W.VBox):
         self.html = W.HTML()
         self.filter.observe(lambda _change: self._render(), names="value")
         self.refresh_button.on_click(lambda _b: self.refresh())
-        super().__init__([self.title, self.summary,
-                          W.HBox([self.filter, self.refresh_button]), self.html])
+        super().__init__([self.title, self.drift, self.summary,
+                          W.HBox([self.filter, self.refresh_button]), self.html,
+                          self.confusion_code, self.confusion])
         self.table = table
         self._render()
+        self._render_extras()
 
     @classmethod
     def from_store(cls, store: Store, codebook: Codebook, *, bootstrap: int = 1000,
@@ -91,14 +148,23 @@ class ReliabilityReport(W.VBox):
             return reliability_table(store, codebook, bootstrap=bootstrap, seed=seed,
                                      coders=coders)
 
+        def extras() -> tuple[pd.DataFrame, Confusions]:
+            _drift, alerts = drift_table(store, codebook, coders=coders)
+            return alerts, confusion_tables(store, codebook, coders=coders)
+
+        alerts, confusions = extras()
         return cls(compute(), title=f"{codebook.label}: reliability per code (Krippendorff's "
-                   f"alpha, {bootstrap} bootstrap resamples)", compute=compute)
+                   f"alpha, {bootstrap} bootstrap resamples)", compute=compute,
+                   alerts=alerts, confusions=confusions, compute_extras=extras)
 
     def refresh(self) -> None:
         """Recompute the table (when built with ``compute``) and show it."""
         if self._compute is not None:
             self.table = self._compute()
             self._render()
+        if self._compute_extras is not None:
+            self.alerts, self.confusions = self._compute_extras()
+            self._render_extras()
 
     @property
     def shown(self) -> pd.DataFrame:
@@ -114,3 +180,17 @@ class ReliabilityReport(W.VBox):
                  if counts.get(v, 0)]
         self.summary.value = f"{len(self.table)} codes: " + ", ".join(parts)
         self.html.value = table_html(self.shown)
+
+    def _render_extras(self) -> None:
+        self.drift.value = alerts_html(self.alerts)
+        codes = list(dict.fromkeys(code for code, *_ in self.confusions))
+        current = self.confusion_code.value
+        self.confusion_code.options = codes
+        if codes:
+            self.confusion_code.value = current if current in codes else codes[0]
+        self._render_confusion()
+
+    def _render_confusion(self) -> None:
+        code = self.confusion_code.value
+        self.confusion.value = "".join(matrix_html(a, b, m) for c, a, b, m in self.confusions
+                                       if c == code)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench.acting import act_as
 from workbench.cli_mount import LazyGroup, mount
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import ParameterError, WorkbenchError
@@ -49,29 +49,6 @@ def init(
     except WorkbenchError as exc:
         raise fail(exc) from exc
     console.print(f"project ready: {project.config_path}\nstore: {project.store_url}")
-
-
-@app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders "
-                                                "(.vtt .srt .eaf .csv .jsonl)")],
-    metadata: Annotated[Path | None, typer.Option(help="Clip metadata CSV (joined by "
-                                                  "clip_id)")] = None,
-    project: ProjectOption = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
-) -> None:
-    """Read transcripts into the project's store: all files or none (one transaction)."""
-    from workbench.ingest import ingest_paths
-    from workbench.project import Project
-
-    try:
-        proj = Project.load(project)
-        with proj.open_store() as store:
-            report = ingest_paths(store, paths, speaker_rules=proj.speakers, metadata=metadata,
-                                  progress=progress)
-    except WorkbenchError as exc:
-        raise fail(exc) from exc
-    console.print(report.summary())
 
 
 @app.command()
@@ -117,8 +94,7 @@ def acting_as(
         "the store's owner, i.e. whoever can open the SQLite file)")] = None,
 ) -> None:
     """BWV coding workbench."""
-    if as_user:
-        os.environ["BWV_USER"] = as_user
+    act_as(as_user)
 
 
 @coder_app.command("add")
@@ -216,12 +192,20 @@ def demo(
 
 mount("codebook", "workbench.cli_codebook:app",
       "Codebooks: validate, show, diff, render, migrate.")
+mount("ingest", "workbench.cli_ingest:ingest",
+      "Read transcripts into the store (all or none); --dry-run reports without storing.")
+mount("transcript", "workbench.cli_ingest:transcript_app",
+      "Fix transcripts after ingest: speaker roles per clip, text corrections.")
 mount("irr", "workbench.cli_irr:app",
       "Inter-rater reliability of a ratings file, or of the project's double-coded clips.")
 mount("assign", "workbench.cli_review:assign",
       "Allocate the clips nobody is assigned yet to coders (with an overlap sample).")
 mount("study", "workbench.cli_study:app",
       "The study: run every notebook, check parameters, reproduce.")
+mount("qdpx", "workbench.cli_exchange:app",
+      "REFI-QDA (.qdpx) projects for ATLAS.ti, MAXQDA, QualCoder and NVivo: export, import.")
+mount("export-data", "workbench.cli_exchange:export_data",
+      "Analysis-ready tables with labels: CSV, Parquet, Stata, SPSS, R.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -10,7 +10,7 @@ The logic is :mod:`workbench.review.assignment` and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -22,7 +22,6 @@ from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import ParameterError, WorkbenchError
 from workbench.project import Project
 from workbench.review.assignment import assign_clips, summarise
-from workbench.review.project_report import reliability_table
 
 app = typer.Typer(help="Assign clips to coders; the project's reliability table.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -87,16 +86,27 @@ def irr_project(
     csv: Annotated[Path | None, typer.Option("--csv", help="Also write the table to this "
                                              "CSV file")] = None,
     project: ProjectOption = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv, json or "
+                                        "markdown")] = "table",
+    labels: Annotated[bool, typer.Option("--labels", help="Show the codebook's labels")
+                      ] = False,
+    masi: Annotated[bool, typer.Option("--masi", help="Set-valued codes: also alpha of the "
+                                       "whole sets with MASI distance")] = False,
 ) -> None:
     """Krippendorff's alpha per code on the project's overlap clips, worst first."""
     from workbench.codebook.loading import load_ref
+    from workbench.project import Project
+    from workbench.review.project_report import reliability_table
 
+    if output not in PROJECT_FORMATS:
+        raise fail(ParameterError(f"unknown format '{output}'; expected one of: "
+                                  f"{', '.join(PROJECT_FORMATS)}", field="format"))
     try:
         proj = Project.load(project)
         codebook = load_ref(proj.codebook, proj.codebooks_dir)
         with proj.open_store() as store:
             table = reliability_table(store, codebook, bootstrap=bootstrap, seed=seed,
-                                      coders=_names(coders) or None)
+                                      coders=_names(coders) or None, masi=masi)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     if csv is not None:
@@ -105,24 +115,93 @@ def irr_project(
                                  field="--csv")
         except WorkbenchError as exc:
             raise fail(exc) from exc
-    console.print(reliability_rich_table(table, f"{codebook.label}: reliability per code "
-                                                f"(Krippendorff's alpha, B={bootstrap})"))
+    if output == "csv":
+        typer.echo(table.to_csv(index=False), nl=False)
+    elif output == "json":
+        typer.echo(table.to_json(orient="records"))
+    elif output == "markdown":
+        typer.echo(markdown_table(table, labels))
+    else:
+        console.print(reliability_rich_table(
+            table, f"{codebook.label}: reliability per code (Krippendorff's alpha, "
+                   f"B={bootstrap})", width=console.width, labels=labels))
 
 
-def reliability_rich_table(table: pd.DataFrame, title: str) -> Table:
-    """The reliability table with verdicts coloured (green / yellow / red)."""
+PROJECT_FORMATS = ("table", "csv", "json", "markdown")
+#: (header, table column, justify, essential), in display order. Code, alpha and verdict are
+#: always shown; the others join in `OPTIONAL_PRIORITY` order while the table fits the
+#: terminal, so nothing is abbreviated (a cell that still does not fit folds, never "…").
+PROJECT_COLUMNS = (("code", "code_id", "left", True), ("alpha", "alpha", "right", True),
+                   ("95% CI", "ci", "right", False), ("verdict", "verdict", "left", True),
+                   ("units", "n_units", "right", False), ("valid", "n_valid", "right", False),
+                   ("level", "alpha_level", "left", False),
+                   ("coders", "n_coders", "right", False),
+                   ("prevalence", "prevalence", "right", False))
+OPTIONAL_PRIORITY = ("ci", "label", "n_units", "n_valid", "alpha_level", "n_coders",
+                     "prevalence")
+
+
+def _cells(row: Any) -> dict[str, str]:
+    ci = "–" if pd.isna(row.ci_low) else f"{row.ci_low:.3f} – {row.ci_high:.3f}"
+    return {"code_id": row.code_id, "alpha": _number(row.alpha), "ci": ci,
+            "verdict": row.verdict, "n_units": str(row.n_units), "n_valid": str(row.n_valid),
+            "alpha_level": row.alpha_level, "n_coders": str(row.n_coders),
+            "prevalence": _percent(row.prevalence), "label": row.label}
+
+
+def fitting_columns(table: pd.DataFrame, width: int, labels: bool = False
+                    ) -> list[tuple[str, str, str, bool]]:
+    """The columns that fit ``width`` characters: essential ones always, then the others in
+    order while they fit (each column costs its widest cell plus 3 for borders)."""
+    rows = [_cells(r) for r in table.itertuples(index=False)]
+    columns = list(PROJECT_COLUMNS)
+    if labels:
+        columns.insert(1, ("label", "label", "left", False))
+
+    def cost(column: tuple[str, str, str, bool]) -> int:
+        widest = max([len(column[0]), *(len(r[column[1]]) for r in rows)])
+        return (min(widest, 24) if column[1] == "label" else widest) + 3
+
+    used = 1 + sum(cost(c) for c in columns if c[3])
+    keep = {c[1] for c in columns if c[3]}
+    by_key = {c[1]: c for c in columns}
+    for key in OPTIONAL_PRIORITY:
+        if key in by_key and used + cost(by_key[key]) <= width:
+            keep.add(key)
+            used += cost(by_key[key])
+    return [c for c in columns if c[1] in keep]
+
+
+def reliability_rich_table(table: pd.DataFrame, title: str, *, width: int = 120,
+                           labels: bool = False) -> Table:
+    """The reliability table with verdicts coloured (green / yellow / red), its columns
+    chosen to fit ``width`` so that code ids and verdicts are never abbreviated."""
+    columns = fitting_columns(table, width, labels)
     out = Table(title=title)
-    for column, justify in (("code", "left"), ("level", "left"), ("alpha", "right"),
-                            ("95% CI", "right"), ("units", "right"), ("coders", "right"),
-                            ("prevalence", "right"), ("verdict", "left")):
-        out.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for header, _key, justify, _essential in columns:
+        out.add_column(header, justify=justify, overflow="fold",  # type: ignore[arg-type]
+                       no_wrap=header not in ("label",))
     for row in table.itertuples(index=False):
-        ci = "–" if pd.isna(row.ci_low) else f"{row.ci_low:.3f} – {row.ci_high:.3f}"
+        cells = _cells(row)
         style = VERDICT_STYLE.get(row.verdict, "")
-        out.add_row(row.code_id, row.alpha_level, _number(row.alpha), ci, str(row.n_units),
-                    str(row.n_coders), _percent(row.prevalence),
-                    f"[{style}]{row.verdict}[/]" if style else row.verdict)
+        values = []
+        for _header, key, _justify, _essential in columns:
+            value = cells[key]
+            values.append(f"[{style}]{value}[/]" if key == "verdict" and style else value)
+        out.add_row(*values)
     return out
+
+
+def markdown_table(table: pd.DataFrame, labels: bool = False) -> str:
+    """The reliability table as a markdown pipe table (every column)."""
+    columns = [c for c in PROJECT_COLUMNS]
+    if labels:
+        columns.insert(1, ("label", "label", "left", False))
+    head = "| " + " | ".join(c[0] for c in columns) + " |"
+    rule = "|" + "|".join("---:" if c[2] == "right" else "---" for c in columns) + "|"
+    body = ["| " + " | ".join(_cells(r)[c[1]] for c in columns) + " |"
+            for r in table.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
 
 
 def frame_table(frame: pd.DataFrame, title: str, percent: tuple[str, ...] = ()) -> Table:

@@ -66,3 +66,28 @@ def params_command(
     except WorkbenchError as exc:
         raise fail(exc) from exc
     typer.echo(f"# {check}: valid\n{loaded.to_yaml()}", nl=False)
+
+
+@app.command("reproduce")
+def reproduce_command(
+    provenance: Annotated[Path, typer.Argument(help="The published run's provenance.json "
+                                               "(its tables/ folder beside it, if you have it)")],
+    params: Annotated[Path | None, typer.Option(
+        "--params", help="Run with this parameter file instead of the published parameters "
+        "(the differences are reported)")] = None,
+    project: ProjectOption = None,
+    run_name: Annotated[str | None, typer.Option("--run-name", help="Run folder name "
+                                                 "(default: reproduce-<run>)")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+) -> None:
+    """Re-run a published run from its provenance and compare every table with it."""
+    from workbench.study.reproduce import reproduce
+
+    try:
+        report = reproduce(provenance, project=project or Path("."), params_path=params,
+                           run_name=run_name, progress=progress)
+    except WorkbenchError as exc:
+        raise fail(exc) from exc
+    typer.echo(report.summary())
+    if not report.identical:
+        raise typer.Exit(code=1)

@@ -8,6 +8,10 @@
     speakers:                          # speaker label (regex, case-insensitive) -> role
       - {pattern: '^(PC|PS|DC|DS|Sgt|Insp|Officer|Police)\\b', role: officer}
       …
+    speaker_roles:                     # optional: roles for one file's or clip's labels
+      stop_0002.srt: {SPEAKER_00: officer, SPEAKER_01: subject}
+    speech_tiers: ['^orth@']           # optional: ELAN tiers that are speech (regex)
+    skip_tiers: ['gesture', '^notes'] # optional: ELAN tiers that are never speech (regex)
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 import yaml
 
 from workbench import textfiles
+from workbench.acting import acting_user
 from workbench.exceptions import ParameterError
 from workbench.store import Store, default_sqlite_url
 
@@ -46,6 +51,9 @@ class Project:
     codebook: str = "stop-search@1.0.0"
     codebooks_dir: Path = BUNDLED_CODEBOOKS
     speakers: list[dict[str, str]] = field(default_factory=lambda: list(DEFAULT_SPEAKER_RULES))
+    speaker_roles: dict[str, dict[str, str]] = field(default_factory=dict)
+    speech_tiers: list[str] = field(default_factory=list)
+    skip_tiers: list[str] = field(default_factory=list)
 
     @property
     def config_path(self) -> Path:
@@ -60,8 +68,10 @@ class Project:
         return self.codebook.split("@", 1)[1]
 
     def open_store(self, as_user: str | None = None) -> Store:
-        """The store, opened as ``as_user`` (default: ``$BWV_USER``, else as the owner)."""
-        return Store(self.store_url, as_user=as_user or os.environ.get("BWV_USER") or None)
+        """The store, opened as ``as_user`` (default: the command line's ``--as``, else
+        ``$BWV_USER``, else as the owner)."""
+        user = as_user or acting_user() or os.environ.get("BWV_USER") or None
+        return Store(self.store_url, as_user=user)
 
     @classmethod
     def init(cls, root: str | Path, store_url: str | None = None,
@@ -84,6 +94,9 @@ class Project:
             "codebooks_dir": str(self.codebooks_dir),
             "speakers": self.speakers,
         }
+        for name in ("speaker_roles", "speech_tiers", "skip_tiers"):
+            if getattr(self, name):
+                data[name] = getattr(self, name)
         textfiles.write_text(
             self.config_path,
             "# BWV coding workbench project\n" + textfiles.dump_yaml(data),
@@ -128,4 +141,24 @@ class Project:
             root=root, store_url=data["store"], codebook=codebook,
             codebooks_dir=Path(data.get("codebooks_dir") or BUNDLED_CODEBOOKS),
             speakers=list(speakers),
+            **_transcript_settings(data, path),
         )
+
+
+def _transcript_settings(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``speaker_roles``, ``speech_tiers`` and ``skip_tiers`` from the config, checked."""
+    roles = data.get("speaker_roles") or {}
+    if not isinstance(roles, dict) or not all(isinstance(v, dict) for v in roles.values()):
+        raise ParameterError("expected a mapping of file name or clip id to {label: role}",
+                             path=path, field="speaker_roles")
+    found: dict[str, Any] = {"speaker_roles": {str(k): {str(a): str(b) for a, b in v.items()}
+                                               for k, v in roles.items()}}
+    for name in ("speech_tiers", "skip_tiers"):
+        value = data.get(name) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise ParameterError("expected a list of regular expressions", path=path,
+                                 field=name)
+        found[name] = [str(v) for v in value]
+    return found

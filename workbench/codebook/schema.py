@@ -99,6 +99,8 @@ class Code(Strict):
     not_applicable: Option | None = None
     range: Range | None = None
     multiple: bool = False
+    #: fields filled with placeholders by an import from another tool (to be written later)
+    imported: list[Literal["definition", "examples", "level", "unit", "applies_to"]] = []
 
     @field_validator("examples", mode="before")
     @classmethod

@@ -260,10 +260,17 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
             _check_duration(p, utterances, row.fields.get("duration") if row else None)
             by_file[p.path].add_speakers(Counter((u.speaker, u.role) for u in utterances))
             built.append((p, clip, utterances))
+        hashes, coded = store.clip_source_hashes(), store.coded_clip_ids()
+        fresh = [(clip, utterances, content_hash(utterances)) for p, clip, utterances in built
+                 if p.clip_id not in existing]
+        if not dry_run:
+            store.add_new_clips(fresh)
+        report.added.extend(clip.clip_id for clip, _, _ in fresh)
         for p, clip, utterances in tqdm(built, desc="storing clips", unit="clip",
                                         disable=not progress):
-            _store_clip(store, report, p, clip, utterances, existing.get(p.clip_id), meta,
-                        dry_run, actor)
+            if p.clip_id in existing:
+                _store_clip(store, report, p, clip, utterances, existing[p.clip_id], meta,
+                            dry_run, actor, hashes.get(p.clip_id), p.clip_id in coded)
         for clip_id, row in meta.items():
             if clip_id not in in_batch and _differs(existing[clip_id], row.fields):
                 if not dry_run:
@@ -279,14 +286,13 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
 
 
 def _store_clip(store: Store, report: IngestReport, p: ParsedClip, clip: Clip,
-                utterances: list[Utterance], old: Clip | None, meta: Mapping[str, MetadataRow],
-                dry_run: bool, actor: str) -> None:
-    """Store (or, in a dry run, classify) one clip; coded clips with new content are realigned."""
+                utterances: list[Utterance], old: Clip, meta: Mapping[str, MetadataRow],
+                dry_run: bool, actor: str, old_hash: str | None, is_coded: bool) -> None:
+    """Store (or, in a dry run, classify) a clip already in the store; coded clips with new
+    content are realigned."""
     new_hash = content_hash(utterances)
-    status = "added"
-    if old is not None:
-        status = "unchanged" if store.clip_source_hash(p.clip_id) == new_hash else "replaced"
-    if status == "replaced" and store.count_clip_annotations(p.clip_id):
+    status = "unchanged" if old_hash == new_hash else "replaced"
+    if status == "replaced" and is_coded:
         status = "realigned"
         if dry_run:
             mapping = align_utterances(store.utterances(p.clip_id), utterances)
@@ -302,7 +308,7 @@ def _store_clip(store: Store, report: IngestReport, p: ParsedClip, clip: Clip,
         status = store.put_clip(clip, utterances, new_hash)
     getattr(report, status).append(p.clip_id)
     row = meta.get(p.clip_id)
-    if status == "unchanged" and old is not None and row and _differs(old, row.fields):
+    if status == "unchanged" and row and _differs(old, row.fields):
         if not dry_run:
             store.update_clip_metadata(p.clip_id, row.fields)
         report.metadata_updated.append(p.clip_id)

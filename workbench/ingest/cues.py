@@ -14,7 +14,7 @@ from pathlib import Path
 from workbench.exceptions import IngestError
 from workbench.ingest.records import ParsedClip, Turn, check_clip_id
 from workbench.ingest.rolling import TimedLines, is_rolling, merge_rolling, rolling_name
-from workbench.ingest.speakers import clean_text, cue_pieces, cue_turns, uses_name_prefixes
+from workbench.ingest.speakers import cue_pieces, cue_turns, uses_name_prefixes
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Cue:
 def _no_repeats(cues: list[TimedLines], path: Path) -> None:
     seen: dict[tuple[float, float, str], int] = {}
     for cue in cues:
-        text = " ".join(filter(None, (clean_text(raw) for raw in cue.lines)))
+        text = " ".join(clean for clean, _ in cue.cleaned)
         if not text:
             continue
         key = (cue.start, cue.end, text)
@@ -46,7 +46,7 @@ def cues_to_clip(cues: list[Cue], cue_lines: list[list[str]], path: Path, n_line
                  fmt: str = "webvtt", dialect: str = "") -> ParsedClip:
     """Turns from cues (shared by the WebVTT and SRT readers); empty cues are reported."""
     clip_id = check_clip_id(path.stem, path, field="file name")
-    timed = [TimedLines(c.line, c.start, c.end, lines)
+    timed = [TimedLines.of(c.line, c.start, c.end, lines)
              for c, lines in zip(cues, cue_lines, strict=True)]
     warnings: list[str] = []
     names = [dialect] if dialect else []
@@ -57,7 +57,7 @@ def cues_to_clip(cues: list[Cue], cue_lines: list[list[str]], path: Path, n_line
                         f"{len(merged)} lines; each line stored once, with the times of the "
                         "full line")
         for cue in timed:
-            if not any(clean_text(raw) for raw in cue.lines):
+            if not cue.cleaned:
                 warnings.append(f"line {cue.line}: cue {cue.start:.3f}–{cue.end:.3f} s has no "
                                 "text; skipped")
         timed = merged

@@ -29,22 +29,28 @@ ECHO_SECONDS = 0.02
 
 @dataclass(frozen=True)
 class TimedLines:
-    """A cue reduced to what rolling needs: first line, times and its raw text lines."""
+    """A cue reduced to what rolling needs: first line, times, raw text lines and, for each
+    line with text, (cleaned, raw)."""
 
     line: int
     start: float
     end: float
     lines: list[str]
+    cleaned: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, line: int, start: float, end: float, lines: list[str]) -> TimedLines:
+        return cls(line, start, end, lines,
+                   tuple((text, raw) for raw in lines if (text := clean_text(raw))))
 
 
-def _clean(lines: list[str]) -> list[tuple[str, str]]:
-    """(cleaned, raw) for each line with text."""
-    return [(text, raw) for raw in lines if (text := clean_text(raw))]
+def _clean(cue: TimedLines) -> list[tuple[str, str]]:
+    return list(cue.cleaned)
 
 
 def is_rolling(cues: list[TimedLines]) -> bool:
     """Whether the file's cues repeat lines as rolling captions do (see the module)."""
-    cleaned = [c for c in (_clean(cue.lines) for cue in cues) if c]
+    cleaned = [c for c in (_clean(cue) for cue in cues) if c]
     pairs = len(cleaned) - 1
     if pairs < 2:
         return False
@@ -65,18 +71,19 @@ def merge_rolling(cues: list[TimedLines]) -> list[TimedLines]:
     merged: list[TimedLines] = []
     texts: list[str] = []
     for cue in cues:
-        lines = _clean(cue.lines)
+        lines = _clean(cue)
         if not lines:
             continue
         *upper, (bottom, raw_bottom) = lines
         recent = set(texts[-len(upper) - 1:]) if upper else set()
         for text, raw in upper:
             if text not in recent:
-                merged.append(TimedLines(cue.line, cue.start, cue.end, [raw]))
+                merged.append(TimedLines(cue.line, cue.start, cue.end, [raw], ((text, raw),)))
                 texts.append(text)
         if texts and texts[-1] == bottom:
             merged[-1] = replace(merged[-1], end=max(merged[-1].end, cue.end))
         else:
-            merged.append(TimedLines(cue.line, cue.start, cue.end, [raw_bottom]))
+            merged.append(TimedLines(cue.line, cue.start, cue.end, [raw_bottom],
+                                     ((bottom, raw_bottom),)))
             texts.append(bottom)
     return merged

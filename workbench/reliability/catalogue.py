@@ -21,6 +21,7 @@ from workbench.exceptions import ReliabilityDataError
 from workbench.registry import Registry
 from workbench.reliability import coefficients, gwet, resampling
 from workbench.reliability.data import ReliabilityData
+from workbench.reliability.limits import MemoryLimitError
 from workbench.reliability.verdicts import alpha_verdict, landis_koch_band
 
 Scale = Literal["alpha", "kappa", "agreement"]
@@ -70,9 +71,11 @@ class Coefficient:
 
 def value_or_nan(function: Callable[..., float], data: ReliabilityData, **options: Any) -> float:
     """``function(data, **options)``, or NaN when the data cannot give a value (e.g. no unit
-    rated by two coders)."""
+    rated by two coders). A `MemoryLimitError` is raised, not turned into NaN."""
     try:
         return float(function(data, **options))
+    except MemoryLimitError:
+        raise
     except ReliabilityDataError:
         return float("nan")
 

@@ -15,7 +15,7 @@ from workbench.exceptions import ParameterError
 from workbench.reliability.catalogue import value_or_nan
 from workbench.reliability.coefficients import krippendorff_alpha, percent_agreement
 from workbench.reliability.long_table import ABSENT, baseline, check_columns, variables
-from workbench.reliability.verdicts import alpha_verdict
+from workbench.reliability.verdicts import ALPHA_TENTATIVE, alpha_verdict
 
 PERIODS = {"day": "D", "week": "W-SUN", "month": "M"}
 
@@ -79,6 +79,33 @@ def drift_report(
     columns = ["code_id", "period", "n_units", "percent_agreement", "krippendorff_alpha",
                "verdict"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def drift_alerts(
+    drift: pd.DataFrame, *, threshold: float = ALPHA_TENTATIVE, min_units: int = 5
+) -> pd.DataFrame:
+    """The codes whose agreement in their latest period falls below ``threshold``.
+
+    ``drift`` is a `drift_report`. A code's latest period is the last one with at least
+    ``min_units`` pairable units (fewer say little). Columns: code_id, period, n_units,
+    krippendorff_alpha, previous (alpha of the period before, NaN if none), threshold;
+    lowest alpha first. An undefined alpha (no variation) raises no alert.
+    """
+    columns = ["code_id", "period", "n_units", "krippendorff_alpha", "previous", "threshold"]
+    rows = []
+    for code, part in drift.loc[drift["n_units"] >= min_units].groupby("code_id", sort=True):
+        part = part.sort_values("period")
+        latest = part.iloc[-1]
+        alpha = float(latest["krippendorff_alpha"])
+        if np.isnan(alpha) or alpha >= threshold:
+            continue
+        previous = float(part.iloc[-2]["krippendorff_alpha"]) if len(part) > 1 else np.nan
+        rows.append({"code_id": code, "period": latest["period"],
+                     "n_units": int(latest["n_units"]), "krippendorff_alpha": alpha,
+                     "previous": previous, "threshold": threshold})
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["krippendorff_alpha", "code_id"], kind="stable").reset_index(
+        drop=True)
 
 
 def prevalence_bias_report(

@@ -23,8 +23,7 @@ from workbench.reliability.coincidences import alpha_from_pairs, pairable_agreem
 from workbench.reliability.data import Level, ReliabilityData
 from workbench.reliability.gwet import (
     BY_LEVEL,
-    UnitAgreement,
-    gwet_replicates,
+    identity_coefficient,
     require_pairable,
     weighted_agreement,
 )
@@ -167,10 +166,7 @@ def fleiss_kappa(data: ReliabilityData, units: FleissUnits = "all") -> float:
         require_pairable(data)
         if data.n_categories < 2:
             return float("nan")
-        rated = data.ratings_per_unit >= 1
-        parts = UnitAgreement.of(data.value_counts[rated], None)
-        ones = np.ones((1, int(rated.sum())))
-        return float(gwet_replicates(parts, ones, None, "fleiss")[0])
+        return identity_coefficient(data, "fleiss")
     if units != "complete":
         raise ParameterError(f"unknown Fleiss units '{units}'; expected all or complete",
                              field="units")

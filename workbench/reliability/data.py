@@ -39,12 +39,15 @@ import pandas as pd
 
 from workbench.exceptions import ParameterError, ReliabilityDataError
 from workbench.reliability.encoding import (
+    EXACT_LIMIT,
     RowLocator,
     check_duplicates,
     encode_values,
     factorize_ids,
     factorize_values,
+    number_label,
 )
+from workbench.reliability.limits import require_memory
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = get_args(Level)
@@ -207,6 +210,11 @@ class ReliabilityData:
         array([[ 1.,  1.],
                [ 2., nan]])
         """
+        numeric = np.asarray(matrix)
+        if numeric.ndim == 2 and np.issubdtype(numeric.dtype, np.number) and categories is None:
+            fast = cls._from_numbers(numeric.astype(float), level, coders)
+            if fast is not None:
+                return fast
         array = np.asarray(matrix, dtype=object)
         if array.ndim != 2:
             raise ReliabilityDataError(
@@ -223,6 +231,31 @@ class ReliabilityData:
             }
         )
         return cls.from_long(long, level, categories=categories)
+
+    @classmethod
+    def _from_numbers(cls, array: np.ndarray, level: str,
+                      coders: Sequence[str] | None) -> ReliabilityData | None:
+        """`from_matrix` for a numeric array (NaN = not rated) without a long table; the
+        same result as the general path, or None to take it (unusual names or values)."""
+        level = check_level(level)
+        n_units, n_coders = array.shape
+        names = list(coders) if coders is not None else [f"coder{j + 1}" for j in range(n_coders)]
+        present = ~np.isnan(array)
+        values = array[present]
+        if (len(set(names)) != len(names) or n_coders < 2 or not present.any()
+                or not np.isfinite(values).all() or (np.abs(values) >= EXACT_LIMIT).any()
+                or (level == "ratio" and (values < 0).any())):
+            return None
+        order = sorted(range(n_coders), key=lambda j: str(names[j]).strip())
+        array = array[:, order]
+        domain = np.unique(values)
+        labels = tuple(number_label(v) for v in domain)
+        if level == "nominal":
+            array = np.where(np.isnan(array), np.nan, np.searchsorted(domain, array))
+            domain = np.arange(len(domain), dtype=float)
+        return cls(matrix=array, level=level, units=tuple(f"u{i + 1}" for i in range(n_units)),
+                   coders=tuple(str(names[j]).strip() for j in order), domain=domain,
+                   labels=labels)
 
     # ----------------------------------------------------------------- views
     @property
@@ -246,6 +279,8 @@ class ReliabilityData:
     def value_counts(self) -> np.ndarray:
         """Coders per unit and domain value, shape (n_units, q), int (Krippendorff's n_uc)."""
         q = self.n_categories
+        require_memory(self.n_units * (q + 1) * 8.0 * 3,
+                       f"value counts of {self.n_units:,} units × {q:,} values", self.source)
         index = np.searchsorted(self.domain, self.matrix)  # NaN sorts last: index q
         keys = index + (np.arange(self.n_units) * (q + 1))[:, None]
         counts = np.bincount(keys.ravel(), minlength=self.n_units * (q + 1))

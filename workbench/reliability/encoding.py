@@ -109,7 +109,7 @@ def factorize_values(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 #: A number as text: optional sign, digits with an optional decimal point, optional exponent.
 #: Python's float() also reads "nan", "inf" and "1_000"; those stay text here.
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+NUMBER_PATTERN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 #: Beyond 2^53 consecutive integers are no longer distinct doubles: refuse, never round.
 EXACT_LIMIT = 2**53
 
@@ -139,7 +139,7 @@ def parse_numbers(
     numbers = np.full(len(texts), np.nan)
     exact: dict[float, tuple[Decimal, int]] = {}
     for i, text in enumerate(texts):
-        if not present[i] or not _NUMBER.fullmatch(text):
+        if not present[i] or not NUMBER_PATTERN.fullmatch(text):
             continue
         decimal = Decimal(text)
         if abs(decimal) >= EXACT_LIMIT:
@@ -243,7 +243,7 @@ def encode_values(
 
 def _category_key(label: str) -> str:
     """A category label as values are compared: a number's canonical text, else the text."""
-    if _NUMBER.fullmatch(label):
+    if NUMBER_PATTERN.fullmatch(label):
         number = float(Decimal(label))
         if abs(number) < EXACT_LIMIT:
             return number_label(number)

@@ -170,10 +170,37 @@ def _single(data: ReliabilityData, weights: np.ndarray | None, chance: str) -> f
     require_pairable(data)
     if data.n_categories < 2:
         return float("nan") if chance != "none" else 1.0
+    if weights is None:
+        return identity_coefficient(data, chance)
     rated = data.ratings_per_unit >= 1
     parts = UnitAgreement.of(data.value_counts[rated], weights)
     ones = np.ones((1, int(rated.sum())))
     return float(gwet_replicates(parts, ones, weights, chance)[0])
+
+
+def identity_coefficient(data: ReliabilityData, chance: str) -> float:
+    """The same statistics with identity weights from each unit's distinct values only (no
+    units × q array, so any number of categories):
+    p_a = mean over units with r ≥ 2 of Σ_k r_ik (r_ik − 1) / (r (r − 1)), π_k = mean r_ik / r."""
+    from workbench.reliability.coincidences import unit_values
+
+    values = unit_values(data, min_ratings=1)
+    r = values.m.astype(float)
+    n_units, q = len(r), data.n_categories
+    pairs = np.bincount(values.unit, weights=values.count * (values.count - 1.0),
+                        minlength=n_units)
+    pairable = r >= 2
+    pa = float((pairs[pairable] / (r[pairable] * (r[pairable] - 1.0))).mean())
+    if chance == "none":
+        return pa
+    if chance == "uniform":
+        pe = 1.0 / q
+    else:
+        pi = np.bincount(values.value, weights=values.count / r[values.unit],
+                         minlength=q) / float((r >= 1).sum())
+        pe = float((pi**2).sum()) if chance == "fleiss" else float(
+            (pi * (1.0 - pi)).sum() / (q - 1))
+    return float(_chance_corrected(np.array([pa]), np.array([pe]))[0])
 
 
 def require_pairable(data: ReliabilityData) -> None:

@@ -7,7 +7,8 @@ message instead of a ``MemoryError`` or an 800 GiB request. Krippendorff's alpha
 needs a q × q array (see `coincidences`), so it streams at any size.
 
 The limit (bytes) is, in order: `memory_limit_set` (a context, e.g. ``bwv irr --memory-limit``),
-the environment variable ``BWV_MEMORY_LIMIT`` ("2GiB", "500MB", or bytes), else 1 GiB.
+the environment variable ``BWV_MEMORY_LIMIT`` ("2GiB", "500MB", or bytes), else 256 MiB (ample
+for tens of thousands of units with dozens of values).
 
 >>> parse_size("1.5GiB"), parse_size("500MB"), parse_size("1024")
 (1610612736, 500000000, 1024)
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from workbench.exceptions import ParameterError, ReliabilityDataError
 
-DEFAULT_MEMORY_LIMIT = 1 << 30
+DEFAULT_MEMORY_LIMIT = 256 << 20
 ENV_VAR = "BWV_MEMORY_LIMIT"
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
           "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}

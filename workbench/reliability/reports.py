@@ -53,7 +53,8 @@ def code_report(
 
     Columns: code_id, level, n_units (units with ≥ 2 ratings), n_coders, n_ratings,
     prevalence (share of ratings applying the code, see `long_table.prevalence`),
-    coefficient, estimate, ci_low, ci_high, verdict (Krippendorff 2004 for alpha, Landis &
+    coefficient, estimate, ci_low, ci_high, n_valid (resamples with a value; the interval
+    drops the others), verdict (Krippendorff 2004 for alpha, Landis &
     Koch 1977 otherwise), kappa (Cohen's with two coders, else Fleiss' on complete units),
     kappa_kind, kappa_band, then one column per coefficient named in ``extras`` (NaN where it
     does not apply). ``n_resamples=0`` skips the bootstrap (NaN interval).
@@ -73,17 +74,20 @@ def code_report(
             "coefficient": headline,
         }
         estimate = low = high = float("nan")
+        n_valid = 0
         if row["n_units"] and entry.applies(data):
             result = bootstrap(
                 data, entry, n_resamples=n_resamples, seed=seed, confidence=confidence
             )
             estimate, low, high = result.estimate, result.low, result.high
+            n_valid = result.n_valid
         kind = "cohen" if data.n_coders == 2 else "fleiss"
         kappa = value_or_nan(cohen_kappa if kind == "cohen" else fleiss_kappa, data)
         row |= {
             "estimate": estimate,
             "ci_low": low,
             "ci_high": high,
+            "n_valid": n_valid,
             "verdict": entry.verdict(estimate),
             "kappa": kappa,
             "kappa_kind": kind,
@@ -95,8 +99,8 @@ def code_report(
         rows.append(row)
     columns = [
         "code_id", "level", "n_units", "n_coders", "n_ratings", "prevalence", "coefficient",
-        "estimate", "ci_low", "ci_high", "verdict", "kappa", "kappa_kind", "kappa_band",
-        *extras,
+        "estimate", "ci_low", "ci_high", "n_valid", "verdict", "kappa", "kappa_kind",
+        "kappa_band", *extras,
     ]
     return _worst_first(pd.DataFrame(rows, columns=columns), "estimate", ["code_id"])
 
@@ -206,17 +210,37 @@ def confusion_matrix(
     rows = long[long["code_id"] == code_id]
     if rows.empty:
         raise ParameterError(f"no ratings for code '{code_id}'", field="code_id")
-    data = ReliabilityData.from_long(
-        rows, check_level(level), coder="coder_id", categories=scale
-    ).select_coders([coder_a, coder_b])
-    both = data.pairable()
-    q = data.n_categories
-    a = np.searchsorted(data.domain, data.matrix[both, 0])
-    b = np.searchsorted(data.domain, data.matrix[both, 1])
-    counts = np.zeros((q, q), dtype=int)
-    np.add.at(counts, (a, b), 1)
-    return pd.DataFrame(
-        counts,
-        index=pd.Index(data.labels, name=coder_a),
-        columns=pd.Index(data.labels, name=coder_b),
-    )
+    data = ReliabilityData.from_long(rows, check_level(level), coder="coder_id",
+                                     categories=scale)
+    return pair_confusion(data, coder_a, coder_b)
+
+
+def pair_confusion(data: ReliabilityData, coder_a: str, coder_b: str) -> pd.DataFrame:
+    """Counts of (coder_a's value, coder_b's value) over the units both rated, every value of
+    the domain included in domain order (rows coder_a, columns coder_b)."""
+    pair = data.select_coders([coder_a, coder_b])
+    both = pair.pairable()
+    q = pair.n_categories
+    a = np.searchsorted(pair.domain, pair.matrix[both, 0])
+    b = np.searchsorted(pair.domain, pair.matrix[both, 1])
+    counts = np.bincount(a * q + b, minlength=q * q).reshape(q, q)
+    return pd.DataFrame(counts, index=pd.Index(pair.labels, name=coder_a),
+                        columns=pd.Index(pair.labels, name=coder_b))
+
+
+def confusion_matrices(
+    long: pd.DataFrame,
+    levels: Mapping[str, str],
+    *,
+    scales: Mapping[str, Sequence[str]] | None = None,
+    codes: Sequence[str] | None = None,
+) -> list[tuple[str, str, str, pd.DataFrame]]:
+    """(code_id, coder_a, coder_b, matrix) for every code and pair of coders who rated units
+    in common (see `pair_confusion`); codes in order, pairs by coder id."""
+    out = []
+    for code, data in variables(long, levels, scales, codes=codes):
+        for a, b in combinations(data.coders, 2):
+            matrix = pair_confusion(data, a, b)
+            if matrix.to_numpy().sum():
+                out.append((code, a, b, matrix))
+    return out

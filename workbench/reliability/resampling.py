@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.reliability.coincidences import ordinal_positions
 from workbench.reliability.data import ReliabilityData
 from workbench.reliability.limits import require_memory
 
@@ -105,21 +106,12 @@ def multiplicities(indices: np.ndarray, n_units: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- alpha
-def alpha_distances(domain: np.ndarray, level: str, n_v: np.ndarray) -> np.ndarray:
-    """Krippendorff's squared distances δ²_ck between domain values (Krippendorff 2011).
+def alpha_distances(domain: np.ndarray, level: str) -> np.ndarray:
+    """Krippendorff's squared distances δ²_ck between domain values, shape (V, V).
 
-    nominal: 0/1; interval: (c − k)²; ratio: ((c − k)/(c + k))²; ordinal:
-    (Σ_{g=c..k} n_g − (n_c + n_k)/2)², which depends on the value totals ``n_v``.
-
-    Parameters
-    ----------
-    domain : shape (V,), the sorted values.
-    level : nominal, ordinal, interval or ratio.
-    n_v : shape (B, V), pairable values per domain value in each resample (ordinal only).
-
-    Returns
-    -------
-    ndarray, shape (V, V), or (B, V, V) for ordinal.
+    nominal: 0/1; interval: (c − k)²; ratio: ((c − k)/(c + k))² (Krippendorff 2011). The
+    ordinal metric depends on each resample's value totals: `alpha_replicates` computes it
+    as the interval metric on mid-ranks (`coincidences.ordinal_positions`).
     """
     x = np.asarray(domain, dtype=float)
     diff = x[:, None] - x[None, :]
@@ -130,11 +122,7 @@ def alpha_distances(domain: np.ndarray, level: str, n_v: np.ndarray) -> np.ndarr
     if level == "ratio":
         total = x[:, None] + x[None, :]
         return np.divide(diff, total, out=np.zeros_like(diff), where=total != 0) ** 2
-    cum = np.cumsum(n_v, axis=1)
-    lo = np.minimum.outer(np.arange(len(x)), np.arange(len(x)))
-    hi = np.maximum.outer(np.arange(len(x)), np.arange(len(x)))
-    between = cum[:, hi] - cum[:, lo] + n_v[:, lo]
-    return (between - (n_v[:, :, None] + n_v[:, None, :]) / 2.0) ** 2
+    raise ValueError(f"no fixed distance matrix at the {level} level")
 
 
 def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndarray:
@@ -155,15 +143,15 @@ def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndar
     n_total = n_v.sum(axis=1)
     v = counts.shape[1]
     floor = 0.0
-    if data.level == "ordinal":
-        require_memory(8.0 * v * v * (len(m) + 2 * weights.shape[0]),
-                       f"the bootstrap of ordinal alpha over {v:,} values", data.source)
-        per_unit = counts[:, :, None] * counts[:, None, :]
-        per_unit[:, np.arange(v), np.arange(v)] -= counts
-        o = (weights @ (per_unit / (m - 1)[:, None, None]).reshape(len(m), v * v))
-        d = alpha_distances(data.domain, data.level, n_v)
-        observed = (o.reshape(-1, v, v) * d).sum(axis=(1, 2))
-        expected = np.einsum("bi,bij,bj->b", n_v, d, n_v)
+    if data.level == "ordinal":  # interval metric on each resample's mid-ranks
+        require_memory(8.0 * len(m) * weights.shape[0] * 4,
+                       f"the bootstrap of ordinal alpha over {len(m):,} kinds of unit",
+                       data.source)
+        mid = ordinal_positions(n_v)  # (B, V)
+        s1, s2 = counts @ mid.T, counts @ (mid**2).T  # (n, B)
+        unit_disagreement = 2.0 * (m[:, None] * s2 - s1**2) / (m - 1)[:, None]
+        observed = np.einsum("bu,ub->b", weights, unit_disagreement)
+        expected = 2.0 * (n_total * (n_v * mid**2).sum(axis=1) - ((n_v * mid).sum(axis=1)) ** 2)
     elif data.level == "nominal":
         unit_disagreement = (m**2 - (counts**2).sum(axis=1)) / (m - 1)
         observed = weights @ unit_disagreement
@@ -179,7 +167,7 @@ def alpha_replicates(data: ReliabilityData, multiplicity: np.ndarray) -> np.ndar
     else:
         require_memory(8.0 * v * v * 4, f"the bootstrap of ratio alpha over {v:,} values",
                        data.source)
-        d = alpha_distances(data.domain, data.level, n_v)
+        d = alpha_distances(data.domain, data.level)
         unit_disagreement = ((counts @ d) * counts).sum(axis=1) / (m - 1)
         observed = weights @ unit_disagreement
         expected = ((n_v @ d) * n_v).sum(axis=1)

@@ -71,12 +71,14 @@ def trainee_agreement(store: Store, codebook: Codebook, coder_id: str, *,
                .agg(units=("same", "size"), agreement=("same", "mean")).reset_index())
     alpha = float("nan")
     if len(both) >= 2:
-        unit = both["clip_id"] + "|" + both["utterance_index"].astype(str) + "|" + both["code_id"]
+        turn = both["utterance_index"].astype("string").fillna("clip")
+        unit = (both["clip_id"] + "|" + turn + "|" + both["code_id"]).to_numpy()
         long = pd.concat([
             pd.DataFrame({"unit": unit, "coder": coder_id,
-                          "value": both["code_id"] + "=" + both["value_coder"]}),
-            pd.DataFrame({"unit": unit, "coder": CONSENSUS,
-                          "value": both["code_id"] + "=" + both["value_consensus"]})])
+                          "value": (both["code_id"] + "=" + both["value_coder"]).to_numpy()}),
+            pd.DataFrame({"unit": unit, "coder": CONSENSUS, "value": (
+                both["code_id"] + "=" + both["value_consensus"]).to_numpy()})],
+            ignore_index=True)
         alpha = krippendorff_alpha(ReliabilityData.from_long(long, "nominal"))
     return AgreementReport(coder_id, tuple(str(k) for k in kinds), len(clips), len(both),
                            alpha, float(same.mean()) if len(both) else float("nan"), by_code)

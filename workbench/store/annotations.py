@@ -10,6 +10,7 @@ layer. Who may read and write which rows: :mod:`workbench.store.access`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,26 @@ def _annotation_from_row(row: sa.Row) -> Annotation:
         created_at=m["created_at"], annotation_id=m["annotation_id"],
         from_hint=bool(m["from_hint"]), audit_id=m["audit_id"],
     )
+
+
+@functools.cache
+def _current_statement(layer: Layer, clip_level: bool) -> sa.Select:
+    """The active row of a unit in a layer, with bind parameters (built once: the coding hot
+    path). Consensus: whoever wrote it; review: of one audit."""
+    where = ((A.c.clip_id == sa.bindparam("p_clip")) & (A.c.code_id == sa.bindparam("p_code"))
+             & (A.c.layer == layer.value) & (A.c.status == AnnotationStatus.ACTIVE.value))
+    where &= (A.c.utterance_index.is_(None) if clip_level
+              else A.c.utterance_index == sa.bindparam("p_index"))
+    if layer != Layer.CONSENSUS:
+        where &= A.c.coder_id == sa.bindparam("p_coder")
+    if layer == Layer.REVIEW:
+        where &= A.c.audit_id == sa.bindparam("p_audit")
+    return sa.select(A).where(where)
+
+
+_SUPERSEDE = A.update().where(A.c.annotation_id == sa.bindparam("p_id")).values(
+    status=AnnotationStatus.SUPERSEDED.value)
+_INSERT = A.insert().returning(A.c.annotation_id)
 
 
 def _unit_clause(clip_id: str, utterance_index: int | None) -> sa.ColumnElement[bool]:
@@ -117,15 +138,16 @@ class AnnotationQueries:
         with self.transaction() as conn:
             self._check_write(conn, coder_id, clip_id, layer, audit_id, removing=False)
             self._check_value(conn, codebook, code_id, value)
-            key = self._unit_key(clip_id, utterance_index, code_id, coder_id, layer, audit_id)
             lock_unit(conn, clip_id, utterance_index, code_id, str(layer),
                       None if layer == Layer.CONSENSUS else audit_id or coder_id)
-            current = conn.execute(sa.select(A).where(key)).first()
+            current = conn.execute(
+                _current_statement(layer, utterance_index is None),
+                {"p_clip": clip_id, "p_code": code_id, "p_index": utterance_index,
+                 "p_coder": coder_id, "p_audit": audit_id}).first()
             if current is not None and current.value == value and current.note == note:
                 return _annotation_from_row(current)
             if current is not None:
-                conn.execute(A.update().where(A.c.annotation_id == current.annotation_id)
-                             .values(status=AnnotationStatus.SUPERSEDED.value))
+                conn.execute(_SUPERSEDE, {"p_id": current.annotation_id})
             row = {
                 "clip_id": clip_id, "utterance_index": utterance_index, "code_id": code_id,
                 "value": value, "coder_id": coder_id, "layer": str(layer),
@@ -135,12 +157,14 @@ class AnnotationQueries:
                 "supersedes": current.annotation_id if current is not None else None,
                 "from_hint": from_hint, "audit_id": audit_id,
             }
-            new_id = conn.execute(A.insert().returning(A.c.annotation_id), row).scalar_one()
+            new_id = conn.execute(_INSERT, row).scalar_one()
             self.audit(actor or coder_id, "code_applied", clip_id=clip_id,
                        utterance_index=utterance_index, code_id=code_id, value=value,
                        layer=str(layer), annotation_id=new_id)
-            return _annotation_from_row(conn.execute(
-                sa.select(A).where(A.c.annotation_id == new_id)).one())
+            return Annotation(
+                clip_id, utterance_index, code_id, value, coder_id, codebook.codebook_id,
+                codebook.version, codebook.hash, layer, AnnotationStatus.ACTIVE, note,
+                row["created_at"], new_id, from_hint, audit_id)
 
     @rule(Rule.CODE)
     def remove_code(self, coder_id: str, clip_id: str, utterance_index: int | None,
@@ -357,10 +381,15 @@ class AnnotationQueries:
             return
         if p.status == CoderStatus.RETIRED:
             raise AccessError(f"{p.name} is retired and codes no more")
+        known = self.__dict__.setdefault("_assigned_clips", set())
+        if clip_id in known:  # assignments are never taken away
+            return
         assigned = conn.execute(sa.select(schema.assignments.c.kind).where(
             (schema.assignments.c.clip_id == clip_id)
             & (schema.assignments.c.coder_id == coder_id))).first()
-        if assigned is None:
+        if assigned is not None:
+            known.add(clip_id)
+        else:
             raise AccessError(f"{p.name} may code only clips assigned to them; "
                               f"{clip_id!r} is not")
 
@@ -391,19 +420,6 @@ class AnnotationQueries:
                 self._codebook_cache = {}
             self._codebook_cache[ref.hash] = book
         book.validate_value(code_id, value)
-
-    @staticmethod
-    def _unit_key(clip_id: str, utterance_index: int | None, code_id: str, coder_id: str,
-                  layer: Layer, audit_id: str | None) -> sa.ColumnElement[bool]:
-        """The active row of a unit in a layer (consensus: whoever wrote it)."""
-        key = (_unit_clause(clip_id, utterance_index) & (A.c.code_id == code_id)
-               & (A.c.layer == str(layer)) & (A.c.status == AnnotationStatus.ACTIVE.value))
-        if layer == Layer.CONSENSUS:
-            return key
-        key = key & (A.c.coder_id == coder_id)
-        if layer == Layer.REVIEW:
-            key = key & (A.c.audit_id == audit_id)
-        return key
 
     # ---- notes and flags -------------------------------------------------------------------
     @rule(Rule.CODE)

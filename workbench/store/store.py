@@ -40,18 +40,19 @@ from workbench.store.connection import (
     utc_now,
 )
 from workbench.store.people import PeopleQueries, load_principal
+from workbench.store.pg_security import check_login
 from workbench.store.transcripts import TranscriptEdits
 
 __all__ = ["Store", "default_sqlite_url"]
 
 
 def _clip_from_row(row: sa.Row) -> Clip:
-    m = row._mapping
+    m = row._mapping  # a coder's query leaves the hidden columns out
     return Clip(
         clip_id=m["clip_id"], source_file=m["source_file"], media_path=m["media_path"],
         duration=m["duration"], borough=m["borough"], bcu=m["bcu"], date=m["date"],
-        power=m["power"], outcome=m["outcome"], ethnicity=m["ethnicity"],
-        age_band=m["age_band"], gender=m["gender"], n_officers=m["n_officers"],
+        power=m["power"], outcome=m.get("outcome"), ethnicity=m.get("ethnicity"),
+        age_band=m.get("age_band"), gender=m.get("gender"), n_officers=m["n_officers"],
         extra=dict(m["extra"] or {}), synthetic=bool(m["synthetic"]),
     )
 
@@ -86,6 +87,8 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
         self.transaction = TransactionScope(self.engine)
         with self.transaction() as conn:
             migrations.upgrade(conn)
+            if as_user is not None:
+                check_login(conn, as_user)
             self.principal = (Principal.owner() if as_user is None
                               else load_principal(conn, as_user))
 
@@ -140,6 +143,13 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
             return schema.clips.c.clip_id.in_(sa.select(schema.assignments.c.clip_id).where(
                 schema.assignments.c.coder_id == p.user_id))
         return None
+
+    def _clip_select(self) -> sa.Select:
+        """``SELECT`` of the clip columns this handle may read (on PostgreSQL a coder's login
+        has no privilege on the hidden ones, :mod:`workbench.store.pg_security`)."""
+        if self.principal.sees_hidden_metadata:
+            return sa.select(schema.clips)
+        return sa.select(*(c for c in schema.clips.c if c.name not in HIDDEN_CLIP_FIELDS))
 
     def _shown(self, clip: Clip) -> Clip:
         """Blank what this handle may not see of a clip (hidden fields; extra columns)."""
@@ -218,7 +228,7 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
     def clip(self, clip_id: str) -> Clip:
         self._visible_clip(clip_id)
         with self.transaction.read() as conn:
-            row = conn.execute(sa.select(schema.clips).where(
+            row = conn.execute(self._clip_select().where(
                 schema.clips.c.clip_id == clip_id)).first()
         if row is None:
             raise StoreError(f"unknown clip {clip_id!r}")
@@ -235,7 +245,7 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
     @rule(Rule.READ_CORPUS)
     def clips(self, **filters: Any) -> list[Clip]:
         """Clips ordered by id; ``filters`` are equality tests on metadata columns."""
-        query = sa.select(schema.clips).order_by(schema.clips.c.clip_id)
+        query = self._clip_select().order_by(schema.clips.c.clip_id)
         for name, value in filters.items():
             if name not in schema.clips.c:
                 raise StoreError(f"cannot filter clips by {name!r}; columns: "
@@ -273,7 +283,7 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
     @rule(Rule.READ_CORPUS)
     def clips_frame(self) -> pd.DataFrame:
         """One row per clip: metadata, extra columns flattened, duration, turn counts."""
-        query = sa.select(schema.clips).order_by(schema.clips.c.clip_id)
+        query = self._clip_select().order_by(schema.clips.c.clip_id)
         if (visible := self._clip_filter()) is not None:
             query = query.where(visible)
         with self.transaction.read() as conn:

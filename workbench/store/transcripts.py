@@ -42,7 +42,7 @@ def _digest(text: str) -> str:
 
 
 def _key(u: Utterance) -> tuple[str, str]:
-    return (u.speaker, " ".join(u.text.split()).casefold())
+    return (u.speaker, " ".join(u.text.split()))
 
 
 def align_utterances(old: Sequence[Utterance],
@@ -193,6 +193,43 @@ class TranscriptEdits:
                                 .where(schema.clips.c.clip_id == clip_id)).scalar()
 
     @rule(Rule.READ_CORPUS)
+    def clip_source_hashes(self) -> dict[str, str]:
+        """Clip id → the content hash it was last ingested with, for every clip one may see."""
+        query = sa.select(schema.clips.c.clip_id, schema.clips.c.source_hash)
+        if (visible := self._clip_filter()) is not None:
+            query = query.where(visible)
+        with self.transaction.read() as conn:
+            return {clip_id: source_hash for clip_id, source_hash in conn.execute(query)}
+
+    @rule(Rule.WRITE_CORPUS)
+    def coded_clip_ids(self) -> set[str]:
+        """Clips with at least one annotation row (any layer or status)."""
+        with self.transaction.read() as conn:
+            return set(conn.execute(sa.select(A.c.clip_id).distinct()).scalars())
+
+    @rule(Rule.WRITE_CORPUS)
+    def add_new_clips(self, clips: Sequence[tuple[Clip, list[Utterance], str]]) -> None:
+        """Insert clips that are not in the store yet, with their utterances, in one go
+        (bulk ingest); a clip id already stored is refused and nothing is written."""
+        if not clips:
+            return
+        with self.transaction() as conn:
+            ids = [c.clip_id for c, _, _ in clips]
+            clash = conn.execute(sa.select(schema.clips.c.clip_id).where(
+                schema.clips.c.clip_id.in_(ids))).scalars().first()
+            if clash is not None or any(not u for _, u, _ in clips):
+                raise StoreError(f"clip {clash!r} is already stored; expected new clips"
+                                 if clash else "a clip has no utterances")
+            now = utc_now()
+            conn.execute(schema.clips.insert(), [
+                {**dataclasses.asdict(c), "source_hash": h, "ingested_at": now}
+                for c, _, h in clips])
+            conn.execute(U.insert(), [
+                {"clip_id": u.clip_id, "idx": u.index, "start_s": u.start, "end_s": u.end,
+                 "speaker": u.speaker, "role": str(u.role), "text": u.text}
+                for _, utterances, _ in clips for u in utterances])
+
+    @rule(Rule.READ_CORPUS)
     def count_clip_annotations(self, clip_id: str) -> int:
         """Annotation rows (any layer and status) on a clip."""
         self._visible_clip(clip_id)
@@ -218,17 +255,26 @@ class TranscriptEdits:
             rows = conn.execute(sa.select(A.c.annotation_id, A.c.utterance_index, A.c.status)
                                 .where((A.c.clip_id == clip.clip_id)
                                        & A.c.utterance_index.is_not(None))).all()
+            # two steps, so that no row passes through a position another active row holds
+            # (one active value per unit and layer is a unique index): moved rows first go to
+            # -1 - their new position, then all come back at once
             for row in rows:
                 new_index, same = mapping[row.utterance_index]
-                values: dict[str, Any] = {"utterance_index": new_index}
+                values: dict[str, Any] = {}
+                if new_index != row.utterance_index:
+                    values["utterance_index"] = -1 - new_index
                 if row.status == AnnotationStatus.ACTIVE.value:
                     if same:
                         result.carried += 1
                     else:
                         values["status"] = AnnotationStatus.NEEDS_RECODE.value
                         result.flagged += 1
-                conn.execute(A.update().where(A.c.annotation_id == row.annotation_id)
-                             .values(**values))
+                if values:
+                    conn.execute(A.update().where(A.c.annotation_id == row.annotation_id)
+                                 .values(**values))
+            conn.execute(A.update().where((A.c.clip_id == clip.clip_id)
+                                          & (A.c.utterance_index < 0))
+                         .values(utterance_index=-1 - A.c.utterance_index))
             self._move_notes(conn, clip.clip_id, mapping)
             conn.execute(U.delete().where(U.c.clip_id == clip.clip_id))
             conn.execute(U.insert(), [
