@@ -26,7 +26,7 @@ study: install
 
 ## make test: lint, then the full test suite (slow end-to-end tests included)
 test: install lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check workbench widgets tests bench

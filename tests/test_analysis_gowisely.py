@@ -136,3 +136,19 @@ def test_grounds_quality_by_group_lists_each_level() -> None:
     female = table[table["group"] == "female"].set_index("value")["count"].to_dict()
     assert female == {"none": 1, "label_only": 1, "generic": 0, "specific": 0,
                       "not_applicable": 0}
+
+
+def test_timing_reads_a_set_of_elements_per_turn_as_codebook_1_2_0_stores_it() -> None:
+    both = {"legal_explanation": "grounds+object"}        # grounds given with the object
+    spec = {"s1": {"meta": {"gender": "male"}, "clip": ALL_CLEAR,
+                   "turns": [(OFFICER, "Searching you for drugs, I smelt cannabis.", both),
+                             (OFFICER, "Arms out.", SEARCH)]},
+            "s2": {"meta": {"gender": "male"}, "clip": ALL_CLEAR,
+                   "turns": [(OFFICER, "Arms out.", SEARCH),
+                             (OFFICER, "For drugs, under section 23.",
+                              {"legal_explanation": "legal_power+object"})]}}
+    timing = explanation_timing(*make_frames(spec)[1:])
+    assert timing.loc["s1", "first_grounds"] == 0.0 and bool(timing.loc["s1",
+                                                                  "grounds_before_search"])
+    assert pd.isna(timing.loc["s2", "first_grounds"])
+    assert timing.loc["s2", "first_explanation"] == 1.0

@@ -128,3 +128,12 @@ def test_certification_is_gated_audited_and_then_ordinary_work_counts(
     after = coder_ratings(owner, codebook)
     assert DEMO_TRAINEE not in set(before["coder_id"])
     assert set(after.loc[after["coder_id"] == DEMO_TRAINEE, "clip_id"]) == {clip}
+
+
+def test_the_study_refuses_a_trainees_layer(project: Project) -> None:
+    from workbench.exceptions import ParameterError
+
+    params = StudyParams(layer=f"coder:{DEMO_TRAINEE}").resolved(store=project.store_url,
+                                                      codebook=project.codebook)
+    with pytest.raises(ParameterError, match="trainee"):
+        load_study_data(params, codebooks_dir=project.codebooks_dir)

@@ -108,7 +108,7 @@ def test_queue_is_in_assignment_order_and_the_first_code_marks_the_clip_in_progr
     assert change.queue and session.progress.in_progress == 1
     assert store.assignments("ana", "c1")[0].status == AssignmentStatus.IN_PROGRESS
     assert [e.action for e in store.audit_events(clip_id="c1")] == [
-        "turn_visited", "clip_in_progress", "code_applied"]
+        "clip_added", "turn_visited", "clip_in_progress", "code_applied"]
     assert not session.apply("pj_explains_action").queue   # only the first edit
 
 
@@ -188,9 +188,10 @@ def test_clicking_another_option_replaces_the_value(session, store):
 
 
 @pytest.mark.parametrize(("code", "value", "index", "error", "match"), [
-    ("subj_resistance", "passive", 0, CodingError, "applies to subject turns; utterance 0"),
+    ("subj_resistance", "passive", 0, CodingError,
+     "Resistance applies to subject turns; turn 1 is an officer turn"),
     ("pj_courtesy", None, 1, CodingError, "applies to officer turns"),
-    ("pj_responds_to_question", None, 0, CodingError, "choose a value .answers, ignores"),
+    ("pj_responds_to_question", None, 0, CodingError, "needs a value: Answers, Ignores"),
     ("esc_command", "shouting", 0, CodebookError, "allowed: none, softened_request"),
     ("pj_courtesy", None, 4, CodingError, "at the clip-level form"),
     ("no_such_code", None, 0, CodebookError, "not a code of mini-stop-search"),
@@ -479,3 +480,30 @@ def test_clicking_an_element_toggles_it_and_the_last_one_off_removes_the_code(st
     assert active(store) == {}
     with pytest.raises(CodebookError, match="canonical form"):
         session.apply("legal_explanation", "object+grounds")
+
+
+# ---- the clip-level form by keyboard -------------------------------------------------------
+def test_the_clip_form_is_filled_by_keyboard_and_enter_finishes_the_clip(session, store):
+    for _ in range(4):
+        session.press("j")
+    assert session.at_clip_form and session.form_code.id == "out_find"
+    change = session.press("3")                          # Find: 3rd option, "nothing"
+    assert active(store)[(None, "out_find")] == "nothing"
+    assert session.form_code.id == "gow_grounds" and "next: Grounds explained" in change.message
+    session.press("ArrowLeft")
+    assert session.form_code.id == "out_find"
+    assert "has 3 values, not 9" in session.press("9").message
+    session.press("ArrowRight")
+    session.press("4")                                   # Grounds: not applicable
+    assert active(store)[(None, "gow_grounds")] == "not_applicable"
+    change = session.press("Enter")
+    assert "clip c1 done" in change.message
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE
+
+
+def test_a_long_list_of_missing_items_is_shortened_in_the_refusal(store):
+    session = CodingSession(store, load_ref("stop-search@1.2.0"), "ana")
+    session.open()
+    with pytest.raises(CodingError, match=r"still needs Opening move; Grounds given \(quality\); "
+                                          r"Object of the search given; and 10 more$"):
+        session.finish_clip()

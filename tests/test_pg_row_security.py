@@ -16,18 +16,24 @@ from workbench.store.pg_security import install_row_security, provision_login
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def pg(postgres_url: str) -> Iterator[str]:
-    engine = sa.create_engine(postgres_url)
+def _fresh_schema(url: str) -> None:
+    """Drop every table with its policies (the other tests' fixture drops tables only)."""
+    engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
+
+
+@pytest.fixture
+def pg(postgres_url: str) -> Iterator[str]:
+    _fresh_schema(postgres_url)
     _build(postgres_url)
     with Store(postgres_url) as owner, owner.transaction() as conn:
         install_row_security(conn)
         for person in owner.coders():
             provision_login(conn, person.coder_id, person.roles, password="pw")
     yield postgres_url
+    _fresh_schema(postgres_url)
 
 
 def _login(url: str, user: str) -> str:

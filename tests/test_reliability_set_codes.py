@@ -106,3 +106,46 @@ def test_the_project_table_gives_a_set_code_one_row_per_option_and_masi_on_reque
     rows = table_variables(book, masi=True)  # type: ignore[arg-type]
     assert rows[-1].variable_id == "gowisely (MASI)" and rows[-1].label == "GOWISELY (MASI)"
     assert rows[1].label == "GOWISELY: grounds"
+
+
+def test_the_project_table_analyses_a_set_code_of_codebook_1_2_0(tmp_path) -> None:
+    """A SYNTHETIC clip coded by two coders on stop-search 1.2.0 (legal_explanation is a set
+    code): one row per option on the officer turns, and MASI alpha on request."""
+    from workbench.codebook.loading import load_ref
+    from workbench.model import Assignment, AssignmentStatus, Clip, Coder, Role, Utterance
+    from workbench.review.project_report import reliability_table
+    from workbench.store import Store, default_sqlite_url
+
+    codebook = load_ref("stop-search@1.2.0")
+    store = Store(default_sqlite_url(tmp_path / "sets.sqlite"))
+    try:
+        for coder in ("ana", "ben"):
+            store.add_coder(Coder(coder))
+        turns = [Utterance("x1", i, 3.0 * i, 3.0 * i + 2, "PC 1" if i % 2 == 0 else "Subject",
+                           Role.OFFICER if i % 2 == 0 else Role.SUBJECT, "SYNTHETIC words.")
+                 for i in range(6)]
+        store.put_clip(Clip("x1", synthetic=True), turns, "h-x1")
+        store.assign([Assignment("x1", "ana", True), Assignment("x1", "ben", True)])
+        coding = {"ana": {0: "grounds+object", 2: "grounds"},
+                  "ben": {0: "grounds", 2: "grounds", 4: "identity"}}
+        for coder, sets in coding.items():
+            for turn, value in sets.items():
+                store.apply_code(coder, "x1", turn, "legal_explanation", value, codebook.ref)
+            store.set_progress("x1", coder, status=AssignmentStatus.DONE)
+        table = reliability_table(store, codebook, bootstrap=0, masi=True).set_index("code_id")
+    finally:
+        store.close()
+    # officer turns 0, 2, 4: grounds P P A by both → alpha 1; object P A A vs A A A
+    assert table.loc["legal_explanation[grounds]", "alpha"] == 1.0
+    assert table.loc["legal_explanation[grounds]", "n_units"] == 3
+    object_task = AnnotationTask([("ana", "0", "P"), ("ana", "2", "A"), ("ana", "4", "A"),
+                                  ("ben", "0", "A"), ("ben", "2", "A"), ("ben", "4", "A")])
+    assert table.loc["legal_explanation[object]", "alpha"] == pytest.approx(object_task.alpha())
+    assert table.loc["legal_explanation[station]", "verdict"] == "undefined"  # never used
+    sets = {"ana": [{"grounds", "object"}, {"grounds"}, set()],
+            "ben": [{"grounds"}, {"grounds"}, {"identity"}]}
+    masi_task = AnnotationTask([(c, str(t), frozenset(s)) for c, row in sets.items()
+                                for t, s in zip((0, 2, 4), row, strict=True)],
+                               distance=nltk_distance)
+    assert table.loc["legal_explanation (MASI)", "alpha"] == pytest.approx(masi_task.alpha())
+    assert "legal_explanation" not in table.index  # the set itself is not a category

@@ -53,6 +53,7 @@ PEOPLE = {
 }
 EVERYONE = frozenset(PEOPLE)
 CODING = frozenset({"rev", "ana", "ben", "tra"})
+AUDIT_READERS = frozenset({"adm", "ana", "ben", "tra", "rev"})
 
 
 def _clip(clip_id: str, outcome: str = "arrest") -> tuple[Clip, list[Utterance]]:
@@ -184,6 +185,10 @@ ATTEMPTS: dict[str, list[tuple[Attempt, frozenset[str]]]] = {
     "audit": [(lambda s, me: s.audit("ben", "forged"), frozenset({"ben"}))],
     "audit_events": [(lambda s, me: s.audit_events(), frozenset({"adm", "ana", "ben", "tra",
                                                                 "rev"}))],
+    "audit_head": [(lambda s, me: s.audit_head(), AUDIT_READERS)],
+    "verify_audit": [(lambda s, me: s.verify_audit(), AUDIT_READERS)],
+    "export_audit_head": [(lambda s, me: s.export_audit_head(), AUDIT_READERS)],
+    "erase_clip": [(lambda s, me: s.erase_clip("k3", reason="retention"), frozenset({"adm"}))],
     "table_counts": [(lambda s, me: s.table_counts(), frozenset({"adm", "rev"}))],
     "bulk": [(lambda s, me: s.bulk().__enter__(), frozenset({"adm"}))],
     "close": [(lambda s, me: s.close(), EVERYONE)],

@@ -87,6 +87,7 @@ def test_one_coder_in_eight_processes_leaves_one_active_value(store_url: str) ->
     with Store(store_url) as store:
         history = store.annotations(layer=Layer.CODER, statuses=())
         events = store.audit_events(action="code_applied")
+        assert store.verify_audit().ok  # 8 writers at once: one chain, unforked
     # every write that changed the value is one row and one audit event: nothing lost
     assert len(history) == len(events) >= N_WRITES
     assert {e.actor for e in events} == {"c1"}
@@ -100,3 +101,4 @@ def test_two_reviewers_deciding_the_same_units_leave_one_consensus_value(
     assert _active_per_unit(store_url, Layer.CONSENSUS) == [1, 1, 1, 1]
     with Store(store_url) as store:
         assert len(store.audit_events(action="adjudicated")) == 2 * N_WRITES * 4
+        assert store.verify_audit().ok

@@ -92,7 +92,7 @@ def test_the_workbook_has_a_contents_sheet_and_one_sheet_per_table(run_dir: Path
 def test_the_report_shows_every_output_without_code(run_dir: Path) -> None:
     html = render_report(run_dir, read_sections(run_dir), provenance=PROVENANCE,
                          footnote="[c] confidential: fewer than 10.")
-    assert html.count("<h2>") == 2 + 1 + 2  # contents, 2 sections, disclosure, provenance
+    assert html.count("<h2>") == 1 + 2 + 2  # contents, 2 sections, methods, provenance
     for title in ("Sample &amp; coverage", "Encounters by borough", "Coefficients", "Bars"):
         assert title in html
     assert '<a href="#01_sample">' in html and 'id="figure-bars"' in html
@@ -102,7 +102,18 @@ def test_the_report_shows_every_output_without_code(run_dir: Path) -> None:
     assert "SYNTHETIC DATA" in html
     assert "abc123" in html and "d" * 64 in html
     assert "No counts." in html  # the reason a table needs no suppression
-    assert "<script" not in html and "import " not in html
+    # the one script opens every collapsed group for printing; no code of the analysis
+    assert html.count("<script") == 1 and "beforeprint" in html and "import " not in html
+    assert "<th scope=\"col\">Encounters</th>" in html and ">clips<" not in html  # labels
+
+
+def test_each_suppressed_cell_is_footnoted_with_its_rule(run_dir: Path) -> None:
+    html = render_report(run_dir, read_sections(run_dir), provenance=PROVENANCE, footnote="f")
+    # Lambeth's 4 clips: the base and the percentage computed from it
+    assert re.search(r"\[c\]<sup><a href=\"#fn-clips_by_borough_and_a_very_long_name_indeed-a"
+                     r"\">a</a></sup>", html)
+    assert "fewer than 10 encounters" in html
+    assert "computed from a suppressed count" in html
 
 
 def test_the_report_depends_only_on_its_inputs(run_dir: Path) -> None:
@@ -111,14 +122,19 @@ def test_the_report_depends_only_on_its_inputs(run_dir: Path) -> None:
     assert render_report(run_dir, sections, provenance=PROVENANCE, footnote="f") == first
 
 
-def test_long_tables_are_cut_in_the_report_but_point_to_the_files(tmp_path: Path) -> None:
+def test_long_group_tables_show_every_group_collapsed_not_cut(tmp_path: Path) -> None:
     out = StudyOutputs(tmp_path, "03_prevalence", "P", gate=PrivacyGate(10))
-    out.table("long", pd.DataFrame({"i": range(300), "n": [20] * 300}), title="Long",
-              protect=counts(base="n"))
+    groups = ["all"] + [f"g{i}" for i in range(6)]
+    frame = pd.DataFrame({"group_var": ["all"] * 50 + ["borough"] * 300,
+                          "group": [g for g in groups for _ in range(50)],
+                          "i": list(range(50)) * 7, "n": [20] * 350})
+    out.table("long", frame, title="Long", protect=counts(base="n"), keys=[])
     html = render_report(tmp_path, read_sections(tmp_path), provenance=PROVENANCE,
-                         footnote="f", max_rows=100)
-    assert len(re.findall(r"<tr><td class=\"num\">", html)) == 100
-    assert "200 more rows" in html
+                         footnote="f")
+    assert html.count("<details") == 7 and html.count("<details open>") == 1
+    assert "<summary>Borough: g5 <span class=\"count\">(50 rows)</span>" in html
+    assert len(re.findall(r"<tr><td class=\"num\">", html)) == 350  # every row is there
+    assert "more rows" not in html
 
 
 def test_git_commit_is_unknown_outside_a_checkout(tmp_path: Path) -> None:
@@ -148,3 +164,23 @@ def test_git_commit_is_unknown_for_a_folder_inside_another_checkout() -> None:
     from workbench.study.provenance import REPO_ROOT
 
     assert git_commit(REPO_ROOT / "workbench") == {"commit": "unknown", "dirty": None}
+
+
+def test_the_methods_appendix_states_sample_coders_consensus_and_disclosure(
+        run_dir: Path) -> None:
+    methods = {"coders": ["c01", "c02"], "trainees": ["t01"], "reviewers": ["r01"],
+               "clips_double_coded": 12, "consensus_units": 900, "consensus_automatic": 880,
+               "consensus_reviewer": 20, "reliability_verdicts": {"acceptable": 3}}
+    provenance = PROVENANCE | {"methods": methods,
+                               "parameters": {"disclosure_threshold": 10, "seed": 1}}
+    html = render_report(run_dir, read_sections(run_dir), provenance=provenance,
+                         footnote="Counts under 10 are suppressed.")
+    methods_part = html.split('id="methods"')[1].split('id="provenance"')[0]
+    for needed in ("Appendix A. Methods", "Encounters analysed</td><td>40",
+                   "Codebook version", "stop-search 1.0.0", "c01, c02", "t01",
+                   "Encounters coded independently by two or more coders</td><td>12",
+                   "acceptable 3", "Decided by a reviewer</td><td>20", "Consensus rule",
+                   "Threshold (counts below it are confidential)</td><td>10",
+                   "Counts under 10 are suppressed."):
+        assert needed in (html if needed.startswith("Appendix") else methods_part), needed
+    assert "Software versions" in html and "<td>pandas</td><td>3.0</td>" in html

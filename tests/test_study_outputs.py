@@ -36,10 +36,10 @@ def test_small_counts_and_what_rests_on_them_are_suppressed(out: StudyOutputs) -
                                                             values=["pct"]))
     # b: base 8 < 10 -> base, count, pct hidden; c: count 4 -> count, pct hidden; d: zero shown
     assert _csv(out, "t") == ("group,clips,clips_with,pct\n"
-                              "a,40,12,30.5000\n"
+                              "a,40,12,30.5\n"
                               "b,[c],[c],[c]\n"
                               "c,30,[c],[c]\n"
-                              "d,25,0,0.0000\n")
+                              "d,25,0,0.0\n")
     assert shown.loc[1, "clips"] == "[c]"
     assert out.section.items[0].suppressed == 5
 
@@ -187,7 +187,7 @@ def test_helper_columns_can_be_dropped_after_protection(out: StudyOutputs) -> No
 def test_a_figure_may_share_its_tables_name(out: StudyOutputs) -> None:
     out.table("bands", pd.DataFrame({"n": [20]}), title="B", protect=counts(base="n"))
     fig, _ = plt.subplots()
-    out.figure("bands", fig, title="B")
+    out.figure("bands", fig, title="B by band")  # titles are unique, names may repeat
     fig, _ = plt.subplots()
     with pytest.raises(ParameterError, match="figure name 'bands' is already used"):
         out.figure("bands", fig, title="B again")
@@ -203,3 +203,29 @@ def test_cited_authors_survive_in_notes_but_not_in_data_text(out: StudyOutputs) 
     assert item.title == "Landis & Koch bands"
     assert item.notes == "Wilson 95% interval (Hayes & Krippendorff 2007)."
     assert shown.loc[0, "quote"] == "[NAME] said no"
+
+
+def test_figures_are_rounded_once_by_kind_in_the_registry(out: StudyOutputs) -> None:
+    table = pd.DataFrame({"code_id": ["a", "b"], "clips": [40.0, 50.0], "pct": [12.3456, 50.0],
+                          "alpha": [0.81234, 0.5], "odds_ratio": [2.09049, 1.0],
+                          "mean": [52.6049, 48.0], "estimate": [0.123456, 0.2]})
+    out.table("kinds", table, title="Kinds", protect=counts(base="clips", values=["pct"]),
+              keys=[], kinds={"estimate": "coefficient"})
+    # counts whole, percentages 1 dp, coefficients 3 dp (named by kinds= too), means 1 dp
+    assert _csv(out, "kinds").splitlines() == [
+        "code_id,clips,pct,alpha,odds_ratio,mean,estimate",
+        "a,40,12.3,0.812,2.090,52.6,0.123",
+        "b,50,50.0,0.500,1.000,48.0,0.200"]
+
+
+@pytest.mark.parametrize("title", ["lower case start", "Prevalence by age_band", ""])
+def test_titles_in_sentence_case_without_ids_or_refused(out: StudyOutputs, title: str) -> None:
+    with pytest.raises(ParameterError, match="title"):
+        out.table("bad", pd.DataFrame({"n": [20]}), title=title, protect=counts(base="n"))
+
+
+def test_titles_are_unique_within_a_section(out: StudyOutputs) -> None:
+    out.table("one", pd.DataFrame({"n": [20]}), title="Encounters", protect=counts(base="n"))
+    with pytest.raises(ParameterError, match="titles are unique"):
+        out.table("two", pd.DataFrame({"n": [20]}), title="ENCOUNTERS",
+                  protect=counts(base="n"))

@@ -9,20 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench.demo.project import create_demo_project
-from workbench.study.runner import run_study
-
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("planted")
-    create_demo_project(root / "demo", n_clips=500, seed=20211, progress=False)
-    params = root / "study.yaml"
-    params.write_text("bootstrap_resamples: 100\noutput_dir: runs\n", encoding="utf-8")
-    run = run_study(params, project=root / "demo", run_name="planted", progress=False)
-    return run.run_dir / "tables"
+def tables(study_run) -> Path:
+    """The tables of the shared study run on the 500-clip demo (tests/conftest.py)."""
+    return study_run.run_dir / "tables"
 
 
 def _row(frame: pd.DataFrame, column: str, value: str) -> pd.Series:

@@ -43,7 +43,7 @@ class FakeExecutor:
         p = kwargs["parameters"]
         study = open_study(name, name.title(), run_dir=p["run_dir"], snapshot=p["snapshot"])
         study.out.table(f"{name}_clips", pd.DataFrame({"n": [len(study.data.clips)]}),
-                        title="Clips", protect=counts(base="n"))
+                        title=f"Clips of section {name[:2]}", protect=counts(base="n"))
         Path(output_path).write_text("{}", encoding="utf-8")
 
 
@@ -128,6 +128,8 @@ def test_study_run_calls_the_runner_with_the_options(monkeypatch, tmp_path: Path
             report = tmp_path / "report.html"
             workbook = tmp_path / "tables.xlsx"
             seconds = 1.0
+            pdf = None
+            pdf_skipped = "PDF skipped: no Chromium browser found; to get it, install …"
         return Result()
 
     monkeypatch.setattr("workbench.study.runner.run_study", fake_run)
@@ -135,7 +137,8 @@ def test_study_run_calls_the_runner_with_the_options(monkeypatch, tmp_path: Path
                                                 "--run-name", "r7", "--no-progress"])
     assert result.exit_code == 0, result.output
     assert seen == {"params": Path("s.yaml"), "project": Path("P"), "run_name": "r7",
-                    "overwrite": False, "progress": False}
+                    "overwrite": False, "progress": False, "jobs": None, "pdf": True}
+    assert "PDF skipped: no Chromium browser found" in result.output
     assert f"report:   {tmp_path / 'report.html'}" in result.output
 
 
@@ -166,5 +169,36 @@ def test_a_notebook_opened_on_its_own_reads_the_store(project: Project, tmp_path
     monkeypatch.chdir(tmp_path)
     study = open_study("01_counts", "Counts", project=project.root)
     assert len(study.data.clips) == 38
-    assert study.out.run_dir == tmp_path / "outputs" / "interactive"
-    assert (tmp_path / "outputs" / "interactive" / "sections" / "01_counts.json").is_file()
+    # outputs go to the project's outputs/ folder, wherever the notebook runs from
+    assert study.out.run_dir == project.root / "outputs" / "interactive"
+    assert (project.root / "outputs" / "interactive" / "sections" / "01_counts.json").is_file()
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_runs_go_to_the_projects_outputs_folder_by_default(project: Project, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # somewhere else: the run must not land here
+    result = run_study(None, project=project.root, run_name="default-place",
+                       notebooks_dir=NOTEBOOKS, execute=FakeExecutor(), progress=False,
+                       pdf=False, overwrite=True)
+    assert result.run_dir == project.root / "outputs" / "default-place"
+    assert (result.run_dir / "report.html").is_file() and not (tmp_path / "outputs").exists()
+    assert result.pdf is None and result.pdf_skipped == ""
+
+
+def test_earlier_timings_order_the_work_longest_first(tmp_path: Path) -> None:
+    from workbench.study.runner import previous_timings
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, seconds in ((old, 1.0), (new, 9.0)):
+        folder.mkdir()
+        (folder / "provenance.json").write_text(json.dumps(
+            {"notebooks": [{"notebook": "07_dynamics.ipynb", "seconds": seconds}]}))
+    import os
+
+    os.utime(old / "provenance.json", (1, 1))
+    assert previous_timings(tmp_path) == {"07_dynamics.ipynb": 9.0}  # the newest run
+    assert previous_timings(tmp_path, exclude=new) == {"07_dynamics.ipynb": 1.0}
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "provenance.json").write_text("{not json")
+    assert previous_timings(tmp_path / "none") == {}

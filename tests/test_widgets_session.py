@@ -281,3 +281,14 @@ def test_the_codebook_browser_filters_as_the_coder_types(view, query, shown, hid
     for code_id in hidden:
         assert f"data-code='{code_id}'" not in view.browser.results.value
     assert f"{len(shown) if query else 10} of 10 codes" in view.browser.count.value
+
+
+def test_a_lone_question_mark_shows_the_key_map_beside_the_codes(view, store):
+    press(view, "?")
+    assert "<kbd>Space</kbd> media: play / pause" in view.help.value
+    assert "<kbd>c</kbd> Courtesy (Officer procedural justice)" in view.help.value
+    assert "bwv-help--shown" in view.help._dom_classes
+    assert view.side.children.index(view.help) == 1        # right under the status line
+    press(view, "Escape")
+    assert view.help.value == "" and "bwv-help--shown" not in view.help._dom_classes
+    assert stored(store) == {}

@@ -42,6 +42,7 @@ class CodePanel(W.VBox):
                  on_choose: Choose, *, numbered: bool = True, title: str = "") -> None:
         self.buttons: dict[tuple[str, str], W.Button] = {}
         self.numbers: dict[str, W.FloatText] = {}
+        self.rows: dict[str, W.Widget] = {}
         self._on_choose = on_choose
         self._quiet = False
         # one layout and style model shared by all buttons of the panel: fewer widget models
@@ -57,8 +58,11 @@ class CodePanel(W.VBox):
             prefix = f"<kbd>{n}</kbd> " if numbered and len(groups) > 1 else ""
             rows.append(W.HTML(f"<div style='margin-top:4px;color:#444'>{prefix}"
                                f"<b>{escape(group.label)}</b></div>"))
-            rows += [self._row(codebook, code) for code in codes]
+            for code in codes:
+                self.rows[code.id] = self._row(codebook, code)
+                rows.append(self.rows[code.id])
         super().__init__(rows)
+        self._marked: str | None = None
 
     def _button(self, code: Code, value: str, description: str, tooltip: str) -> W.Button:
         button = W.Button(description=description, tooltip=tooltip, layout=self._layout,
@@ -93,6 +97,16 @@ class CodePanel(W.VBox):
                                 f"{o.label}: {o.anchor}" if o.anchor else o.label)
                    for n, o in enumerate(options, 1)]
         return W.HBox([label, *buttons], layout=self._row_layout)
+
+    def mark(self, code_id: str | None) -> None:
+        """Highlight the row the keyboard is on (the clip-level form); None: no row."""
+        if code_id == self._marked:
+            return
+        if self._marked in self.rows:
+            self.rows[self._marked].remove_class("bwv-form-current")
+        if code_id in self.rows:
+            self.rows[code_id].add_class("bwv-form-current")
+        self._marked = code_id
 
     def _typed(self, code_id: str, number: float) -> None:
         if not self._quiet:

@@ -54,10 +54,10 @@ def help_html(help_: CodeHelp) -> str:
 
 def keymap_html(rows: Sequence[tuple[str, str]], panel: Panel = ()) -> str:
     """The key map: session keys, then the code keys of the current panel, by group."""
-    def table(items: Iterable[tuple[str, str]]) -> str:
-        return "<table class='bwv-keys'>" + "".join(
-            f"<tr><td><kbd>{escape(k)}</kbd></td><td>{escape(v)}</td></tr>"
-            for k, v in items) + "</table>"
+    def table(items: Iterable[tuple[str, str]]) -> str:  # one wrapping line per row
+        return "<div class='bwv-keys'>" + "".join(
+            f"<div class='bwv-key-row'><kbd>{escape(k)}</kbd> {escape(v)}</div>"
+            for k, v in items) + "</div>"
 
     codes = [(c.shortcut or "", f"{c.label} ({g.label})") for g, cs in panel for c in cs
              if c.shortcut]
@@ -74,13 +74,16 @@ class HelpPanel(W.HTML):
 
     def show(self, codebook: Codebook, code_id: str) -> None:
         self.value = help_html(code_help(codebook, code_id))
+        self.add_class("bwv-help--shown")
 
     def show_keymap(self, rows: Sequence[tuple[str, str]], panel: Panel = ()) -> None:
         self.value = keymap_html(rows, panel)
+        self.add_class("bwv-help--shown")
 
     def clear(self) -> None:
         if self.value:
             self.value = ""
+            self.remove_class("bwv-help--shown")
 
 
 class CodebookBrowser(W.VBox):

@@ -42,8 +42,11 @@ def copy_notebooks(project: Path, templates: Path = TEMPLATES) -> dict[str, Path
 
 
 def lab_command(project: Path, jupyter: str = "jupyter") -> list[str]:
-    """The JupyterLab command over the project, opening the coder's notebook."""
-    return [jupyter, "lab", f"--ServerApp.root_dir={project}", "notebooks/code_clips.ipynb"]
+    """The JupyterLab command over the project, opening the coder's notebook (run it in the
+    project folder; as root, JupyterLab also needs ``--allow-root``)."""
+    root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return [jupyter, "lab", f"--ServerApp.root_dir={project}", *root,
+            "notebooks/code_clips.ipynb"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -65,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
         print(" ".join(command))
         return
     os.environ.setdefault("BWV_PROJECT", str(project))
+    os.chdir(project)
     os.execv(command[0], command)
 
 

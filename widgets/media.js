@@ -81,6 +81,25 @@ function render({ model, el }) {
     if (media.readyState >= 1) go(); else media.addEventListener("loadedmetadata", go, { once: true });
   }
 
+  // a move by key in the transcript: seek at once (Python's "position" then confirms it)
+  let root = null;
+  function onTurn(event) {
+    if (!media || !event.detail) return;
+    const start = event.detail.start;
+    if (Math.abs(media.currentTime - start) > 0.05) media.currentTime = start;
+    sentTurn = event.detail.index;
+  }
+  let tries = 0;
+  function attach() {
+    if (el.isConnected) {
+      root = el.closest(".bwv-session");
+      if (root) root.addEventListener("bwv-turn", onTurn);
+      return;
+    }
+    if (tries++ < 200) requestAnimationFrame(attach);
+  }
+  attach();
+
   model.on("change:src", load);
   model.on("change:data", load);
   model.on("change:position", seek);
@@ -99,6 +118,7 @@ function render({ model, el }) {
   load();
   showProblem();
   return () => {
+    if (root) root.removeEventListener("bwv-turn", onTurn);
     if (frame) cancelAnimationFrame(frame);
     if (blobUrl) URL.revokeObjectURL(blobUrl);
   };

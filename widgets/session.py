@@ -58,6 +58,8 @@ class SessionWidget(W.VBox):
         self.transcript = TranscriptView(
             on_key=lambda key, code: self._act(lambda: session.press(key, code)),
             on_goto=lambda index: self._act(lambda: session.go(index)))
+        self.transcript.next_keys = sorted(session.keymap.next_keys)
+        self.transcript.previous_keys = sorted(session.keymap.previous_keys)
         self.transcript.hint = (f"Click a turn, then keys — {session.keymap.describe()} · "
                                 "code keys in [brackets] · ? all keys")
         self.previous_button = W.Button(description="◀ previous", layout=W.Layout(width="auto"))
@@ -149,6 +151,8 @@ class SessionWidget(W.VBox):
                 self._render_position()
             elif session.current is not None and session.index in change.turns:
                 self._panel().show(session.turns[session.index].codes)
+            if change.form:
+                self.clip_form.mark(session.form_code.id if session.form_code else None)
         message = change.message
         if change.help:
             self.help.show(session.codebook, change.help)
@@ -239,6 +243,7 @@ class SessionWidget(W.VBox):
         current = s.current
         if current is None:
             self._done_tooltip()
+            self.clip_form.mark(s.form_code.id if s.form_code else None)
             self.body.children = (self.done_row, self.clip_form)
             return
         panel = self._panel()

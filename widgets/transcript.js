@@ -7,6 +7,10 @@
 //   {type: "goto", index}      a turn (or the clip-form row) was clicked
 // It re-renders only what changed: a changed "marks" entry repaints one row; a new "current"
 // moves the highlight between two rows; "turns" (a new clip) rebuilds the list.
+// Moving by key ("next_keys" / "previous_keys") moves the highlight at once, by the same
+// rule as Python (one step, clamped to the turns and the clip-form row), and tells the media
+// player on the session (a "bwv-turn" DOM event) so it seeks without a round trip; Python's
+// "current" then confirms it.
 
 const ROLE_LABELS = {
   officer: "Officer",
@@ -14,7 +18,7 @@ const ROLE_LABELS = {
   third_party: "Third party",
   unknown: "Unknown",
 };
-const PASS_THROUGH = new Set(["Shift", "Control", "Alt", "Meta", "CapsLock", "Tab", "Enter"]);
+const PASS_THROUGH = new Set(["Shift", "Control", "Alt", "Meta", "CapsLock", "Tab"]);
 
 function editable(node) {
   return Boolean(node && node.closest && node.closest("input, textarea, select, [contenteditable='true']"));
@@ -105,8 +109,17 @@ function render({ model, el }) {
     row.classList.toggle("bwv-flagged", Boolean(mark.flag));
   }
 
-  function paintCurrent() {
-    const current = model.get("current");
+  function moveLocally(step) {
+    const from = shown >= 0 ? shown : model.get("current");
+    const to = Math.max(0, Math.min(rows.length - 1, from + step));
+    if (to === from) return;
+    paintCurrent(to);
+    const turn = model.get("turns")[to];
+    if (root && turn) root.dispatchEvent(new CustomEvent("bwv-turn", { detail: { index: to, start: turn.start } }));
+  }
+
+  function paintCurrent(wanted) {
+    const current = typeof wanted === "number" ? wanted : model.get("current");
     if (shown === current && rows[current]?.classList.contains("bwv-current")) return;
     if (shown >= 0 && rows[shown]) rows[shown].classList.remove("bwv-current");
     shown = current;
@@ -145,7 +158,13 @@ function render({ model, el }) {
     event.bwvSeen = true;
     event.stopPropagation();
     if (editable(event.target) || PASS_THROUGH.has(event.key)) return;
+    if (event.key === "Enter" && event.shiftKey) return;
+    // on a focused button, Enter and Space press the button, as everywhere else
+    const onButton = event.target && event.target.closest && event.target.closest("button");
+    if (onButton && (event.key === "Enter" || event.key === " ")) return;
     event.preventDefault();
+    if ((model.get("next_keys") || []).includes(event.key)) moveLocally(1);
+    else if ((model.get("previous_keys") || []).includes(event.key)) moveLocally(-1);
     model.send({ type: "key", key: event.key, code: codeUnder(root || el) });
   }
   let root = null;
@@ -184,7 +203,7 @@ function render({ model, el }) {
   model.on("change:turns", build);
   model.on("change:marks", paintMarks);
   model.on("change:end_chips", () => paintMark(rows.length - 1));
-  model.on("change:current", paintCurrent);
+  model.on("change:current", () => paintCurrent());
   model.on("change:hint", paintHint);
   model.on("msg:custom", (msg) => {
     if (msg && msg.type === "focus") el.focus({ preventScroll: true });

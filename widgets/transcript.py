@@ -43,6 +43,9 @@ class TranscriptView(anywidget.AnyWidget):
     current = t.Int(0).tag(sync=True)
     end_chips = t.List(t.Unicode()).tag(sync=True)
     hint = t.Unicode("").tag(sync=True)
+    #: the keys that move one turn (the front end moves the highlight at once on them)
+    next_keys = t.List(t.Unicode()).tag(sync=True)
+    previous_keys = t.List(t.Unicode()).tag(sync=True)
 
     def __init__(self, on_key: KeyHandler, on_goto: GotoHandler, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -206,6 +206,16 @@ mount("qdpx", "workbench.cli_exchange:app",
       "REFI-QDA (.qdpx) projects for ATLAS.ti, MAXQDA, QualCoder and NVivo: export, import.")
 mount("export-data", "workbench.cli_exchange:export_data",
       "Analysis-ready tables with labels: CSV, Parquet, Stata, SPSS, R.")
+mount("audit", "workbench.cli_audit:app",
+      "The tamper-evident audit trail: verify the hash chain, export its head.")
+mount("clip", "workbench.cli_audit:clip_app",
+      "Clips: erase a clip's text and codes (admin only, audited).")
+mount("doctor", "workbench.cli_audit:doctor",
+      "Check a deployment: store, schema, codebook hashes, audit chain, roles.")
+mount("export", "workbench.cli_bundle:export",
+      "Write the store as a portable bundle (Parquet, codebooks, audit chain, manifest).")
+mount("import", "workbench.cli_bundle:import_",
+      "Restore a bundle into an empty store, verifying every hash and the chain.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

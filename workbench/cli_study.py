@@ -36,18 +36,25 @@ def run(
     overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder of the "
                                             "same name")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Notebooks run "
+                                             "at once (default: the usable CPUs, at most 4)")
+                    ] = None,
+    pdf: Annotated[bool, typer.Option(help="Also print report.pdf with Chromium")] = True,
 ) -> None:
-    """Run every study notebook in order and assemble the run folder."""
+    """Run every study notebook (in parallel) and assemble the run folder."""
     from workbench.study.runner import run_study
 
     try:
         result = run_study(params, project=project, run_name=run_name, overwrite=overwrite,
-                           progress=progress)
+                           progress=progress, jobs=jobs, pdf=pdf)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     typer.echo(f"study finished in {result.seconds:.0f} s\n"
-               f"report:   {result.report}\nworkbook: {result.workbook}\n"
-               f"folder:   {result.run_dir}")
+               f"report:   {result.report}\n"
+               + (f"pdf:      {result.pdf}\n" if result.pdf else "")
+               + f"workbook: {result.workbook}\nfolder:   {result.run_dir}")
+    if result.pdf_skipped:
+        typer.echo(result.pdf_skipped)
 
 
 @app.command("params")

@@ -79,6 +79,11 @@ class ParameterError(InputError):
     """A parameter file or argument is invalid (names the parameter and the allowed values)."""
 
 
+class BundleError(InputError):
+    """A bundle cannot be written or read as asked (names the file and what differs); an
+    import that fails leaves the store as it was."""
+
+
 class ReliabilityDataError(InputError):
     """Reliability data cannot be analysed as given (e.g. one coder only, duplicate ratings)."""
 
@@ -99,6 +104,16 @@ class ConflictError(StoreError):
 
 class AccessError(StoreError):
     """The caller may not see or change this data (e.g. blind reliability coding)."""
+
+
+class AuditError(StoreError):
+    """The audit chain fails verification at ``event_id`` (edited, inserted, deleted or moved
+    records); nothing that relies on it is computed until it is repaired or explained."""
+
+    def __init__(self, message: str, *, event_id: int | None = None) -> None:
+        self.event_id = event_id
+        where = f"audit record {event_id}: " if event_id is not None else ""
+        super().__init__(f"{where}{message} (run `bwv audit verify`)")
 
 
 class MissingDependencyError(WorkbenchError):

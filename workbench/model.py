@@ -305,6 +305,7 @@ class AuditEvent:
     clip_id: str | None = None
     created_at: datetime | None = None
     event_id: int | None = None
+    hash: str | None = None  # the record's place in the hash chain (None before it is stored)
 
 
 PRESENT = "present"

@@ -69,9 +69,12 @@ class Project:
 
     def open_store(self, as_user: str | None = None) -> Store:
         """The store, opened as ``as_user`` (default: the command line's ``--as``, else
-        ``$BWV_USER``, else as the owner)."""
+        ``$BWV_USER``, else as the owner); a per-user URL (``{user}``,
+        :mod:`workbench.deployment.team`) is filled in for them."""
+        from workbench.deployment.team import store_url_for
+
         user = as_user or acting_user() or os.environ.get("BWV_USER") or None
-        return Store(self.store_url, as_user=user)
+        return Store(store_url_for(self.store_url, user), as_user=user)
 
     @classmethod
     def init(cls, root: str | Path, store_url: str | None = None,

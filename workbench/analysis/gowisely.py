@@ -2,7 +2,8 @@
 
 Elements are clip-level ordinal codes (grounds: none < label_only < generic < specific; the rest:
 absent < partial < clear; any may be ``not_applicable``). Timing uses the utterance code
-``legal_explanation`` against the first ``evt_search_begins`` and ``evt_handcuffs`` turns.
+``legal_explanation`` (one element per turn up to codebook 1.1.0, a set from 1.2.0) against
+the first ``evt_search_begins`` and ``evt_handcuffs`` turns.
 Intervals are Wilson 95%.
 """
 
@@ -30,6 +31,7 @@ from workbench.analysis.frames import (
 )
 from workbench.analysis.grouping import group_members
 from workbench.analysis.proportions import add_rate_columns
+from workbench.codebook.sets import split_set
 from workbench.exceptions import ParameterError
 
 NOT_APPLICABLE = "not_applicable"
@@ -163,7 +165,9 @@ def explanation_timing(utterances: pd.DataFrame, codes: pd.DataFrame) -> pd.Data
 
     explanation = rows[CODE_ID] == LEGAL_EXPLANATION
     table = pd.DataFrame({
-        "first_grounds": first(explanation & (rows[VALUE] == "grounds")),
+        # one element (≤ 1.1.0) or a set of them (1.2.0, "grounds+object"): the same test
+        "first_grounds": first(explanation & rows[VALUE].map(
+            lambda v: "grounds" in split_set(v))),
         "first_explanation": first(explanation),
         "first_search": first(rows[CODE_ID] == SEARCH_BEGINS),
         "first_handcuffs": first(rows[CODE_ID] == HANDCUFFS_EVENT),

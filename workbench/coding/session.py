@@ -9,57 +9,20 @@ coder never sees another coder's work on a clip in the reliability sample (blind
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from workbench.codebook.book import Codebook
 from workbench.codebook.identity import register_codebook
 from workbench.codebook.schema import Code, Group
-from workbench.codebook.sets import split_set, toggle
-from workbench.coding.keys import KeyAction, KeyMap, interpret, next_value
+from workbench.codebook.sets import toggle
+from workbench.coding.keys import KeyMap, next_value
+from workbench.coding.pressing import form_prompt, press
 from workbench.coding.queue import Progress, QueueEntry, ordered, progress_of, resume_clip
+from workbench.coding.state import Change, TurnState, grouped
 from workbench.coding.status import ClipStatus
 from workbench.coding.visibility import visible_metadata
 from workbench.exceptions import CodingError
 from workbench.model import PRESENT, AssignmentStatus, Clip, Role, UnitType, Utterance
 from workbench.store import Store
-
-
-@dataclass
-class TurnState:
-    """The coder's own work on one utterance: code id → value, note, review flag."""
-
-    codes: dict[str, str] = field(default_factory=dict)
-    note: str = ""
-    flagged: bool = False
-
-
-@dataclass(frozen=True)
-class Change:
-    """What an action changed, so a view re-renders only that.
-
-    ``turns``: utterances whose codes, note or flag changed; ``clip_codes``: the clip-level
-    form; ``moved``: the current position; ``clip``: another clip is open (re-render all);
-    ``queue``: statuses in the queue; ``help``: a code whose definition to show;
-    ``keymap``: show the key map; ``media``: a player command (see :mod:`.keys`);
-    ``message``: a line for the coder, in words (labels, never ids).
-    """
-
-    turns: frozenset[int] = frozenset()
-    clip_codes: bool = False
-    moved: bool = False
-    clip: bool = False
-    queue: bool = False
-    help: str | None = None
-    keymap: bool = False
-    media: str | None = None
-    message: str = ""
-
-
-def grouped(codebook: Codebook, codes: Iterable[Code]) -> list[tuple[Group, list[Code]]]:
-    """Codes grouped as in the codebook (group order, then code order); empty groups left out."""
-    wanted = {c.id for c in codes}
-    panel = [(g, [c for c in codebook.codes_in(g.id) if c.id in wanted]) for g in codebook.groups]
-    return [(g, cs) for g, cs in panel if cs]
 
 
 class CodingSession:
@@ -97,6 +60,7 @@ class CodingSession:
         self.help_pending = False
         self.choosing: str | None = None   # a set code waiting for its element's number
         self.last_code: str | None = None  # the code Backspace clears
+        self.form_item = 0                  # the keyboard's item on the clip-level form
         self.status: ClipStatus | None = None
         self.refresh_queue()
 
@@ -159,6 +123,7 @@ class CodingSession:
         self.active_group = None
         self.help_pending = False
         self.choosing = self.last_code = None
+        self._enter_form()
         self.status = ClipStatus(self.store, self.coder_id, clip_id, entry.status,
                                  len(utterances))
         self.status.visit(self.index)
@@ -222,13 +187,14 @@ class CodingSession:
             return None
         i = self.index if index is None else index
         if not 0 <= i < len(self.utterances):
-            where = "the clip-level form" if i == len(self.utterances) else f"position {i}"
-            raise CodingError(f"code {code.id!r} is coded on utterances, but clip {clip_id!r} "
-                              f"is at {where} (utterances 0–{len(self.utterances) - 1})")
+            where = "the clip-level form" if i == len(self.utterances) else f"position {i + 1}"
+            raise CodingError(f"{code.label} is coded on turns, but clip {clip_id} is at "
+                              f"{where} (turns 1–{len(self.utterances)})")
         role = self.utterances[i].role
         if not code.applies_to_role(role):
-            raise CodingError(f"code {code.id!r} applies to {code.applies_to} turns; utterance "
-                              f"{i} of clip {clip_id!r} is a {role} turn")
+            said = str(role).replace("_", " ")
+            raise CodingError(f"{code.label} applies to {code.applies_to} turns; turn {i + 1} "
+                              f"is {'an' if said[0] in 'aeiou' else 'a'} {said} turn")
         return i
 
     def apply(self, code_id: str, value: str | None = None, *,
@@ -242,8 +208,9 @@ class CodingSession:
         utterance = self._unit_for(code, index)
         if value is None:
             if code.level != "nominal":
-                raise CodingError(f"code {code_id!r} is {code.level}: choose a value ("
-                                  f"{', '.join(code.option_keys()) or 'a decimal number'})")
+                labels = [code.option(k).label for k in code.option_keys()]
+                raise CodingError(f"{code.label} needs a value: "
+                                  f"{', '.join(labels) or 'a decimal number'}")
             value = PRESENT
         code.validate_value(value)
         clip_id = self._require_clip()
@@ -307,31 +274,6 @@ class CodingSession:
         new = next_value(code, self.value(code_id))
         return self.remove(code_id) if new is None else self.apply(code_id, new)
 
-    def clear(self) -> Change:
-        """Backspace rule: clear the code last set here (or the only code on the turn)."""
-        here = self.clip_codes if self.current is None else self.turns[self.index].codes
-        code_id = self.last_code if self.last_code in here else (
-            next(iter(here)) if len(here) == 1 else None)
-        if code_id is None:
-            what = "no code is set here" if not here else \
-                "set or click the code to clear first (several codes are set here)"
-            return Change(message=f"nothing cleared: {what}")
-        self.last_code = None
-        return self.remove(code_id)
-
-    def _choose_element(self, code_id: str, key: str) -> Change:
-        code = self.codebook.code(code_id)
-        number = int(key) if len(key) == 1 and key.isdigit() else 0
-        if not 1 <= number <= len(code.options):
-            return Change(message=f"{code.label}: press 1–{len(code.options)} for an element "
-                          "(Esc cancels)")
-        self.choosing = code_id  # stay: several elements in a row
-        change = self.toggle(code_id, code.options[number - 1].key)
-        now = split_set(self.value(code_id))
-        return Change(turns=change.turns, clip_codes=change.clip_codes, queue=change.queue,
-                      message=f"{change.message} — next element, or Esc when done"
-                      if now else change.message)
-
     # ---- navigation ------------------------------------------------------------------------
     def go(self, index: int) -> Change:
         """Move to utterance ``index`` (clamped; ``len(utterances)`` is the clip form)."""
@@ -346,7 +288,16 @@ class CodingSession:
         self._remember(clip_id)
         if self.status is not None:
             self.status.visit(index)
+        if self.at_clip_form:
+            self._enter_form()
+            return Change(moved=True, form=True, message=form_prompt(self))
         return Change(moved=True)
+
+    def _enter_form(self) -> None:
+        """Put the form cursor on the first clip-level item still without a value."""
+        codes = self.form_codes
+        self.form_item = next((i for i, c in enumerate(codes) if c.id not in self.clip_codes),
+                              0)
 
     def next(self) -> Change:
         return self.go(self.index + 1)
@@ -415,40 +366,30 @@ class CodingSession:
 
     # ---- keys ------------------------------------------------------------------------------
     def press(self, key: str, pointed_code: str | None = None) -> Change:
-        """Act on a key press (see :mod:`.keys`); ``pointed_code``: code under the pointer."""
-        self._require_clip()
-        if self.choosing is not None and key != "Escape":
-            if len(key) == 1 and key.isdigit():
-                return self._choose_element(self.choosing, key)
-            self.choosing = None
-        action: KeyAction = interpret(key, self.panel(), self.active_group, self.keymap)
-        if action.kind == "media":
-            return Change(media=action.media)
-        if action.kind == "clear":
-            return self.clear()
-        if action.kind == "next":
-            return self.next()
-        if action.kind == "previous":
-            return self.previous()
-        if action.kind == "help":
-            if pointed_code is not None and pointed_code in self.codebook:
-                self.help_pending = False
-                return Change(help=pointed_code)
-            self.help_pending = True
-            return Change(keymap=True, message="help: the keys are shown; press a code's key "
-                          "for its definition (Esc closes)")
-        if action.kind == "cancel":
-            self.help_pending = False
-            self.choosing = None
-            return Change(message="")
-        if action.kind == "group":
-            self.active_group = action.group_id
-            label = self.codebook.group(action.group_id or "").label
-            return Change(message=f"group: {label}")
-        if action.kind == "code" and action.code_id is not None:
-            if self.help_pending:
-                self.help_pending = False
-                return Change(help=action.code_id)
-            return self.step(action.code_id)
-        self.help_pending = False
-        return Change(message=action.message)
+        """Act on a key press (see :mod:`.keys` and :mod:`.pressing`); ``pointed_code``: the
+        code under the pointer."""
+        return press(self, key, pointed_code)
+
+    def clear(self) -> Change:
+        """Backspace rule: clear the code last set here (or the only code on the turn)."""
+        here = self.clip_codes if self.current is None else self.turns[self.index].codes
+        code_id = self.last_code if self.last_code in here else (
+            next(iter(here)) if len(here) == 1 else None)
+        if code_id is None:
+            what = "no code is set here" if not here else \
+                "set or click the code to clear first (several codes are set here)"
+            return Change(message=f"nothing cleared: {what}")
+        self.last_code = None
+        return self.remove(code_id)
+
+    # ---- the clip-level form by keyboard ---------------------------------------------------
+    @property
+    def form_codes(self) -> list[Code]:
+        """The clip-level items in form order."""
+        return [c for _, codes in self._clip_form for c in codes]
+
+    @property
+    def form_code(self) -> Code | None:
+        """The clip-level item the keyboard is on (at the clip form only)."""
+        codes = self.form_codes
+        return codes[self.form_item] if self.at_clip_form and codes else None

@@ -80,8 +80,10 @@ class ClipStatus:
         ``missing``: labels of the clip-level items still without a value.
         """
         if missing:
-            raise CodingError(f"not done yet: the clip-level form still needs "
-                              f"{'; '.join(missing)}")
+            shown = "; ".join(missing[:3]) + (f"; and {len(missing) - 3} more"
+                                              if len(missing) > 4 else
+                                              "".join(f"; {m}" for m in missing[3:]))
+            raise CodingError(f"not done yet: the clip-level form still needs {shown}")
         unvisited = self.unvisited()
         if unvisited and not checked:
             raise CodingError(

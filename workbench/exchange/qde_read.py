@@ -100,18 +100,26 @@ class _Archive:
                             f"({', '.join(names[:5]) or 'none'})", path=self.path)
         return self.zip.read(names[0])
 
+    def _member(self, name: str) -> str | None:
+        """The archive entry ``Sources/<name>`` (any case of the folder), if there is one."""
+        assert self.zip is not None
+        wanted = ("sources/" + name.lstrip("/")).lower()
+        return next((n for n in self.zip.namelist() if n.lower() == wanted), None)
+
     def text(self, reference: str, *, line: int | None) -> str | None:
         """The text a ``plainTextPath`` names, or None if it is outside the archive."""
-        if not reference.startswith("internal://"):
+        if reference.startswith("internal://"):
+            name = reference.removeprefix("internal://")
+        elif "://" not in reference and self.zip is not None and self._member(reference):
+            name = reference  # a bare name of a file in the archive's Sources/ (qc writes it)
+        else:
             return None
-        name = reference.removeprefix("internal://")
         if self.zip is None:
             candidate = self.path.parent / "Sources" / name
             data = candidate.read_bytes() if candidate.is_file() else None
         else:
-            matches = [n for n in self.zip.namelist()
-                       if n.rsplit("/", 1)[-1].lower() == name.lower()]
-            data = self.zip.read(matches[0]) if matches else None
+            member = self._member(name)
+            data = self.zip.read(member) if member else None
         if data is None:
             raise QdpxError(f"source text {reference} is not in the archive", path=self.path,
                             line=line)
@@ -157,7 +165,7 @@ def _source_text(el: etree._Element, archive: _Archive, project: QdaProject) -> 
         return None
     text = archive.text(reference, line=el.sourceline)
     if text is None:
-        _count(project, f"source text outside the archive ({el.get('name')})")
+        _count(project, f"source text outside the archive ({reference})")
     return text
 
 

@@ -71,8 +71,10 @@ def definition(coefficient: str, level: str, choices: Choices) -> str:
     if coefficient == "krippendorff_alpha":
         interval = ("KALPHA pairs of values, Hayes & Krippendorff 2007" if
                     choices.bootstrap == "kalpha" else "resampled units")
+        undefined = ("undefined resamples dropped (see valid)" if choices.undefined == "drop"
+                     else "undefined resamples counted as 0")
         return (f"Krippendorff's alpha at the {level} level, units with ≥ 2 ratings "
-                f"(Krippendorff 2011); interval from {interval}")
+                f"(Krippendorff 2011); interval from {interval}, {undefined}")
     if coefficient == "fleiss_kappa":
         if choices.fleiss == "all":
             return ("Fleiss' kappa over all units, missing ratings allowed (Gwet 2014's "

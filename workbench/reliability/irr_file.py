@@ -68,10 +68,11 @@ def read_ratings_table(path: str | Path) -> tuple[pd.DataFrame, list[int]]:
                     f"{', '.join(FILE_COLUMNS)}; found: {', '.join(header)}",
                     path=path, line=1, field=column,
                 )
+        width = len(header)
         for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
+            if not record or (not record[0].strip() and not any(c.strip() for c in record)):
+                continue  # a blank line, or one of empty fields only
+            if len(record) != width:
                 raise ReliabilityDataError(
                     f"expected {len(header)} fields ({','.join(header)}), got {len(record)}",
                     path=path, line=reader.line_num,

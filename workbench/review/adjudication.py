@@ -243,10 +243,17 @@ def choices(code: Code) -> tuple[str, ...]:
 
 
 def decisions(store: Store) -> dict[UnitKey, Decision]:
-    """The latest reviewer decision per unit (clip_id, utterance_index, code_id)."""
+    """The latest reviewer decision per unit (clip_id, utterance_index, code_id).
+
+    Read from the hash-chained audit records, each verified as it is read: an edited or
+    re-linked record raises :class:`~workbench.exceptions.AuditError` rather than count.
+    Records of an erased clip (detail cleared) are left out.
+    """
     found: dict[UnitKey, Decision] = {}
     for event in store.audit_events(action=ADJUDICATED):
         d = event.detail
+        if not d:
+            continue
         found[_key(event.clip_id or "", d.get("utterance_index"), d["code_id"])] = Decision(
             d.get("value"), event.actor, d.get("rationale", ""))
     return found

@@ -13,6 +13,10 @@ A handle opened without ``as_user`` is the store's *owner* (every rule passes, t
 the audit is the one the caller names): on SQLite that is file-level trust — whoever can open
 the file can do anything — and on PostgreSQL it is the database role of the connection, whose
 rights the database enforces itself (:mod:`workbench.store.pg_security`).
+
+The handle's ``transaction`` and ``engine`` attributes give a raw connection: the library's
+rules do not apply to SQL sent through it, which is why a team server needs PostgreSQL's own
+roles, and why SQLite is single-user trust.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from workbench.model import (
 )
 from workbench.store import schema
 from workbench.store.access import Principal, Rule, pseudonym, rule
+from workbench.store.audit import annotation_content
 from workbench.store.connection import utc_now
 from workbench.store.locks import lock_unit
 
@@ -117,7 +118,7 @@ class AnnotationQueries:
     _codebook_cache: dict[str, Codebook]
 
     def audit(self, actor: str, action: str, clip_id: str | None = None,
-              **detail: Any) -> None:  # pragma: no cover - provided by Store
+              **detail: Any) -> Any:  # pragma: no cover - provided by Store
         raise NotImplementedError
 
     @rule(Rule.CODE)
@@ -159,8 +160,9 @@ class AnnotationQueries:
             }
             new_id = conn.execute(_INSERT, row).scalar_one()
             self.audit(actor or coder_id, "code_applied", clip_id=clip_id,
-                       utterance_index=utterance_index, code_id=code_id, value=value,
-                       layer=str(layer), annotation_id=new_id)
+                       old_content=None if current is None else annotation_content(current),
+                       new_content=annotation_content(row), utterance_index=utterance_index,
+                       code_id=code_id, value=value, layer=str(layer), annotation_id=new_id)
             return Annotation(
                 clip_id, utterance_index, code_id, value, coder_id, codebook.codebook_id,
                 codebook.version, codebook.hash, layer, AnnotationStatus.ACTIVE, note,

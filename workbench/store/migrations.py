@@ -12,6 +12,7 @@ checks that both paths give the same tables.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from alembic.operations import Operations
 
 from workbench.exceptions import StoreError
 from workbench.store import schema
+from workbench.store.chain import GENESIS
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,29 @@ def _speaker_roles(op: Operations) -> None:
         sa.Column("set_by", sa.String(100), nullable=False),
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
     )
+def _hash_chain_audit(op: Operations) -> None:
+    """Step 3: the audit trail becomes a hash chain; existing records are chained in order.
+
+    The old records (detail in a JSON column) are read, the old table is dropped, the
+    chained table and the detail table are created from :mod:`schema`, and every old record
+    is appended in event order (renumbered 1, 2, …: a gap left by a rolled-back insert is
+    not a deleted record) with its detail moved beside the chain. One transaction: a failure
+    leaves the old table as it was.
+    """
+    from workbench.store.audit import append_record
+
+    conn = op.get_bind()
+    old = sa.Table("audit_events", sa.MetaData(), autoload_with=conn)
+    rows = conn.execute(sa.select(old).order_by(old.c.event_id)).all()
+    op.drop_index("ix_audit_clip", table_name="audit_events")
+    op.drop_table("audit_events")
+    for table in (schema.audit_events, schema.audit_details, schema.audit_head):
+        table.create(conn)
+    conn.execute(schema.audit_head.insert(), {"id": 1, "event_id": 0, "hash": GENESIS})
+    for row in rows:
+        detail = row.detail if isinstance(row.detail, dict) else json.loads(row.detail or "{}")
+        append_record(conn, row.actor, row.action, row.clip_id, detail,
+                      created_at=row.created_at)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -115,7 +140,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               _initial),
     Migration(2, "people and layers: roles, grants, scopes, coder status, assignment kind, "
                  "hint flag, review layers, one active value per unit", _people_and_layers),
-    # 3 is the audit hash chain (branch i11audit); speaker roles were written as 2 on i10
+    Migration(3, "hash-chained audit trail: hashes in the chain, erasable detail beside it",
+              _hash_chain_audit),
     Migration(4, "speaker roles set per clip", _speaker_roles),
 )
 
@@ -149,6 +175,7 @@ def upgrade(conn: sa.Connection) -> list[int]:
     if version is None:
         _refuse_foreign_sqlite(conn)
         schema.metadata.create_all(conn)
+        conn.execute(schema.audit_head.insert(), {"id": 1, "event_id": 0, "hash": GENESIS})
         conn.execute(
             schema.schema_version.insert(),
             [{"version": m.version, "description": m.description, "applied_at": now}

@@ -181,14 +181,39 @@ speaker_roles = sa.Table(
     sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-audit_events = sa.Table(
+audit_events = sa.Table(  # the hash chain: who, when, what, and hashes — never content
     "audit_events",
     metadata,
-    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=False),  # 1, 2, 3, …
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("actor", sa.String(100), nullable=False),
     sa.Column("action", sa.String(100), nullable=False),
     sa.Column("clip_id", sa.String(100)),
-    sa.Column("detail", sa.JSON, nullable=False, default=dict),
+    sa.Column("old_hash", sa.String(64)),
+    sa.Column("new_hash", sa.String(64)),
+    sa.Column("detail_hash", sa.String(64), nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.UniqueConstraint("prev_hash", name="uq_audit_prev"),  # a chain cannot fork
     sa.Index("ix_audit_clip", "clip_id"),
+    sa.Index("ix_audit_action", "action"),
+)
+
+audit_details = sa.Table(  # the content beside the chain: erasable, verified by detail_hash
+    "audit_details",
+    metadata,
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("audit_events.event_id"),
+              primary_key=True, autoincrement=False),
+    sa.Column("clip_id", sa.String(100)),
+    sa.Column("detail", sa.Text),  # canonical JSON exactly as hashed; NULL once erased
+    sa.Column("erased_by", sa.Integer),  # event id of the clip_erased record
+    sa.Index("ix_audit_details_clip", "clip_id"),
+)
+
+audit_head = sa.Table(  # one row: the last record, locked by every append (serialises writers)
+    "audit_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.Integer, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
 )

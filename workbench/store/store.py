@@ -22,7 +22,6 @@ from workbench.model import (
     Assignment,
     AssignmentKind,
     AssignmentStatus,
-    AuditEvent,
     Clip,
     CoderStatus,
     Role,
@@ -33,12 +32,14 @@ from workbench.model import (
 from workbench.store import migrations, schema
 from workbench.store.access import Principal, Rule, rule
 from workbench.store.annotations import AnnotationQueries
+from workbench.store.audit import AuditTrail
 from workbench.store.connection import (
     TransactionScope,
     create_engine,
     default_sqlite_url,
     utc_now,
 )
+from workbench.store.erasure import ClipErasure
 from workbench.store.people import PeopleQueries, load_principal
 from workbench.store.pg_security import check_login
 from workbench.store.transcripts import TranscriptEdits
@@ -69,7 +70,7 @@ def _utterance_from_row(row: sa.Row) -> Utterance:
 HIDDEN_CLIP_FIELDS: tuple[str, ...] = ("outcome", "ethnicity", "age_band", "gender")
 
 
-class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
+class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries, TranscriptEdits):
     """All persistent state of a project, behind one SQLAlchemy URL, opened as someone.
 
     ``as_user``: the person this handle acts for (their roles and scopes decide what each
@@ -204,9 +205,10 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
                  "speaker": u.speaker, "role": str(u.role), "text": u.text}
                 for u in utterances
             ])
-            if status == "replaced":
-                self.audit("system", "clip_replaced", clip_id=clip.clip_id,
-                           source=clip.source_file)
+            self.audit("system", f"clip_{status}", clip_id=clip.clip_id,
+                       old_content=None if old is None else old.source_hash,
+                       new_content=source_hash,
+                       source=clip.source_file, n_utterances=len(utterances))
             return status
 
     @rule(Rule.WRITE_CORPUS)
@@ -223,6 +225,8 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
             extra.update({k: v for k, v in fields.items() if k not in std})
             conn.execute(schema.clips.update().where(schema.clips.c.clip_id == clip_id)
                          .values(**std, extra=extra))
+            self.audit("system", "clip_metadata", clip_id=clip_id, new_content=fields,
+                       fields=sorted(fields))
 
     @rule(Rule.READ_CORPUS)
     def clip(self, clip_id: str) -> Clip:
@@ -362,7 +366,9 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
             ]
             if new:
                 conn.execute(schema.assignments.insert(), new)
-                self.audit(self.principal.acting_as(None), "assigned", n=len(new))
+                self.audit(self.principal.acting_as(None), "assigned", new_content=[
+                    {k: r[k] for k in ("clip_id", "coder_id", "reliability")} for r in new],
+                    n=len(new))
             return len(new)
 
     @rule(Rule.READ_ASSIGNMENTS)
@@ -441,6 +447,8 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
             conn.execute(schema.codebooks.insert(), {
                 "codebook_id": codebook_id, "version": version, "hash": content_hash,
                 "content": content_json, "recorded_at": utc_now()})
+            self.audit("system", "codebook_recorded", new_content=content_hash,
+                       codebook_id=codebook_id, version=version, hash=content_hash)
 
     @rule(Rule.READ_CODEBOOKS)
     def codebook_hash(self, codebook_id: str, version: str) -> str | None:
@@ -458,33 +466,6 @@ class Store(AnnotationQueries, PeopleQueries, TranscriptEdits):
                 .where(schema.codebooks.c.codebook_id == codebook_id)
                 .order_by(schema.codebooks.c.recorded_at))]
 
-    # ---- audit -----------------------------------------------------------------------------
-    @rule(Rule.APPEND_AUDIT)
-    def audit(self, actor: str, action: str, clip_id: str | None = None,
-              **detail: Any) -> None:
-        """Append an audit event (inside the caller's transaction, if any).
-
-        A user's handle records the user as the actor, whatever the caller names.
-        """
-        actor = self.principal.acting_as(actor)
-        with self.transaction() as conn:
-            conn.execute(schema.audit_events.insert(), {
-                "created_at": utc_now(), "actor": actor, "action": action, "clip_id": clip_id,
-                "detail": detail})
-
-    @rule(Rule.READ_AUDIT)
-    def audit_events(self, clip_id: str | None = None,
-                     action: str | None = None) -> list[AuditEvent]:
-        query = sa.select(schema.audit_events).order_by(schema.audit_events.c.event_id)
-        if clip_id is not None:
-            query = query.where(schema.audit_events.c.clip_id == clip_id)
-        if action is not None:
-            query = query.where(schema.audit_events.c.action == action)
-        if self.principal.coder_only:  # their own actions only
-            query = query.where(schema.audit_events.c.actor == self.principal.user_id)
-        with self.transaction.read() as conn:
-            return [AuditEvent(r.actor, r.action, dict(r.detail or {}), r.clip_id, r.created_at,
-                               r.event_id) for r in conn.execute(query)]
 
     @rule(Rule.ADJUDICATE)
     def table_counts(self) -> dict[str, int]:

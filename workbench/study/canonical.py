@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -87,15 +87,21 @@ def _whole_float_column(series: pd.Series) -> bool:
     return bool(finite.size) and bool(np.all(finite == np.round(finite)))
 
 
-def frame_to_csv(frame: pd.DataFrame, *, digits: int | None = 4) -> str:
-    """The canonical CSV text of ``frame`` (header row, then rows in the order given)."""
+def frame_to_csv(frame: pd.DataFrame, *,
+                 digits: int | Mapping[str, int | None] | None = 4) -> str:
+    """The canonical CSV text of ``frame`` (header row, then rows in the order given).
+
+    ``digits``: decimals for floats, one for all columns or per column (by name; columns not
+    named get 4).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([str(c) for c in frame.columns])
     formatters: list[Callable[[Any], str]] = []
     for name in frame.columns:
         whole = _whole_float_column(frame[name])
-        formatters.append(lambda v, w=whole: format_cell(v, digits, whole=w))
+        places = digits.get(str(name), 4) if isinstance(digits, Mapping) else digits
+        formatters.append(lambda v, w=whole, d=places: format_cell(v, d, whole=w))
     for row in frame.itertuples(index=False, name=None):
         writer.writerow([f(v) for f, v in zip(formatters, row, strict=True)])
     return buffer.getvalue()

@@ -29,7 +29,7 @@ from workbench.analysis.frames import (
 from workbench.codebook.book import Codebook
 from workbench.codebook.loading import load_ref
 from workbench.exceptions import ParameterError, StoreError
-from workbench.model import AssignmentStatus, Layer
+from workbench.model import AssignmentKind, AssignmentStatus, CoderStatus, Layer
 from workbench.store import Store
 from workbench.study.canonical import frames_hash
 from workbench.study.params import StudyParams, check_groupings
@@ -160,13 +160,17 @@ def _layer_codes(store: Store, params: StudyParams) -> tuple[set[str], pd.DataFr
         annotations = store.annotations_frame(layer=Layer.CONSENSUS)
         return set(annotations[CLIP_ID]), annotations
     try:
-        store.coder(coder)
+        person = store.coder(coder)
     except StoreError:
         known = ", ".join(c.coder_id for c in store.coders()) or "(none)"
         raise ParameterError(f"unknown coder {coder!r}; coders in the store: {known}",
                              field="layer") from None
-    annotations = store.annotations_frame(layer=Layer.CODER, coder_id=coder)
-    assigned = store.assignments(coder_id=coder)
+    if person.status == CoderStatus.TRAINEE:
+        raise ParameterError(f"{coder!r} is a trainee: a trainee's work never enters the "
+                             "study (certify them first, `bwv coder certify`)", field="layer")
+    # only the coder's ordinary assignments count (never practice or gold-standard clips)
+    annotations = store.annotations_frame(layer=Layer.CODER, coder_id=coder, counted_only=True)
+    assigned = store.assignments(coder_id=coder, kind=AssignmentKind.ORDINARY)
     if assigned:
         done = {a.clip_id for a in assigned if a.status == AssignmentStatus.DONE}
     else:

@@ -29,8 +29,11 @@ import matplotlib
 import pandas as pd
 
 from workbench.exceptions import ParameterError
+from workbench.report.document import title_problems
 from workbench.study.canonical import frame_to_csv, sort_rows
 from workbench.study.gate import CountRule, PublicationGate, TableRules
+from workbench.study.labels import Labels
+from workbench.study.rounding import column_digits
 from workbench.study.spreadsheet import neutralise_frame
 
 matplotlib.use("Agg")
@@ -56,6 +59,10 @@ class Item:
     files: dict[str, str] = field(default_factory=dict)
     rows: int | None = None
     suppressed: int | None = None
+    #: table: column → what its suppressed cells are ("count", "base", "complement",
+    #: "derived"), for the report's footnotes; free-text columns (never relabelled)
+    suppression: dict[str, str] = field(default_factory=dict)
+    text_columns: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -86,12 +93,14 @@ class StudyOutputs:
     """
 
     def __init__(self, run_dir: str | Path, section: str, title: str, *,
-                 gate: PublicationGate, intro: str = "") -> None:
+                 gate: PublicationGate, intro: str = "", labels: Labels | None = None) -> None:
         if not NAME_PATTERN.match(section):
             raise ParameterError(f"section id {section!r}; expected lower-case letters, digits "
                                  "and _ (e.g. 03_prevalence)", field="section")
         self.run_dir = Path(run_dir)
         self.gate = gate
+        #: codebook and metadata labels, for figures (``plots.bar_chart(..., labels=...)``)
+        self.labels = labels or Labels()
         self._section = Section(section, gate.redact_prose(title), gate.redact_prose(intro))
         for sub in (SECTIONS_DIR, TABLES_DIR, FIGURES_DIR):
             (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -106,7 +115,7 @@ class StudyOutputs:
     def table(self, name: str, frame: pd.DataFrame, *, title: str, notes: str = "",
               protect: CountRule | Sequence[CountRule] | str, text: Sequence[str] = (),
               keys: Sequence[str] | None = None, drop: Sequence[str] = (),
-              digits: int = 4) -> pd.DataFrame:
+              digits: int = 4, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
         """Protect, sort and write a long table as ``tables/<name>.csv``; return what was written.
 
         Parameters
@@ -122,16 +131,20 @@ class StudyOutputs:
             given order, e.g. when an analysis returns scale order).
         drop : helper columns removed after protection (e.g. one naming the rows that add up
             to a total, for ``count_lines``).
-        digits : decimals for floats in the CSV.
+        digits : decimals for float columns of no known kind; the others are rounded by
+            :mod:`workbench.study.rounding` (percentages 1, coefficients 3, counts 0).
+        kinds : column → kind of figure, for columns the rounding rules do not know.
         """
-        self._claim(name, "table")
+        self._claim(name, "table", title)
         rules, reason = _rules(name, protect, text)
         self._check_columns(name, frame, rules, [*(keys or []), *drop])
         protected, suppressed = self.gate.protect(frame, rules)
         protected = sort_rows(protected.drop(columns=list(drop)), keys)
         if reason:
             notes = f"{notes} {reason}".strip()
-        return self._write_table(name, protected, title, notes, suppressed, digits)
+        return self._write_table(name, protected, title, notes, suppressed,
+                                 column_digits(protected.columns, kinds=kinds, default=digits),
+                                 _suppression_kinds(rules, protected.columns), list(text))
 
     def crosstab(self, name: str, counts: pd.DataFrame, *, title: str, notes: str = "",
                  label: str | None = None) -> pd.DataFrame:
@@ -140,7 +153,7 @@ class StudyOutputs:
 
         ``label`` names the first column (the row labels); default the index name.
         """
-        self._claim(name, "table")
+        self._claim(name, "table", title)
         if not isinstance(counts, pd.DataFrame):
             raise ParameterError(f"table {name!r}: expected a DataFrame of counts, got "
                                  f"{type(counts).__name__}", field="counts")
@@ -149,23 +162,27 @@ class StudyOutputs:
         shown.columns = [str(c) for c in shown.columns]
         shown = shown.rename_axis(first).reset_index()
         shown[first] = shown[first].astype(str)
-        return self._write_table(name, shown, title, notes, suppressed, 4)
+        return self._write_table(name, shown, title, notes, suppressed,
+                                 column_digits(shown.columns, default=0),
+                                 dict.fromkeys(map(str, shown.columns[1:]), "count"), [])
 
     def _write_table(self, name: str, table: pd.DataFrame, title: str, notes: str,
-                     suppressed: int, digits: int) -> pd.DataFrame:
+                     suppressed: int, digits: Mapping[str, int | None],
+                     suppression: dict[str, str], text: list[str]) -> pd.DataFrame:
         path = Path(TABLES_DIR) / f"{name}.csv"
         (self.run_dir / path).write_text(frame_to_csv(neutralise_frame(table), digits=digits),
                                          encoding="utf-8", newline="")
         self._add(Item("table", name, self.gate.redact_prose(title),
                        self.gate.redact_prose(notes), {"csv": path.as_posix()},
-                       rows=len(table), suppressed=suppressed))
+                       rows=len(table), suppressed=suppressed, suppression=suppression,
+                       text_columns=text))
         return table
 
     def figure(self, name: str, fig: Any, *, title: str, notes: str = "") -> None:
         """Write a matplotlib figure as ``figures/<name>.png`` and ``.svg``, then close it."""
         import matplotlib.pyplot as plt
 
-        self._claim(name, "figure")
+        self._claim(name, "figure", title)
         files = {"png": (Path(FIGURES_DIR) / f"{name}.png").as_posix(),
                  "svg": (Path(FIGURES_DIR) / f"{name}.svg").as_posix()}
         with figure_style():
@@ -178,7 +195,7 @@ class StudyOutputs:
                        self.gate.redact_prose(notes), files))
 
     # ---- internals -------------------------------------------------------------------------
-    def _claim(self, name: str, kind: str) -> None:
+    def _claim(self, name: str, kind: str, title: str) -> None:
         if not NAME_PATTERN.match(name):
             raise ParameterError(f"output name {name!r}; expected lower-case letters, digits "
                                  "and _ (it becomes a file name)", field="name")
@@ -187,6 +204,15 @@ class StudyOutputs:
             where = self._section.section if (kind, name) in mine else self._taken[(kind, name)]
             raise ParameterError(f"{kind} name {name!r} is already used in section {where}; "
                                  f"{kind} names are unique in a run", field="name")
+        problems = title_problems(title)
+        if problems:
+            raise ParameterError(f"{kind} {name!r}: {'; '.join(problems)}", field="title")
+        clash = [item for item in self._section.items
+                 if item.title.casefold() == title.casefold()]
+        if clash:
+            raise ParameterError(f"{kind} {name!r}: title {title!r} is also the title of "
+                                 f"{clash[0].kind} {clash[0].name!r}; titles are unique",
+                                 field="title")
 
     @staticmethod
     def _check_columns(name: str, frame: pd.DataFrame, rules: TableRules,
@@ -214,8 +240,11 @@ class StudyOutputs:
 
     def _save(self) -> None:
         path = self.run_dir / SECTIONS_DIR / f"{self._section.section}.json"
-        path.write_text(json.dumps(asdict(self._section), indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+        # written whole, then renamed: a notebook running in parallel reads it (its names)
+        partial = path.with_suffix(".json.partial")
+        partial.write_text(json.dumps(asdict(self._section), indent=1, ensure_ascii=False)
+                           + "\n", encoding="utf-8")
+        partial.replace(path)
 
 
 def _rules(name: str, protect: CountRule | Sequence[CountRule] | str,
@@ -234,6 +263,21 @@ def _rules(name: str, protect: CountRule | Sequence[CountRule] | str,
                              "(workbench.study.counts), a list of them, or a reason text",
                              field="protect")
     return TableRules(rules, tuple(text)), ""
+
+
+def _suppression_kinds(rules: TableRules, columns: Sequence[str]) -> dict[str, str]:
+    """Column → what a suppressed cell in it is (see :attr:`Item.suppression`)."""
+    kinds: dict[str, str] = {}
+    for rule in rules.rules:
+        for column in rule.values:
+            kinds.setdefault(column, "derived")
+        for column in rule.complements:
+            kinds[column] = "complement"
+        if rule.base is not None:
+            kinds[rule.base] = "base"
+        if rule.count is not None:
+            kinds[rule.count] = "count"
+    return {c: k for c, k in kinds.items() if c in set(map(str, columns))}
 
 
 @contextmanager

@@ -17,10 +17,11 @@ default). Example ``study.yaml``::
     rounding_base: null         # e.g. 5: round published counts to a multiple of 5
     bootstrap_resamples: 1000
     seed: 20211
-    output_dir: outputs         # run folders are created inside; relative to this file
+    output_dir: outputs         # run folders go inside; relative to this file (default:
+                                # the project's outputs/ folder)
 
-Relative ``output_dir`` paths in a file are resolved against the file's folder; without a file
-against the current folder.
+A relative ``output_dir`` given in a file is resolved against the file's folder; when none is
+given, runs go to the project's ``outputs/`` folder (``P/outputs/<run>/``).
 
 Guardrails (disclosure control cannot be switched off by a parameter file):
 
@@ -259,7 +260,7 @@ def load_params(path: str | Path | None = None) -> StudyParams:
     path = Path(path)
     text = textfiles.read_text(path, error=ParameterError, max_bytes=textfiles.MAX_YAML_BYTES)
     params = parse_params(text, path=path)
-    if not params.output_dir.is_absolute():
+    if "output_dir" in params.model_fields_set and not params.output_dir.is_absolute():
         params = params.model_copy(
             update={"output_dir": (path.parent / params.output_dir).resolve()})
     return params

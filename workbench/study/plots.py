@@ -3,6 +3,11 @@
 Each function takes a table returned by :meth:`StudyOutputs.table` (cells may hold the
 suppression marker) and returns a matplotlib figure; a suppressed value is not drawn and its
 label says so. Only the Agg back-end is used.
+
+Ticks, legends and axis titles show codebook and metadata labels, never ids: pass
+``labels=out.labels`` (:class:`~workbench.study.labels.Labels`). Colours are colour-blind
+safe: the Okabe–Ito palette for categories, viridis for ordered parts, and the diverging
+RdBu (ColorBrewer, marked colour-blind safe) for residuals.
 """
 
 from __future__ import annotations
@@ -13,9 +18,23 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from workbench.study.labels import Labels
 from workbench.study.outputs import figure_style  # selects the Agg back-end
 
 SUPPRESSED = "[c]"
+#: Okabe & Ito (2008) colour-blind-safe palette (black left out).
+OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+                              "#D55E00", "#F0E442")
+BAR = OKABE_ITO[0]
+REFERENCE = OKABE_ITO[5]
+
+
+def _names(labels: Labels | None, column: str, values: Sequence[object]) -> list[str]:
+    return labels.series(column, values) if labels is not None else [str(v) for v in values]
+
+
+def _header(labels: Labels | None, column: str) -> str:
+    return labels.header(column) if labels is not None else column.replace("_", " ")
 
 
 def numbers(column: pd.Series) -> np.ndarray:
@@ -30,18 +49,20 @@ def _labels(labels: Sequence[str], values: np.ndarray) -> list[str]:
 
 def bar_chart(table: pd.DataFrame, label: str, value: str, *, low: str | None = None,
               high: str | None = None, xlabel: str = "", title: str = "",
-              reference: Mapping[str, float] | None = None) -> plt.Figure:
+              reference: Mapping[str, float] | None = None, reference_label: str = "reference",
+              labels: Labels | None = None) -> plt.Figure:
     """Horizontal bars of ``value`` per ``label`` (top to bottom in table order).
 
-    ``low``/``high``: interval columns drawn as error bars; ``reference``: label → a value
-    marked with a diamond (e.g. a published study's figure).
+    ``low``/``high``: interval columns drawn as error bars; ``reference``: label id → a value
+    marked with a diamond (e.g. a published study's figure), named ``reference_label`` in
+    the legend.
     """
     values = numbers(table[value])
-    names = _labels(table[label].astype(str).tolist(), values)
+    names = _labels(_names(labels, label, table[label].astype(str).tolist()), values)
     with figure_style():
         fig, ax = plt.subplots(figsize=(7, 0.35 * len(names) + 1.2))
         y = np.arange(len(names))[::-1]
-        ax.barh(y, np.nan_to_num(values), color="#4c72b0")
+        ax.barh(y, np.nan_to_num(values), color=BAR)
         if low is not None and high is not None:
             lo, hi = numbers(table[low]), numbers(table[high])
             ok = ~(np.isnan(lo) | np.isnan(hi) | np.isnan(values))
@@ -50,7 +71,7 @@ def bar_chart(table: pd.DataFrame, label: str, value: str, *, low: str | None = 
                         fmt="none", ecolor="#333333", capsize=2, linewidth=0.8)
         if reference:
             ref = np.array([reference.get(str(n), np.nan) for n in table[label]])
-            ax.scatter(ref, y, marker="D", color="#dd8452", zorder=3, label="reference")
+            ax.scatter(ref, y, marker="D", color=REFERENCE, zorder=3, label=reference_label)
             ax.legend(loc="lower right", fontsize=8)
         ax.set_yticks(y, names, fontsize=8)
         ax.set_xlabel(xlabel)
@@ -62,7 +83,7 @@ def bar_chart(table: pd.DataFrame, label: str, value: str, *, low: str | None = 
 
 def stacked_shares(table: pd.DataFrame, category: str, part: str, value: str, *,
                    order: Sequence[str] | None = None, xlabel: str = "%",
-                   title: str = "") -> plt.Figure:
+                   title: str = "", labels: Labels | None = None) -> plt.Figure:
     """100% stacked horizontal bars: one bar per ``category``, segments per ``part``."""
     wide = table.assign(_v=numbers(table[value])).pivot_table(
         index=category, columns=part, values="_v", aggfunc="first", sort=False)
@@ -75,9 +96,10 @@ def stacked_shares(table: pd.DataFrame, category: str, part: str, value: str, *,
         colours = plt.get_cmap("viridis")(np.linspace(0.15, 0.9, max(len(wide.columns), 1)))
         for colour, column in zip(colours, wide.columns, strict=False):
             widths = np.nan_to_num(wide[column].to_numpy(dtype=float))
-            ax.barh(y, widths, left=left, color=colour, label=str(column))
+            ax.barh(y, widths, left=left, color=colour,
+                    label=_names(labels, part, [column])[0])
             left += widths
-        ax.set_yticks(y, [str(i) for i in wide.index], fontsize=8)
+        ax.set_yticks(y, _names(labels, category, list(wide.index)), fontsize=8)
         ax.set_xlabel(xlabel)
         ax.legend(fontsize=7, ncols=min(len(wide.columns), 4), loc="upper center",
                   bbox_to_anchor=(0.5, -0.18))
@@ -88,13 +110,14 @@ def stacked_shares(table: pd.DataFrame, category: str, part: str, value: str, *,
 
 
 def line_chart(table: pd.DataFrame, x: str, lines: Sequence[str], *, xlabel: str = "",
-               ylabel: str = "", title: str = "") -> plt.Figure:
+               ylabel: str = "", title: str = "", labels: Labels | None = None) -> plt.Figure:
     """One line per column of ``lines`` against ``x`` (suppressed points left out)."""
     with figure_style():
         fig, ax = plt.subplots(figsize=(7, 3.6))
         xs = numbers(table[x])
-        for column in lines:
-            ax.plot(xs, numbers(table[column]), marker=".", label=column.replace("_", " "))
+        for colour, column in zip(OKABE_ITO, lines, strict=False):
+            ax.plot(xs, numbers(table[column]), marker=".", color=colour,
+                    label=_header(labels, column))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.legend(fontsize=8)
@@ -105,7 +128,8 @@ def line_chart(table: pd.DataFrame, x: str, lines: Sequence[str], *, xlabel: str
 
 
 def heatmap(table: pd.DataFrame, rows: str, columns: str, value: str, *,
-            annotate: str | None = None, title: str = "", cmap: str = "RdBu_r") -> plt.Figure:
+            annotate: str | None = None, title: str = "", cmap: str = "RdBu_r",
+            labels: Labels | None = None) -> plt.Figure:
     """A ``rows`` × ``columns`` grid coloured by ``value`` (symmetric around 0), each cell
     annotated with ``annotate`` (default ``value``)."""
     grid = table.assign(_v=numbers(table[value])).pivot_table(
@@ -117,8 +141,10 @@ def heatmap(table: pd.DataFrame, rows: str, columns: str, value: str, *,
     with figure_style():
         fig, ax = plt.subplots(figsize=(1.6 * len(grid.columns) + 2, 0.7 * len(grid) + 1.4))
         image = ax.imshow(grid.to_numpy(dtype=float), cmap=cmap, vmin=-limit, vmax=limit)
-        ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns], fontsize=8)
-        ax.set_yticks(range(len(grid.index)), [str(i) for i in grid.index], fontsize=8)
+        ax.set_xticks(range(len(grid.columns)), _names(labels, columns, list(grid.columns)),
+                      fontsize=8)
+        ax.set_yticks(range(len(grid.index)), _names(labels, rows, list(grid.index)),
+                      fontsize=8)
         for i in range(grid.shape[0]):
             for j in range(grid.shape[1]):
                 cell = notes.iat[i, j]
@@ -128,9 +154,9 @@ def heatmap(table: pd.DataFrame, rows: str, columns: str, value: str, *,
                     else False
                 ax.text(j, i, text, ha="center", va="center", fontsize=8,
                         color="white" if strong else "black")
-        fig.colorbar(image, ax=ax, shrink=0.8, label=value.replace("_", " "))
-        ax.set_xlabel(columns.replace("_", " "))
-        ax.set_ylabel(rows.replace("_", " "))
+        fig.colorbar(image, ax=ax, shrink=0.8, label=_header(labels, value))
+        ax.set_xlabel(_header(labels, columns))
+        ax.set_ylabel(_header(labels, rows))
         if title:
             ax.set_title(title, fontsize=10)
         fig.tight_layout()

@@ -33,9 +33,11 @@ from workbench.study.kernels import (
     execute_all,
     local_kernel_manager,
 )
+from workbench.study.labels import Labels
+from workbench.study.methods import methods_facts
 from workbench.study.outputs import read_sections
 from workbench.study.provenance import build_provenance, write_provenance
-from workbench.study.report import write_report
+from workbench.study.report import write_report, write_report_pdf
 from workbench.study.session import make_gate, resolve_params
 from workbench.study.workbook import write_workbook
 
@@ -54,6 +56,9 @@ class RunResult:
     provenance: Path
     notebooks: list[Path]
     seconds: float
+    pdf: Path | None = None
+    #: why no PDF was printed ("" when it was, or when it was not asked for)
+    pdf_skipped: str = ""
 
 
 def study_notebooks(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -132,6 +137,9 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
                       "project": str(project) if project else None,
                       "run_dir": str(run_dir), "snapshot": str(snapshot)}
         todo = [Job(nb, executed_dir / nb.name, parameters) for nb in notebooks]
+        if execute is None and workers > 1:  # longest first: the last to start ends soonest
+            cost = previous_timings(params.output_dir, exclude=run_dir)
+            todo.sort(key=lambda job: -cost.get(job.notebook.name, float("inf")))
         if execute is not None:
             done = []
             for job in _progress(todo, progress):
@@ -144,7 +152,7 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
         if result.error is not None:
             raise _run_error(result)
     timings = [{"notebook": d.job.notebook.name, "seconds": round(d.seconds, 2),
-                "worker": d.worker} for d in done]
+                "worker": d.worker} for d in sorted(done, key=lambda d: d.job.notebook.name)]
     finished = dt.datetime.now(dt.UTC)
     gate = make_gate(params)
     sections = read_sections(run_dir)
@@ -152,14 +160,34 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
     record = build_provenance(data, run_dir=run_dir, started=started, finished=finished,
                               notebooks=timings)
     record["execution"] = {"jobs": workers, "wall_s": round(time.perf_counter() - clock, 2)}
+    assert params.store is not None
+    record["methods"] = methods_facts(data, params.store, run_dir)
     provenance = write_provenance(record, run_dir / "provenance.json")
     manifest = {"run": run_dir.name, "sections": [asdict(s) for s in sections]}
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False)
                                            + "\n", encoding="utf-8")
     workbook = write_workbook(run_dir, sections, footnote=gate.footnote())
-    report = write_report(run_dir, sections, provenance=record, footnote=gate.footnote())
+    report = write_report(run_dir, sections, provenance=record, footnote=gate.footnote(),
+                          labels=Labels(data.codebook))
+    pdf, skipped = write_report_pdf(report) if pdf else (None, "")
     return RunResult(run_dir, report, workbook, provenance,
-                     sorted(executed_dir.glob("*.ipynb")), time.perf_counter() - clock)
+                     sorted(executed_dir.glob("*.ipynb")), time.perf_counter() - clock,
+                     pdf=pdf, pdf_skipped=skipped)
+
+
+def previous_timings(output_dir: Path, *, exclude: Path | None = None) -> dict[str, float]:
+    """Seconds per notebook in the newest earlier run under ``output_dir`` (its
+    provenance.json); empty when there is none. Used only to order the work."""
+    records = sorted((p for p in output_dir.glob("*/provenance.json")
+                      if exclude is None or p.parent != exclude),
+                     key=lambda p: p.stat().st_mtime)
+    for path in reversed(records):
+        try:
+            notebooks = json.loads(path.read_text(encoding="utf-8"))["notebooks"]
+            return {n["notebook"]: float(n["seconds"]) for n in notebooks}
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return {}
 
 
 def check_unique_names(sections: list[Any]) -> None:

@@ -20,6 +20,7 @@ from workbench.exceptions import ParameterError
 from workbench.project import BUNDLED_CODEBOOKS, Project
 from workbench.study.data import StudyData, load_study_data
 from workbench.study.gate import PrivacyGate, PublicationGate
+from workbench.study.labels import Labels
 from workbench.study.outputs import StudyOutputs
 from workbench.study.params import StudyParams, load_params
 
@@ -40,7 +41,8 @@ def resolve_params(params_path: str | Path | None = None, project: str | Path | 
                    ) -> tuple[StudyParams, Path]:
     """Load ``params_path`` and fill store and codebook from the project where not given.
 
-    Returns the resolved parameters and the codebooks folder. Without a project folder
+    Returns the resolved parameters and the codebooks folder. Runs go to the project's
+    ``outputs/`` unless the file names an ``output_dir``. Without a project folder
     (``project`` None, no ``$BWV_PROJECT`` and no ``bwv.yaml`` here) the file must name both
     ``store`` and ``codebook``.
     """
@@ -53,6 +55,8 @@ def resolve_params(params_path: str | Path | None = None, project: str | Path | 
             raise
         return params.resolved(store=params.store, codebook=params.codebook,
                                base=base), BUNDLED_CODEBOOKS
+    if "output_dir" not in params.model_fields_set:
+        base = proj.root  # the default: the project's outputs/ folder, wherever we are
     return (params.resolved(store=proj.store_url, codebook=proj.codebook, base=base),
             proj.codebooks_dir)
 
@@ -86,5 +90,6 @@ def open_study(section: str, title: str, *, params_path: str | Path | None = Non
         data = load_study_data(params, codebooks_dir=codebooks_dir)
     folder = Path(run_dir) if run_dir is not None else params.output_dir / INTERACTIVE_RUN
     gate = make_gate(params)
-    return Study(params, data, StudyOutputs(folder, section, title, gate=gate, intro=intro),
-                 gate)
+    out = StudyOutputs(folder, section, title, gate=gate, intro=intro,
+                       labels=Labels(data.codebook))
+    return Study(params, data, out, gate)
