@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench import textfiles
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import ParameterError, WorkbenchError
 from workbench.project import Project
@@ -109,7 +110,11 @@ def irr_project(
     except WorkbenchError as exc:
         raise fail(exc) from exc
     if csv is not None:
-        table.to_csv(csv, index=False)
+        try:
+            textfiles.write_text(csv, table.to_csv(index=False), error=ParameterError,
+                                 field="--csv")
+        except WorkbenchError as exc:
+            raise fail(exc) from exc
     if output == "csv":
         typer.echo(table.to_csv(index=False), nl=False)
     elif output == "json":

@@ -30,14 +30,14 @@ from typing import Any
 
 from tqdm import tqdm
 
-from workbench.exceptions import IngestError
+from workbench.exceptions import IngestError, LimitError
 from workbench.ingest.metadata import STANDARD, MetadataRow, read_clip_metadata
 from workbench.ingest.readers import READERS, extension, read_transcript
 from workbench.ingest.records import ParsedClip, ReadOptions
 from workbench.ingest.report import FileReport, IngestReport
 from workbench.ingest.roles import SpeakerRoles
 from workbench.model import Clip, Role, Utterance
-from workbench.store import Store
+from workbench.store import Store, limits, schema
 from workbench.store.transcripts import align_utterances
 
 PathLike = str | Path
@@ -72,6 +72,16 @@ def assemble(parsed: ParsedClip, roles: SpeakerRoles,
 
     return [Utterance(parsed.clip_id, i, t.start, t.end, t.speaker, role(t.speaker, t.role),
                       t.text) for i, t in enumerate(ordered)]
+
+
+def _check_limits(parsed: ParsedClip) -> None:
+    """The store's limits (the same on SQLite and PostgreSQL), checked with file and line."""
+    for turn in parsed.turns:
+        try:
+            limits.check_row(schema.utterances, {"speaker": turn.speaker, "text": turn.text})
+        except LimitError as exc:
+            raise IngestError(f"clip {parsed.clip_id!r}: {exc.message}", path=parsed.path,
+                              line=turn.line, field=exc.field) from None
 
 
 def collect_files(paths: Iterable[PathLike], skip: Iterable[Path] = ()) -> list[Path]:
@@ -225,6 +235,8 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
     paths = list(paths)
     files = collect_files(paths, skip) if paths else []
     parsed, file_reports = _read_all(files, progress, options)
+    for p in parsed:
+        _check_limits(p)
     report = IngestReport(files=file_reports, dry_run=dry_run,
                           n_utterances=sum(f.n_utterances for f in file_reports))
     by_file = {f.path: f for f in file_reports}
