@@ -94,7 +94,6 @@ def irr_project(
                                        "whole sets with MASI distance")] = False,
 ) -> None:
     """Krippendorff's alpha per code on the project's overlap clips, worst first."""
-    from workbench.codebook.loading import load_ref
     from workbench.project import Project
     from workbench.review.project_report import reliability_table
 
@@ -103,7 +102,7 @@ def irr_project(
                                   f"{', '.join(PROJECT_FORMATS)}", field="format"))
     try:
         proj = Project.load(project)
-        codebook = load_ref(proj.codebook, proj.codebooks_dir)
+        codebook = proj.load_codebook()
         with proj.open_store() as store:
             table = reliability_table(store, codebook, bootstrap=bootstrap, seed=seed,
                                       coders=_names(coders) or None, masi=masi)

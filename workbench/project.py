@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -27,6 +27,9 @@ from workbench import textfiles
 from workbench.acting import acting_user
 from workbench.exceptions import ParameterError
 from workbench.store import Store, default_sqlite_url
+
+if TYPE_CHECKING:
+    from workbench.codebook.book import Codebook
 
 CONFIG_NAME = "bwv.yaml"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +65,13 @@ class Project:
     @property
     def codebook_name(self) -> str:
         return self.codebook.split("@", 1)[0]
+
+    def load_codebook(self) -> Codebook:
+        """The project's codebook, validated (:func:`workbench.codebook.loading.load_ref`;
+        imported here, so that loading a project stays light)."""
+        from workbench.codebook.loading import load_ref
+
+        return load_ref(self.codebook, self.codebooks_dir)
 
     @property
     def codebook_version(self) -> str:
