@@ -215,3 +215,69 @@ def test_mcnemar_and_holm_against_published_values() -> None:
     assert mcnemar_exact(0, 0) == 1.0
     # Holm (1979): p = .01, .04, .03 → .03, .06, .06 (R: p.adjust(method="holm"))
     assert holm([0.01, 0.04, 0.03]).tolist() == pytest.approx([0.03, 0.06, 0.06])
+
+
+def test_cross_organisation_round_trip(audited: Project, tmp_path) -> None:
+    """Coding team exports → reviewers import, sample, re-code blind, sign off, report,
+    return a review bundle → the coding team merges it. Nothing but the review layer (and
+    the chain's new records) changes on the coding side; the report is the same on both."""
+    from workbench.bundle import export_bundle, import_bundle
+    from workbench.bundle.review import export_review_bundle, import_review_bundle
+    from workbench.exceptions import BundleError
+    from workbench.model import Coder, UserRole
+    from workbench.review.audit_sample import review_record, sign_off, signed_off
+    from workbench.review.quality_report import write_quality_report
+    from workbench.store import Store, default_sqlite_url
+
+    book = _codebook(audited)
+    with audited.open_store() as team:
+        if "lead" not in {c.coder_id for c in team.coders()}:
+            team.add_coder(Coder("lead", "Coding team admin", frozenset({UserRole.ADMIN})))
+        export_bundle(team, tmp_path / "team.zip", actor="lead")
+        before = team.annotations_frame(layer=None, statuses=())
+        counts = team.table_counts()
+    reviewers = Store(default_sqlite_url(tmp_path / "mopac.sqlite"))
+    import_bundle(reviewers, tmp_path / "team.zip", actor="lead")
+    sample = draw_sample(reviewers, AuditDesign("X1", size=30, seed=2), book)
+    open_review(reviewers, sample, [DEMO_REVIEWER], lead=DEMO_REVIEWER)
+    ref = book.ref
+    simulate_review(reviewers, read_truth(audited.root), "X1", DEMO_REVIEWER, sample.clip_ids,
+                    (ref.codebook_id, ref.version, ref.hash), seed=2)
+    lead = Store(reviewers.url, as_user=DEMO_REVIEWER)
+    sign_off(lead, "X1", lead=DEMO_REVIEWER, statement="Reviewed 30 clips blind.")
+    lead.close()
+    result = assess(reviewers, book, "X1", n_resamples=200)
+    files = write_quality_report(result, book, signed_off(reviewers, "X1"), tmp_path / "rep")
+    html = files[0].read_text(encoding="utf-8")
+    assert "Signed off by r01" in html and "Quality review X1" in html
+    manifest = export_review_bundle(reviewers, "X1", review_record(reviewers, "X1"),
+                                    tmp_path / "review.zip", report_files=(files[0],),
+                                    actor="lead")
+    assert manifest.kind == "review" and manifest.layers == ("review:X1",)
+    with audited.open_store() as team:
+        head = team.audit_head()
+        outcome = import_review_bundle(team, tmp_path / "review.zip", actor="lead",
+                                       report_dir=tmp_path / "received")
+        with pytest.raises(BundleError, match="imported already"):
+            import_review_bundle(team, tmp_path / "review.zip", actor="lead")
+        after = team.annotations_frame(layer=None, statuses=())
+        assert team.verify_audit().ok and team.audit_head().event_id == head.event_id + 1
+        new_counts = team.table_counts()
+        changed = {t for t in counts if counts[t] != new_counts[t]}
+        assert changed <= {"annotations", "audit_events", "audit_details"}, changed
+        kept = after.loc[after["layer"] != Layer.REVIEW.value].reset_index(drop=True)
+        pd.testing.assert_frame_equal(
+            kept, before.loc[before["layer"] != Layer.REVIEW.value].reset_index(drop=True))
+        assert outcome["rows"] == int((after["layer"] == Layer.REVIEW.value).sum()
+                                      - (before["layer"] == Layer.REVIEW.value).sum())
+        here = assess(team, book, "X1", n_resamples=200)
+    pd.testing.assert_frame_equal(here.by_code, result.by_code)
+    pd.testing.assert_frame_equal(here.by_coder, result.by_coder)
+    assert (tmp_path / "received" / "X1" / "report.html").is_file()
+    # a store outside the lineage refuses the review (its base is not in that chain)
+    stranger = Store(default_sqlite_url(tmp_path / "other.sqlite"))
+    stranger.add_coder(Coder("lead", roles=frozenset({UserRole.ADMIN})))
+    with pytest.raises(BundleError, match="another store"):
+        import_review_bundle(stranger, tmp_path / "review.zip", actor="lead")
+    reviewers.close()
+    stranger.close()

@@ -23,8 +23,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from workbench.exceptions import ParameterError, StoreError
-from workbench.model import Assignment, AssignmentKind, Scope, ScopeKind, UserRole
+from workbench.exceptions import AccessError, ParameterError, StoreError
+from workbench.model import (
+    Assignment,
+    AssignmentKind,
+    AssignmentStatus,
+    Scope,
+    ScopeKind,
+    UserRole,
+)
 from workbench.review.adjudication import counted_done
 
 if TYPE_CHECKING:
@@ -33,6 +40,8 @@ if TYPE_CHECKING:
 
 STRATA = ("coder", "period", "bcu", "outcome")
 DRAWN = "audit_sample_drawn"
+SIGNED = "audit_signed_off"
+IMPORTED = "review_bundle_imported"  # :mod:`workbench.bundle.review`
 
 
 @dataclass(frozen=True)
@@ -201,9 +210,71 @@ def audit_record(store: Store, audit_id: str, *, missing_ok: bool = False
     for event in store.audit_events(action=DRAWN):
         if event.detail.get("audit_id") == audit_id:
             return dict(event.detail)
+    for event in store.audit_events(action=IMPORTED):  # a review returned in a bundle
+        if event.detail.get("audit_id") == audit_id:
+            return dict(event.detail["record"])
     if missing_ok:
         return None
     raise StoreError(f"no audit {audit_id!r} in this store; draw it with `bwv review sample`")
+
+
+def finished_clips(store: Store, audit_id: str) -> dict[str, str]:
+    """Clip → the reviewer whose blind re-coding counts (the lead first, then in order)."""
+    record = audit_record(store, audit_id)
+    assert record is not None
+    if "finished" in record:
+        return dict(record["finished"])
+    reviewers = [record["lead"], *[r for r in record["reviewers"] if r != record["lead"]]]
+    sample = {c["clip_id"] for c in record["clips"]}
+    finished: dict[str, str] = {}
+    for a in store.assignments(kind=AssignmentKind.REVIEW):
+        if a.status == AssignmentStatus.DONE and a.clip_id in sample \
+                and a.coder_id in reviewers:
+            best = finished.get(a.clip_id)
+            if best is None or reviewers.index(a.coder_id) < reviewers.index(best):
+                finished[a.clip_id] = a.coder_id
+    return finished
+
+
+def sign_off(store: Store, audit_id: str, *, lead: str, statement: str) -> dict[str, Any]:
+    """The lead reviewer signs the review off (audited): the blind scopes end, so the report
+    can compare the layers. Returns the sign-off (who, when, statement, clips reviewed)."""
+    record = audit_record(store, audit_id)
+    assert record is not None
+    if lead != record["lead"]:
+        raise AccessError(f"{lead!r} is not the lead reviewer of audit {audit_id!r} "
+                          f"({record['lead']} is)")
+    if not statement.strip():
+        raise ParameterError("a sign-off needs a statement", field="statement")
+    if any(e.detail.get("audit_id") == audit_id for e in store.audit_events(action=SIGNED)):
+        raise ParameterError(f"audit {audit_id!r} is signed off already", field="audit_id")
+    store.principal.require_role(UserRole.REVIEWER, "sign a review off")
+    finished = finished_clips(store, audit_id)
+    with store.transaction():
+        store.end_scope(ScopeKind.AUDIT_SAMPLE, audit_id)
+        event = store.audit(lead, SIGNED, audit_id=audit_id, statement=statement,
+                            n_reviewed=len(finished))
+    return {"audit_id": audit_id, "lead": event.actor, "statement": statement,
+            "at": str(event.created_at), "event_id": event.event_id, "finished": finished}
+
+
+def signed_off(store: Store, audit_id: str) -> dict[str, Any] | None:
+    """The sign-off of ``audit_id`` (also one returned in a review bundle), or None."""
+    for e in store.audit_events(action=SIGNED):
+        if e.detail.get("audit_id") == audit_id:
+            return {"lead": e.actor, "statement": e.detail.get("statement"),
+                    "at": str(e.created_at), "event_id": e.event_id}
+    record = audit_record(store, audit_id, missing_ok=True) or {}
+    return record.get("signoff")
+
+
+def review_record(store: Store, audit_id: str) -> dict[str, Any]:
+    """Everything a review bundle returns about the audit: the sample, who finished which
+    clip, the sign-off."""
+    record = dict(audit_record(store, audit_id) or {})
+    record["finished"] = finished_clips(store, audit_id)
+    record["signoff"] = signed_off(store, audit_id)
+    return record
 
 
 def precision_plan(store: Store, codebook: Codebook, code_ids: Sequence[str], *,

@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from workbench.model import AssignmentKind, AssignmentStatus, Layer, UnitType
+from workbench.model import AssignmentKind, Layer, UnitType
 from workbench.reliability.clustered import ClusteredCoincidences
 from workbench.reliability.long_table import ABSENT
 from workbench.reliability.paired import holm, mcnemar_exact
 from workbench.reliability.verdicts import ALPHA_TENTATIVE, alpha_verdict
 from workbench.review.adjudication import _canonical_number, absence_is_a_value
-from workbench.review.audit_sample import audit_record
+from workbench.review.audit_sample import audit_record, finished_clips
 from workbench.review.project_report import ALPHA_LEVEL, categories
 
 if TYPE_CHECKING:
@@ -80,14 +80,7 @@ def review_pairs(store: Store, codebook: Codebook, audit_id: str) -> pd.DataFram
     """
     record = audit_record(store, audit_id)
     original = {c["clip_id"]: c["coder_id"] for c in record["clips"]}
-    reviewers = [record["lead"], *[r for r in record["reviewers"] if r != record["lead"]]]
-    finished: dict[str, str] = {}
-    for a in store.assignments(kind=AssignmentKind.REVIEW):
-        if a.status == AssignmentStatus.DONE and a.clip_id in original \
-                and a.coder_id in reviewers:
-            best = finished.get(a.clip_id)
-            if best is None or reviewers.index(a.coder_id) < reviewers.index(best):
-                finished[a.clip_id] = a.coder_id
+    finished = finished_clips(store, audit_id)
     review_rows = [(a.clip_id, a.utterance_index, a.code_id, a.value)
                    for a in store.annotations(layer=Layer.REVIEW)
                    if a.audit_id == audit_id and finished.get(a.clip_id) == a.coder_id]
