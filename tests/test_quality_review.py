@@ -23,7 +23,7 @@ from workbench.review.audit_sample import (
     open_review,
     precision_plan,
 )
-from workbench.review.quality import OVER, assess, review_pairs
+from workbench.review.quality import OVER, assess
 
 PLANTED = {"c02": {"esc_accusation": 0.12}, "c04": {"pj_courtesy": 0.12}}
 N_CLIPS, SEED = 260, 7
@@ -101,6 +101,8 @@ def test_review_is_blind_and_never_alters_the_original_layer(audited: Project) -
         assert not [n for n in rev.notes() if n.clip_id in blind]
         assert not [e for e in rev.audit_events() if e.clip_id in blind]
         assert rev.annotations(clip_id=clip, coder_id=coder_of[clip]) == []
+        assert rev.count_clip_annotations(clip) == 0
+        assert set(VALUE_READS) | set(NO_VALUES) == set(_read_methods())
         # the coding session in review mode: queue = the sample, writes = review layer
         from workbench.coding.session import CodingSession
 
@@ -142,6 +144,29 @@ def test_review_is_blind_and_never_alters_the_original_layer(audited: Project) -
         rev.close()
 
 
+#: Read methods that return coding (values, notes, events about them): checked above.
+VALUE_READS = ("annotations", "annotations_frame", "notes", "audit_events",
+               "count_clip_annotations")
+#: Read methods that return no coding values (corpus, people, assignments, codebooks, chain
+#: heads); a new read method must be put in one of the two lists.
+NO_VALUES = ("assignments", "audit_head", "clip", "clip_source_hash", "clip_source_hashes",
+             "clips", "clips_frame", "codebook_hash", "codebook_versions", "coder", "coders",
+             "count_clips", "counted_coder_ids", "export_audit_head", "has_clip",
+             "reliability_clip_ids", "scopes", "speaker_roles", "utterances",
+             "utterances_frame", "verify_audit")
+
+
+def _read_methods() -> list[str]:
+    import inspect
+
+    from workbench.store import Store
+    from workbench.store.access import rule_of
+
+    return [name for name, member in inspect.getmembers(Store)
+            if not name.startswith("_") and (r := rule_of(member)) is not None
+            and str(r).startswith("read")]
+
+
 def test_review_of_60_clips_finds_the_planted_coder_biases(audited: Project) -> None:
     _review(audited, "Q60", seed=5)
     with audited.open_store() as store:
@@ -156,24 +181,41 @@ def test_review_of_60_clips_finds_the_planted_coder_biases(audited: Project) -> 
     assert len(result.by_code) > 20 and result.by_code["ci_low"].le(result.by_code["alpha"]).all()
 
 
-def test_precision_tool_predicts_the_obtained_width(audited: Project) -> None:
-    """Predicted alpha-interval width for 60 clips within 25 % of the mean width obtained
-    over 20 seeded draws (codes with enough prevalence to have an interval)."""
-    book = _codebook(audited)
-    codes = ["esc_command", "pj_explains_action"]
-    with audited.open_store() as store:
-        plan = precision_plan(store, book, codes, sizes=[60], n_resamples=400, seed=1)
-    widths: dict[str, list[float]] = {c: [] for c in codes}
-    for draw in range(20):
-        audit_id = f"P{draw:02d}"
-        _review(audited, audit_id, seed=100 + draw)
-        with audited.open_store() as store:
-            pairs = review_pairs(store, book, audit_id)
-        from workbench.review.quality import agreement_by_code
+@pytest.mark.slow
+def test_precision_tool_predicts_the_obtained_width(demo_project, tmp_path) -> None:
+    """On (a copy of) the 500-clip demo: the width predicted for 60 clips from the overlap
+    sample is within 25 % of the mean width obtained over 20 seeded draws, each a 60-clip
+    sample re-coded blind by a simulated reviewer (in memory: nothing is written)."""
+    import shutil
 
-        table = agreement_by_code(pairs, book, n_resamples=300, seed=draw).set_index("code_id")
-        for c in codes:
-            widths[c].append(float(table.loc[c, "width"]))
+    from workbench.demo.coders import simulate_coding
+    from workbench.review.quality import agreement_by_code, pairs_of
+
+    root = tmp_path / "demo"
+    shutil.copytree(demo_project, root)
+    project = Project.load(root)
+    book = _codebook(project)
+    codes = ["esc_command", "pj_explains_action"]
+    truth = read_truth(root)
+    with project.open_store() as store:
+        plan = precision_plan(store, book, codes, sizes=[60], n_resamples=400, seed=1)
+        coder_rows = store.annotations_frame(layer=Layer.CODER)
+        turns = store.utterances_frame()
+        widths: dict[str, list[float]] = {c: [] for c in codes}
+        for draw in range(20):
+            sample = draw_sample(store, AuditDesign(f"P{draw}", size=60, seed=100 + draw),
+                                 book)
+            clips = sample.clip_ids
+            review = simulate_coding(truth.loc[truth["clip_id"].isin(clips)],
+                                     turns.loc[turns["clip_id"].isin(clips)],
+                                     [DEMO_REVIEWER], seed=100 + draw)
+            pairs = pairs_of(store, book, sample.original_coder(),
+                             dict.fromkeys(clips, DEMO_REVIEWER), review,
+                             coder_rows=coder_rows, turns=turns)
+            table = agreement_by_code(pairs.loc[pairs["code_id"].isin(codes)], book,
+                                      n_resamples=400, seed=draw).set_index("code_id")
+            for c in codes:
+                widths[c].append(float(table.loc[c, "width"]))
     for c in codes:
         predicted = float(plan.loc[plan["code_id"] == c, "predicted_width"].iloc[0])
         obtained = float(np.mean(widths[c]))
@@ -281,3 +323,45 @@ def test_cross_organisation_round_trip(audited: Project, tmp_path) -> None:
         import_review_bundle(stranger, tmp_path / "review.zip", actor="lead")
     reviewers.close()
     stranger.close()
+
+
+def test_feedback_recode_request_reaches_the_coders_queue(audited: Project, tmp_path) -> None:
+    from workbench.coding.session import CodingSession
+    from workbench.model import AnnotationStatus, AssignmentStatus
+    from workbench.review.feedback import (
+        propose_codebook_change,
+        recode_requests,
+        request_recode,
+    )
+
+    book = _codebook(audited)
+    with audited.open_store() as store:
+        flagged_before = store.annotations(coder_id="c02", code_id="esc_accusation")
+        out = request_recode(store, book, audit_id="Q60", code_id="esc_accusation",
+                             coder_id="c02", reviewer=DEMO_REVIEWER,
+                             note="Accusation is applied to plain questions; re-check.")
+        assert out["rows"] == len(flagged_before) > 0
+        assert store.annotations(coder_id="c02", code_id="esc_accusation") == []
+        flagged = store.annotations(coder_id="c02", code_id="esc_accusation",
+                                    statuses=(AnnotationStatus.NEEDS_RECODE,))
+        assert len(flagged) == out["rows"]
+        assert any(e.detail.get("code_id") == "esc_accusation"
+                   for e in store.audit_events(action="recode_requested:c02"))
+        source = audited.codebooks_dir / book.id / f"{book.version}.yaml"
+        draft = propose_codebook_change(store, book, source, tmp_path,
+                                        code_ids=["esc_accusation"],
+                                        note="Say what is not an accusation.",
+                                        reviewer=DEMO_REVIEWER, next_version="9.9.9")
+        assert "version: 9.9.9" in draft.read_text() and "esc_accusation" in \
+            draft.read_text().splitlines()[3]
+        assert store.audit_events(action="codebook_change_proposed")
+    with audited.open_store("c02") as mine:
+        requests = recode_requests(mine, "c02")
+        assert {r["note"] for r in requests} == {
+            "Accusation is applied to plain questions; re-check."}
+        session = CodingSession(mine, book, "c02")
+        reopened = {e.clip_id for e in session.queue
+                    if e.status == AssignmentStatus.IN_PROGRESS}
+        assert reopened == {r["clip_id"] for r in requests}
+    with audited.open_store("c01") as other:
+        assert recode_requests(other, "c02") == []

@@ -81,22 +81,34 @@ def review_pairs(store: Store, codebook: Codebook, audit_id: str) -> pd.DataFram
     record = audit_record(store, audit_id)
     original = {c["clip_id"]: c["coder_id"] for c in record["clips"]}
     finished = finished_clips(store, audit_id)
-    review_rows = [(a.clip_id, a.utterance_index, a.code_id, a.value)
-                   for a in store.annotations(layer=Layer.REVIEW)
-                   if a.audit_id == audit_id and finished.get(a.clip_id) == a.coder_id]
-    ann = store.annotations_frame(layer=Layer.CODER)
+    review_rows = pd.DataFrame(
+        [(a.clip_id, a.utterance_index, a.code_id, a.value)
+         for a in store.annotations(layer=Layer.REVIEW)
+         if a.audit_id == audit_id and finished.get(a.clip_id) == a.coder_id],
+        columns=[*UNIT_KEYS, "value"])
+    return pairs_of(store, codebook, original, finished, review_rows)
+
+
+def pairs_of(store: Store, codebook: Codebook, original: Mapping[str, str],
+             finished: Mapping[str, str], review_rows: pd.DataFrame, *,
+             coder_rows: pd.DataFrame | None = None,
+             turns: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`review_pairs` from given review rows (clip_id, utterance_index, code_id, value):
+    ``original`` clip → coder, ``finished`` clip → reviewer; ``coder_rows`` and ``turns``
+    (the store's coder-layer annotations and utterances frames) may be passed to reuse."""
+    ann = store.annotations_frame(layer=Layer.CODER) if coder_rows is None else coder_rows
     ann = ann.loc[[original.get(c) == k for c, k in
                    zip(ann["clip_id"], ann["coder_id"], strict=True)]]
     ann = ann.loc[ann["clip_id"].isin(finished)]
     parts = [ann[[*UNIT_KEYS, "value"]].assign(rater=ORIGINAL),
-             pd.DataFrame(review_rows, columns=[*UNIT_KEYS, "value"]).assign(rater=REVIEW)]
+             review_rows[[*UNIT_KEYS, "value"]].assign(rater=REVIEW)]
     rated = pd.concat(parts, ignore_index=True)
     rated = rated.loc[rated["code_id"].isin(codebook.code_ids)]
     rated["utterance_index"] = rated["utterance_index"].astype("Int64")
     interval = [c.id for c in codebook.codes if c.level == "interval"]
     rows = rated["code_id"].isin(interval)
     rated.loc[rows, "value"] = rated.loc[rows, "value"].map(_canonical_number)
-    absent = _absent_units(store, codebook, sorted(finished))
+    absent = _absent_units(store, codebook, sorted(finished), turns)
     keys = [*UNIT_KEYS, "rater"]
     absent = absent.merge(rated[keys], on=keys, how="left", indicator=True)
     absent = absent.loc[absent["_merge"] == "left_only", keys].assign(value=ABSENT)
@@ -114,9 +126,10 @@ def review_pairs(store: Store, codebook: Codebook, audit_id: str) -> pd.DataFram
                                                    ignore_index=True)
 
 
-def _absent_units(store: Store, codebook: Codebook, clip_ids: list[str]) -> pd.DataFrame:
+def _absent_units(store: Store, codebook: Codebook, clip_ids: list[str],
+                  turns: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every (unit, code, rater) whose absence is a rating, on the given clips."""
-    turns = store.utterances_frame()
+    turns = store.utterances_frame() if turns is None else turns
     turns = turns.loc[turns["clip_id"].isin(clip_ids)]
     parts = []
     for code in codebook.codes:
