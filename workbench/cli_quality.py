@@ -28,11 +28,10 @@ def _names(text: str) -> list[str]:
 
 
 def _project(project: Path | None):
-    from workbench.codebook import load_ref
     from workbench.project import Project
 
     p = Project.load(project)
-    return p, load_ref(p.codebook, p.codebooks_dir)
+    return p, p.load_codebook()
 
 
 @app.command("plan")
