@@ -365,3 +365,26 @@ def test_feedback_recode_request_reaches_the_coders_queue(audited: Project, tmp_
         assert reopened == {r["clip_id"] for r in requests}
     with audited.open_store("c01") as other:
         assert recode_requests(other, "c02") == []
+
+
+def test_cli_plan_and_dry_run_sample(audited: Project) -> None:
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(app, ["review", "plan", "--codes", "esc_command", "--sizes", "30,60",
+                              "--width", "0.5", "-p", str(audited.root)])
+    assert out.exit_code == 0, out.output
+    assert "esc_command: 30 clips reach width 0.5" in out.output
+    out = runner.invoke(app, ["review", "sample", "D1", "--size", "12", "--reviewers", "r01",
+                              "--lead", "r01", "--precision", "esc_command", "--dry-run",
+                              "-p", str(audited.root)])
+    assert out.exit_code == 0, out.output
+    assert "predicted 95% interval width with 12 clips" in out.output
+    assert "dry run: 12 clips drawn, nothing written" in out.output
+    with audited.open_store() as store:
+        assert audit_record(store, "D1", missing_ok=True) is None
+    out = runner.invoke(app, ["review", "sample", "D2", "--share", "2", "--reviewers", "r01",
+                              "--lead", "r01", "-p", str(audited.root)])
+    assert out.exit_code == 2 and "share" in out.output
