@@ -9,8 +9,8 @@ and nothing stored changes. A test checks that ``ATTEMPTS`` covers every public 
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, date, datetime
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 

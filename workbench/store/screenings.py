@@ -93,13 +93,13 @@ def check_answer(kind: str, item: str, value: str, n_utterances: int) -> None:
     if kind == "rating":
         if item not in RATING_ITEMS:
             raise StoreError(f"rating item {item!r}: expected one of {', '.join(RATING_ITEMS)}")
-        if value not in RATING_VALUES + ("",):
+        if value not in (*RATING_VALUES, ""):
             raise StoreError(f"rating {item} = {value!r}: expected 1–5, or blank to clear")
     elif kind == "flag":
         if not item.isdigit() or int(item) >= n_utterances:
             raise StoreError(f"flag on moment {item!r}: expected a turn number 0–"
                              f"{n_utterances - 1}")
-        if value not in FLAG_VALUES + ("",):
+        if value not in (*FLAG_VALUES, ""):
             raise StoreError(f"flag {value!r}: expected good_practice, concern or blank")
     else:
         if item != "":
