@@ -27,8 +27,10 @@
     var q = queue();
     if (!q.length) { return; }
     flushing = true;
-    send(q[0]).then(function (result) {
-      var rest = queue().slice(1);
+    var sent = q[0];
+    send(sent).then(function (result) {
+      // drop what was sent, unless the same field changed again meanwhile
+      var rest = queue().filter(function (a) { return !same(a, sent) || a.value !== sent.value; });
       keep(rest);
       flushing = false;
       if (rest.length) { flush(); } else if (result === true) { say("All answers saved", false); }
@@ -38,11 +40,11 @@
     });
   }
 
+  function same(a, b) { return a.clip_id === b.clip_id && a.kind === b.kind && a.item === b.item; }
+
   function record(el) {
     var answer = {clip_id: clip, kind: el.dataset.kind, item: el.dataset.item, value: el.value};
-    var q = queue().filter(function (a) {
-      return !(a.clip_id === answer.clip_id && a.kind === answer.kind && a.item === answer.item);
-    });
+    var q = queue().filter(function (a) { return !same(a, answer); });
     q.push(answer);
     keep(q);
     say("Saving…", false);
