@@ -102,14 +102,16 @@ def test_a_whole_screening_in_three_browsers(served) -> None:
         unlabelled = kestrel.evaluate("""() => [...document.querySelectorAll(
             'input, textarea')].filter(e => !e.labels || e.labels.length === 0).length""")
         assert unlabelled == 0
-        kestrel.get_by_role("group", name="Voice: the person could give their side").get_by_label("4", exact=True).check()
+        voice = kestrel.get_by_role("group", name="Voice: the person could give their side")
+        voice.get_by_label("4", exact=True).check()
         kestrel.get_by_role("group", name="Mark turn 2", exact=True).get_by_label("Concern").check()
         kestrel.get_by_label("Your comment").fill("He was never told why he was stopped.")
         expect(kestrel.locator("#status")).to_have_text("All answers saved", timeout=10000)
 
-        # Heron: keyboard only (Tab to the first rating, arrow keys choose within the group)
+        # Heron: keyboard only (Space picks, arrow keys move within the group)
         heron.get_by_role("link", name="Clip 2").click()
-        heron.get_by_role("group", name="Respect: courtesy and dignity").get_by_label("1", exact=True).focus()
+        respect = heron.get_by_role("group", name="Respect: courtesy and dignity")
+        respect.get_by_label("1", exact=True).focus()
         heron.keyboard.press("Space")
         heron.keyboard.press("ArrowRight")
         heron.keyboard.press("ArrowRight")
