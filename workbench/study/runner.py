@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench import textfiles
 from workbench.exceptions import ParameterError, StudyRunError, WorkbenchError
 from workbench.study.data import load_study_data
 from workbench.study.kernels import (
@@ -83,8 +84,7 @@ def run_folder(output_dir: Path, run_name: str | None, *, overwrite: bool = Fals
                              "--run-name or pass --overwrite", path=folder, field="run_name")
     if folder.exists() and overwrite:
         _clear(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return textfiles.make_folder(folder, error=ParameterError, field="output_dir")
 
 
 def _clear(folder: Path) -> None:
