@@ -139,3 +139,24 @@ def test_clips_by_hand_by_rule_and_at_random(url) -> None:
         screening = fac.create_screening("Lambeth PEP", date(2026, 3, 1), first, "code-xyz",
                                          selection=sel)
         assert screening.selection["seed"] == 7 and screening.clip_ids == tuple(first)
+
+
+def test_actions_against_themes_are_recorded_done_and_audited(url) -> None:
+    a, _ = _two_screenings(url)
+    with Store.open(url, as_user="fac") as fac:
+        first = fac.record_action("explanation", "Brief officers on giving grounds",
+                                  "Lambeth BCU training", date(2026, 4, 1))
+        second = fac.record_action("respect", "Share the good-practice clip",
+                                   "Central South SLT", date(2026, 3, 1))
+        with pytest.raises(StoreError, match="'who'"):
+            fac.record_action("respect", "x", " ", date(2026, 3, 1))
+        fac.set_action_done(first)
+        with pytest.raises(StoreError, match="unknown action"):
+            fac.set_action_done(99)
+        got = [(x.action_id, x.theme, x.done) for x in fac.panel_actions()]
+        assert got == [(second, "respect", False), (first, "explanation", True)]
+        member_id, _ = fac.join_screening(a, "alpha-123", "Kestrel", consent=True)
+    with Store.open(url, as_user=member_id) as me:
+        assert me.panel_actions() == []
+    with Store(url) as owner:
+        assert [e.action for e in owner.audit_events()].count("panel_action") == 2

@@ -90,6 +90,7 @@ def _build(url: str) -> None:
         store.create_screening("Lambeth PEP", date(2026, 1, 15), ["k2"], "code-S1",
                                screening_id="S1")
         store.add_scope(Scope("pan", ScopeKind.SCREENING, "S1", frozenset({"k2"})))
+        store.record_action("explanation", "Brief on grounds", "Lambeth BCU", date(2026, 2, 1))
         with store.transaction() as conn:  # "pan" as a member of S1 (fixture: owner's trust)
             conn.execute(schema.panel_members.insert(), {
                 "member_id": "pan", "screening_id": "S1", "pseudonym": "Kestrel",
@@ -233,6 +234,11 @@ ATTEMPTS: dict[str, list[tuple[Attempt, frozenset[str]]]] = {
     "screening": [(lambda s, me: s.screening("S1"), PANEL_READERS)],
     "panel_members": [(lambda s, me: s.panel_members(), PANEL_READERS)],
     "panel_answers": [(lambda s, me: s.panel_answers(), PANEL_READERS)],
+    "record_action": [(lambda s, me: s.record_action("explanation", "Brief on grounds",
+                                                     "Lambeth BCU", date(2026, 3, 1)),
+                       frozenset({"fac"}))],
+    "set_action_done": [(lambda s, me: s.set_action_done(1), frozenset({"fac"}))],
+    "panel_actions": [(lambda s, me: s.panel_actions(), PANEL_READERS)],
 }
 
 

@@ -13,10 +13,12 @@ from workbench.store.screenings import (
     FLAG_VALUES,
     PJ_DIMENSIONS,
     RATING_ITEMS,
+    PanelAction,
     PanelAnswer,
     PanelMember,
     Screening,
 )
 
-__all__ = ["FELT_ITEMS", "FLAG_VALUES", "PJ_DIMENSIONS", "RATING_ITEMS", "PanelAnswer",
-           "PanelMember", "PanelSettings", "Screening", "at_random", "by_hand", "by_rule"]
+__all__ = ["FELT_ITEMS", "FLAG_VALUES", "PJ_DIMENSIONS", "RATING_ITEMS", "PanelAction",
+           "PanelAnswer", "PanelMember", "PanelSettings", "Screening", "at_random", "by_hand",
+           "by_rule"]

@@ -136,9 +136,10 @@ def _hash_chain_audit(op: Operations) -> None:
 
 
 def _panel_screenings(op: Operations) -> None:
-    """Step 5: screenings, their members (pseudonymous) and members' answers."""
+    """Step 5: screenings, their members (pseudonymous), members' answers, and actions."""
     conn = op.get_bind()
-    for table in (schema.screenings, schema.panel_members, schema.panel_answers):
+    for table in (schema.screenings, schema.panel_members, schema.panel_answers,
+                  schema.panel_actions):
         table.create(conn)
 
 
@@ -150,7 +151,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "hash-chained audit trail: hashes in the chain, erasable detail beside it",
               _hash_chain_audit),
     Migration(4, "speaker roles set per clip", _speaker_roles),
-    Migration(5, "panel screenings: screenings, members, answers", _panel_screenings),
+    Migration(5, "panel screenings: screenings, members, answers, actions on themes",
+              _panel_screenings),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -263,3 +263,17 @@ panel_answers = sa.Table(  # one row per answer, saved as it is given (latest va
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_panel_answers_screening", "screening_id", "clip_id"),
 )
+
+panel_actions = sa.Table(  # what the facilitator will do about a theme: what, who, by when
+    "panel_actions",
+    metadata,
+    sa.Column("action_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("theme", sa.String(200), nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),  # a team or role, not a panel member
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("done", sa.Boolean, nullable=False, default=False),
+    sa.Column("recorded_by", sa.String(100), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("done_at", sa.DateTime(timezone=True)),
+)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from workbench.store.connection import TransactionScope
 
 SC, PM, PA, S = schema.screenings, schema.panel_members, schema.panel_answers, schema.scopes
+ACT = schema.panel_actions
 
 #: The four procedural-justice dimensions (codebook derived scores of the same ids).
 PJ_DIMENSIONS: tuple[str, ...] = ("pj_voice", "pj_neutrality", "pj_respect", "pj_trust")
@@ -67,6 +68,18 @@ class PanelMember:
     pseudonym: str
     group: dict[str, str]
     consent: bool
+
+
+@dataclass(frozen=True)
+class PanelAction:
+    """An action recorded against a theme: ``what``, by ``who`` (a team), by ``due``."""
+
+    action_id: int
+    theme: str
+    what: str
+    who: str
+    due: date
+    done: bool
 
 
 @dataclass(frozen=True)
@@ -168,6 +181,42 @@ class ScreeningQueries:
             self.audit(self.principal.acting_as(None), "screening_closed",
                        screening=screening_id, members=n)
             return n
+
+    @rule(Rule.RUN_SCREENING)
+    def record_action(self, theme: str, what: str, who: str, due: date) -> int:
+        """Record an action against a theme (facilitator; audited); returns its id."""
+        for name, text in (("theme", theme), ("what", what), ("who", who)):
+            if not text.strip():
+                raise StoreError(f"an action needs {name!r}")
+        with self.transaction() as conn:
+            action_id = conn.execute(ACT.insert().returning(ACT.c.action_id), {
+                "theme": theme, "what": what, "who": who, "due": due, "done": False,
+                "recorded_by": self.principal.acting_as(None),
+                "recorded_at": utc_now()}).scalar_one()
+            self.audit(self.principal.acting_as(None), "panel_action", action_no=action_id,
+                       theme=theme, new_content=what)
+            return int(action_id)
+
+    @rule(Rule.RUN_SCREENING)
+    def set_action_done(self, action_id: int, done: bool = True) -> None:
+        """Mark an action done (or not done again; audited)."""
+        with self.transaction() as conn:
+            n = conn.execute(ACT.update().where(ACT.c.action_id == action_id).values(
+                done=done, done_at=utc_now() if done else None)).rowcount
+            if not n:
+                raise StoreError(f"unknown action {action_id}")
+            self.audit(self.principal.acting_as(None), "panel_action_done",
+                       action_no=action_id, done=done)
+
+    @rule(Rule.READ_PANEL)
+    def panel_actions(self) -> list[PanelAction]:
+        """Actions by due date (panel members: none)."""
+        if self.principal.screening_only:
+            return []
+        with self.transaction.read() as conn:
+            return [PanelAction(r.action_id, r.theme, r.what, r.who, r.due, bool(r.done))
+                    for r in conn.execute(sa.select(ACT).order_by(ACT.c.due,
+                                                                   ACT.c.action_id))]
 
     # ---- joining (the panel app's handle) --------------------------------------------------
     @rule(Rule.JOIN_SCREENING)
