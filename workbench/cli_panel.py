@@ -88,3 +88,42 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
     except WorkbenchError as exc:
         raise fail(exc) from exc
     uvicorn.run(app_, host=host, port=port)
+
+
+@app.command("demo")
+def demo(seed: Annotated[int, typer.Option(help="Seed of the synthetic panel")] = 17,
+         project: ProjectOption = None) -> None:
+    """Add a SYNTHETIC panel (four closed quarterly screenings) to a demo project."""
+    from workbench.panels.demo import add_synthetic_panel
+    from workbench.project import Project
+
+    try:
+        with Project.load(project).open_store() as store:
+            made = add_synthetic_panel(store, seed=seed)
+    except WorkbenchError as exc:
+        raise fail(exc) from exc
+    console.print(f"SYNTHETIC panel: {len(made.screening_ids)} screenings, {made.n_members} "
+                  f"members, {made.n_answers} answers", highlight=False)
+
+
+@app.command("groups")
+def groups(group: Annotated[str, typer.Argument(help="A self-described group, e.g. age_band")],
+           threshold: Annotated[int, typer.Option(help="Disclosure threshold (members)")] = 10,
+           project: ProjectOption = None) -> None:
+    """Pooled group means (small groups [c]) and the pairs of groups that differ (Holm)."""
+    from workbench.panels.comparison import group_differences, group_means, ratings_frame
+    from workbench.project import Project
+
+    try:
+        with Project.load(project).open_store() as store:
+            ratings = ratings_frame(store)
+        means = group_means(ratings, group, threshold=threshold)
+        diffs = group_differences(ratings, group, threshold=threshold)
+    except WorkbenchError as exc:
+        raise fail(exc) from exc
+    console.print(means.to_string(index=False), highlight=False)
+    flagged = diffs[diffs["flagged"]]
+    console.print(f"\n{len(flagged)} of {len(diffs)} comparisons differ (Holm p < 0.05)",
+                  highlight=False)
+    if len(flagged):
+        console.print(flagged.to_string(index=False), highlight=False)
