@@ -86,3 +86,34 @@ def test_without_a_session_or_after_closing_nothing_is_reachable(setup) -> None:
     assert member.get("/clips/c1").status_code == 403
     assert member.post("/api/answer", json={"clip_id": "c1", "kind": "comment",
                                             "value": "late"}).status_code == 403
+
+
+def test_media_is_served_muted_and_only_for_the_members_clips(setup, tmp_path) -> None:
+    import wave
+
+    import numpy as np
+
+    from tests.test_panels_media import RATE, _tone
+
+    url, a, _ = setup
+    root = tmp_path / "project"
+    (root / "media").mkdir(parents=True)
+    _tone(root / "media" / "c1.wav", 6.0, 2)
+    _tone(root / "media" / "c3.wav", 6.0, 2)
+    (root / "media" / "c2.mp4").write_bytes(b"not a wav")
+    with Store(url) as owner:
+        for clip in ("c1", "c2", "c3"):
+            ext = "mp4" if clip == "c2" else "wav"
+            owner.update_clip_metadata(clip, {"media_path": f"media/{clip}.{ext}"})
+    client = TestClient(create_app(url, join_as="fac", media_root=root))
+    _join(client, a, "alpha-123", "Kestrel")
+    assert '<audio controls' in client.get("/clips/c1").text
+    got = client.get("/media/c1")
+    assert got.status_code == 200
+    (tmp_path / "got.wav").write_bytes(got.content)
+    with wave.open(str(tmp_path / "got.wav"), "rb") as w:
+        samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    assert (samples[int(2 * RATE):int(4 * RATE)] == 0).all()  # the turn with the name
+    assert np.abs(samples[: int(1.5 * RATE)]).max() > 1000  # the rest is still heard
+    assert client.get("/media/c3").status_code == 403
+    assert client.get("/media/c2").status_code == 404  # cannot be muted, not reviewed

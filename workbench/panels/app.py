@@ -19,10 +19,16 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
-from workbench.exceptions import AccessError, StoreError
+from workbench.exceptions import AccessError, StoreError, WorkbenchError
 from workbench.store import Store
 from workbench.store.screenings import FELT_ITEMS, PJ_DIMENSIONS, RATING_VALUES
 
@@ -47,10 +53,21 @@ def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(_ENV.get_template(name).render(**context), status_code=status)
 
 
-def create_app(url: str, *, join_as: str | None = None) -> Starlette:
+def create_app(url: str, *, join_as: str | None = None,
+               media_root: Path | None = None) -> Starlette:
     """The member's app on the store at ``url``; joins go through a handle opened as
-    ``join_as`` (a facilitator; None: the store's owner, i.e. the server's own trust)."""
+    ``join_as`` (a facilitator; None: the store's owner, i.e. the server's own trust).
+
+    ``media_root``: the folder clips' ``media_path`` is relative to (None: no media). Media is
+    served muted over the redacted turns (:mod:`workbench.panels.media`); media that cannot
+    be muted is shown only if the facilitator marked the screening's media as reviewed.
+    """
+    import tempfile
+
+    from workbench.panels.media import mute_spans, muted_wav
+
     joiner = Store.open(url, as_user=join_as)
+    muted_dir = Path(tempfile.mkdtemp(prefix="bwv-panel-media-"))
 
     def member(request: Request) -> Store | None:
         token = request.cookies.get(COOKIE)
@@ -91,7 +108,9 @@ def create_app(url: str, *, join_as: str | None = None) -> Starlette:
         utterances = store.utterances(clip_id)
         answers = {(a.kind, a.item): a.value for a in store.panel_answers()
                    if a.clip_id == clip_id}
+        has_media = bool(store.clip(clip_id).media_path) and media_root is not None
         return _page("clip.html", status=status, screening=screening, clip_id=clip_id,
+                     has_media=has_media,
                      utterances=utterances, answers=answers, pj=PJ_DIMENSIONS,
                      felt=FELT_ITEMS, values=RATING_VALUES, labels=LABELS, error=error)
 
@@ -131,10 +150,35 @@ def create_app(url: str, *, join_as: str | None = None) -> Starlette:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse({"saved": True})
 
+    async def media(request: Request) -> Response:
+        store = member(request)
+        clip_id = request.path_params["clip_id"]
+        if store is None or media_root is None:
+            return Response("not available", status_code=404)
+        with store:
+            try:
+                screening = store.screenings()[0] if store.screenings() else None
+                clip = store.clip(clip_id)  # refuses a clip outside the screening
+            except AccessError:
+                return Response("not in your screening", status_code=403)
+        if screening is None or not clip.media_path:
+            return Response("not available", status_code=404)
+        source = media_root / clip.media_path
+        target = muted_dir / f"{clip_id}.wav"
+        try:
+            muted_wav(source, target, mute_spans(joiner.utterances(clip_id)))
+        except WorkbenchError:
+            if screening.media_reviewed and source.is_file():
+                return FileResponse(source)
+            return Response("this clip's media cannot be muted and was not reviewed",
+                            status_code=404)
+        return FileResponse(target, media_type="audio/wav")
+
     async def script(request: Request) -> Response:
         return Response((HERE / "panel.js").read_text(), media_type="text/javascript")
 
     return Starlette(routes=[
         Route("/", home), Route("/join", join, methods=["POST"]), Route("/clips", clips),
         Route("/clips/{clip_id}", clip, methods=["GET", "POST"]),
-        Route("/api/answer", answer, methods=["POST"]), Route("/panel.js", script)])
+        Route("/api/answer", answer, methods=["POST"]), Route("/media/{clip_id}", media),
+        Route("/panel.js", script)])
