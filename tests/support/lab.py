@@ -105,7 +105,10 @@ def run_cell(page: Any, cell: Any) -> None:
         dialog = page.locator(".jp-Dialog .jp-mod-accept")   # "Select Kernel", if asked
         if dialog.count():
             dialog.click()
-        cell.click()
+        try:
+            cell.click(timeout=10_000)
+        except Exception:  # the page was still laying out (a busy machine): try again
+            continue
         page.keyboard.press("Control+Enter")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
