@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from workbench.model import (
     Utterance,
 )
 from workbench.project import BUNDLED_CODEBOOKS
-from workbench.store import Store, default_sqlite_url
+from workbench.store import Store, default_sqlite_url, schema
 
 BOOK = load_ref("stop-search@1.0.0", BUNDLED_CODEBOOKS)
 REF = BOOK.ref
@@ -54,6 +55,7 @@ PEOPLE = {
 EVERYONE = frozenset(PEOPLE)
 CODING = frozenset({"rev", "ana", "ben", "tra"})
 AUDIT_READERS = frozenset({"adm", "ana", "ben", "tra", "rev"})
+PANEL_READERS = frozenset({"adm", "anl", "fac", "pan"})
 
 
 def _clip(clip_id: str, outcome: str = "arrest") -> tuple[Clip, list[Utterance]]:
@@ -85,7 +87,15 @@ def _build(url: str) -> None:
         for clip in ("k1", "k2"):
             store.apply_code("rev", clip, 0, "esc_command", "bare_order", REF,
                              layer=Layer.CONSENSUS)
+        store.create_screening("Lambeth PEP", date(2026, 1, 15), ["k2"], "code-S1",
+                               screening_id="S1")
         store.add_scope(Scope("pan", ScopeKind.SCREENING, "S1", frozenset({"k2"})))
+        store.record_action("explanation", "Brief on grounds", "Lambeth BCU", date(2026, 2, 1))
+        with store.transaction() as conn:  # "pan" as a member of S1 (fixture: owner's trust)
+            conn.execute(schema.panel_members.insert(), {
+                "member_id": "pan", "screening_id": "S1", "pseudonym": "Kestrel",
+                "member_group": {}, "consent": True, "token_hash": "t" * 64,
+                "joined_at": datetime.now(UTC)})
 
 
 @pytest.fixture(scope="module")
@@ -211,6 +221,25 @@ ATTEMPTS: dict[str, list[tuple[Attempt, frozenset[str]]]] = {
     "realign_clip": [(lambda s, me: s.realign_clip(me, _clip("k3")[0], _clip("k3")[1], "hk3b"),
                       frozenset({"adm"}))],
     "dialect": [(lambda s, me: s.dialect, EVERYONE)],
+    "create_screening": [(lambda s, me: s.create_screening(
+        "Brent PEP", date(2026, 2, 1), ["k1"], "code-S2"), frozenset({"fac"}))],
+    "close_screening": [(lambda s, me: s.close_screening("S1"), frozenset({"fac"}))],
+    "join_screening": [(lambda s, me: s.join_screening("S1", "code-S1", f"x-{me}",
+                                                       consent=True), frozenset({"fac"}))],
+    "member_for_token": [(lambda s, me: s.member_for_token("t"), frozenset({"fac"}))],
+    "save_answer": [(lambda s, me: s.save_answer("k2", "rating", "pj_voice", "4"),
+                     frozenset({"pan"})),
+                    (lambda s, me: s.save_answer("k1", "rating", "pj_voice", "4"),
+                     frozenset())],  # a clip outside the member's screening
+    "screenings": [(lambda s, me: s.screenings(), PANEL_READERS)],
+    "screening": [(lambda s, me: s.screening("S1"), PANEL_READERS)],
+    "panel_members": [(lambda s, me: s.panel_members(), PANEL_READERS)],
+    "panel_answers": [(lambda s, me: s.panel_answers(), PANEL_READERS)],
+    "record_action": [(lambda s, me: s.record_action("explanation", "Brief on grounds",
+                                                     "Lambeth BCU", date(2026, 3, 1)),
+                       frozenset({"fac"}))],
+    "set_action_done": [(lambda s, me: s.set_action_done(1), frozenset({"fac"}))],
+    "panel_actions": [(lambda s, me: s.panel_actions(), PANEL_READERS)],
 }
 
 

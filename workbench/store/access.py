@@ -57,6 +57,10 @@ class Rule(StrEnum):
     READ_CODEBOOKS = "read_codebooks"
     READ_AUDIT = "read_audit"  # reviewers, admins; coders: their own events
     APPEND_AUDIT = "append_audit"  # the actor is always the handle's user
+    RUN_SCREENING = "run_screening"  # create, close screenings (facilitators)
+    JOIN_SCREENING = "join_screening"  # enrol a member with the access code (the panel app)
+    ANSWER = "answer"  # a panel member's answers, in their own open screening only
+    READ_PANEL = "read_panel"  # screenings and answers (members: their own)
 
 
 _EVERYONE = frozenset(UserRole)
@@ -81,6 +85,11 @@ ALLOWED: dict[Rule, frozenset[UserRole]] = {
     Rule.READ_CODEBOOKS: _EVERYONE,
     Rule.READ_AUDIT: _STAFF | {UserRole.CODER},
     Rule.APPEND_AUDIT: _EVERYONE,
+    Rule.RUN_SCREENING: frozenset({UserRole.FACILITATOR}),
+    Rule.JOIN_SCREENING: frozenset({UserRole.FACILITATOR}),
+    Rule.ANSWER: frozenset({UserRole.PANEL_MEMBER}),
+    Rule.READ_PANEL: frozenset({UserRole.FACILITATOR, UserRole.ADMIN, UserRole.ANALYST,
+                                UserRole.PANEL_MEMBER}),
 }
 
 

@@ -135,6 +135,14 @@ def _hash_chain_audit(op: Operations) -> None:
                       created_at=row.created_at)
 
 
+def _panel_screenings(op: Operations) -> None:
+    """Step 5: screenings, their members (pseudonymous), members' answers, and actions."""
+    conn = op.get_bind()
+    for table in (schema.screenings, schema.panel_members, schema.panel_answers,
+                  schema.panel_actions):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: clips, utterances, coders, assignments, annotations, audit",
               _initial),
@@ -143,6 +151,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "hash-chained audit trail: hashes in the chain, erasable detail beside it",
               _hash_chain_audit),
     Migration(4, "speaker roles set per clip", _speaker_roles),
+    Migration(5, "panel screenings: screenings, members, answers, actions on themes",
+              _panel_screenings),
 )
 
 LATEST = MIGRATIONS[-1].version

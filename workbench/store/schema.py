@@ -217,3 +217,63 @@ audit_head = sa.Table(  # one row: the last record, locked by every append (seri
     sa.Column("event_id", sa.Integer, nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
 )
+
+# ---- panel screenings (workbench.panels; schema version 5) --------------------------------
+screenings = sa.Table(  # a screening: panel, date, clips, access code (salted hash only)
+    "screenings",
+    metadata,
+    sa.Column("screening_id", sa.String(100), primary_key=True),
+    sa.Column("panel", sa.String(200), nullable=False),
+    sa.Column("held_on", sa.Date, nullable=False),
+    sa.Column("clip_ids", sa.JSON, nullable=False, default=list),
+    sa.Column("selection", sa.JSON, nullable=False, default=dict),  # how the clips were chosen
+    sa.Column("code_salt", sa.String(32), nullable=False),
+    sa.Column("code_hash", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, default="open"),  # open, closed
+    sa.Column("media_reviewed", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+)
+
+panel_members = sa.Table(  # one row per member per screening; the person row is in ``coders``
+    "panel_members",
+    metadata,
+    sa.Column("member_id", sa.String(100), sa.ForeignKey("coders.coder_id"), primary_key=True),
+    sa.Column("screening_id", sa.String(100), sa.ForeignKey("screenings.screening_id"),
+              nullable=False),
+    sa.Column("pseudonym", sa.String(100), nullable=False),
+    sa.Column("member_group", sa.JSON, nullable=False, default=dict),  # self-described
+    sa.Column("consent", sa.Boolean, nullable=False, default=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("screening_id", "pseudonym", name="uq_panel_pseudonym"),
+)
+
+panel_answers = sa.Table(  # one row per answer, saved as it is given (latest value kept)
+    "panel_answers",
+    metadata,
+    sa.Column("member_id", sa.String(100), sa.ForeignKey("panel_members.member_id"),
+              primary_key=True),
+    sa.Column("clip_id", sa.String(100), primary_key=True),
+    sa.Column("kind", sa.String(20), primary_key=True),  # rating, flag, comment
+    sa.Column("item", sa.String(100), primary_key=True),  # dimension, utterance index, ""
+    sa.Column("screening_id", sa.String(100), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_panel_answers_screening", "screening_id", "clip_id"),
+)
+
+panel_actions = sa.Table(  # what the facilitator will do about a theme: what, who, by when
+    "panel_actions",
+    metadata,
+    sa.Column("action_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("theme", sa.String(200), nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),  # a team or role, not a panel member
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("done", sa.Boolean, nullable=False, default=False),
+    sa.Column("recorded_by", sa.String(100), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("done_at", sa.DateTime(timezone=True)),
+)

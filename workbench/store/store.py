@@ -42,6 +42,7 @@ from workbench.store.connection import (
 from workbench.store.erasure import ClipErasure
 from workbench.store.people import PeopleQueries, load_principal
 from workbench.store.pg_security import check_login
+from workbench.store.screenings import ScreeningQueries
 from workbench.store.transcripts import TranscriptEdits
 
 __all__ = ["Store", "default_sqlite_url"]
@@ -70,7 +71,8 @@ def _utterance_from_row(row: sa.Row) -> Utterance:
 HIDDEN_CLIP_FIELDS: tuple[str, ...] = ("outcome", "ethnicity", "age_band", "gender")
 
 
-class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries, TranscriptEdits):
+class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries, TranscriptEdits,
+            ScreeningQueries):
     """All persistent state of a project, behind one SQLAlchemy URL, opened as someone.
 
     ``as_user``: the person this handle acts for (their roles and scopes decide what each
