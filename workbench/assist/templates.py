@@ -47,7 +47,7 @@ def _templates() -> tuple[tuple[str, tuple[str, ...], int], ...]:
     """(template id, literal parts, literal length), longest first."""
     rows = []
     for bank_name, line in _bank_lines((legal, officer, opening, outcome, subject)):
-        parts = tuple(p.strip() for p, *_ in string.Formatter().parse(line.template)
+        parts = tuple(p.strip().lower() for p, *_ in string.Formatter().parse(line.template)
                       if p and p.strip())
         if parts:
             rows.append((f"{bank_name}:{line.template}", parts, sum(len(p) for p in parts)))
@@ -67,7 +67,9 @@ def _in_order(text: str, parts: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=65536)
 def template_of(text: str) -> str | None:
-    """The id (``bank:template``) of the demo template ``text`` was made from, or ``None``."""
+    """The id (``bank:template``) of the demo template ``text`` was made from, or ``None``
+    (matching ignores case: transcribed disfluencies lower-case a line's first letter)."""
+    text = text.lower()
     for template_id, parts, _ in _templates():
         if parts[0] in text and _in_order(text, parts):
             return template_id
