@@ -4,9 +4,10 @@ Features (:func:`feature_transformer`): word 1–2-gram and character 2–4-gram
 text, the markers (:mod:`workbench.assist.markers`), the speaker role (one-hot) and the position
 in the clip. One target per code (nominal: present; categorical/ordinal: one target per option,
 ``code_id=value``), trained on the turns whose role the code applies to, with scikit-learn's
-`CalibratedClassifierCV` (sigmoid, 3 folds) around `LogisticRegression` (liblinear, C = 4,
-balanced class weights). A target with fewer than :data:`MIN_POSITIVES` positives, or
-positives in fewer than :data:`MIN_CLIPS` clips, is marked ``too_few`` and suggests nothing.
+`LogisticRegression` (liblinear, C = 4; its probabilities are calibrated by the log-loss fit;
+:func:`classifier` can wrap it in a sigmoid `CalibratedClassifierCV`). A target with fewer
+than :data:`MIN_POSITIVES` positives, or positives in fewer than :data:`MIN_CLIPS` clips, is
+marked ``too_few`` and suggests nothing.
 
 Suggestions are probabilities only: nothing here writes annotations (the store is not
 imported). A :class:`SuggestionModels` carries the codebook hash and the data hash it was
@@ -75,18 +76,20 @@ def feature_transformer() -> ColumnTransformer:
     return ColumnTransformer([
         ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True,
                                   lowercase=True), "text"),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3,
-                                  max_features=30000, sublinear_tf=True), "text"),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), min_df=5,
+                                  max_features=10000, sublinear_tf=True, dtype=np.float32),
+         "text"),
         ("markers", StandardScaler(), [*MARKER_NAMES, "position"]),
         ("role", OneHotEncoder(categories=[list(ROLES)], handle_unknown="ignore"), ["role"]),
     ])
 
 
-def classifier() -> CalibratedClassifierCV:
-    """The learning half: calibrated logistic regression."""
-    return CalibratedClassifierCV(
-        LogisticRegression(C=4.0, solver="liblinear", class_weight="balanced", max_iter=200),
-        method="sigmoid", cv=3)
+def classifier(calibrate: bool = False) -> LogisticRegression | CalibratedClassifierCV:
+    """The learning half: logistic regression (liblinear, C = 4), whose log-loss fit already
+    gives calibrated probabilities; ``calibrate=True`` adds a sigmoid `CalibratedClassifierCV`
+    (3 folds; three times the cost)."""
+    model = LogisticRegression(C=4.0, solver="liblinear", max_iter=200)
+    return CalibratedClassifierCV(model, method="sigmoid", cv=3) if calibrate else model
 
 
 def enough(y: np.ndarray, clips: pd.Series) -> bool:
@@ -101,7 +104,7 @@ class SuggestionModels:
     codebook_hash: str
     data_hash: str
     features: ColumnTransformer
-    models: dict[str, CalibratedClassifierCV] = field(default_factory=dict)
+    models: dict[str, LogisticRegression | CalibratedClassifierCV] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)
     too_few: dict[str, int] = field(default_factory=dict)  # key → positives
 

@@ -7,7 +7,8 @@ of a turn, so we recover it independently from the text: every template becomes 
 parts (the text between ``{placeholders}``); an utterance's template is the matching template
 with the most literal characters (all its parts occur, in order). Subject turns joined from
 several parts get the template of their longest matching part. Utterances matching no
-template (e.g. real transcripts) get ``None``.
+template (e.g. real transcripts), or only templates of fewer than :data:`MIN_LETTERS`
+literal letters, get ``None``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from functools import lru_cache
 from types import ModuleType
 
 from workbench.demo.phrases import Line, legal, officer, opening, outcome, subject
+
+#: Templates with fewer literal letters than this are not matched (too little to go on).
+MIN_LETTERS = 6
 
 
 def _lines(obj: object) -> Iterator[Line]:
@@ -49,7 +53,8 @@ def _templates() -> tuple[tuple[str, tuple[str, ...], int], ...]:
     for bank_name, line in _bank_lines((legal, officer, opening, outcome, subject)):
         parts = tuple(p.strip().lower() for p, *_ in string.Formatter().parse(line.template)
                       if p and p.strip())
-        if parts:
+        letters = sum(ch.isalpha() for p in parts for ch in p)
+        if letters >= MIN_LETTERS:  # "{address}, {postcode}." would match any text
             rows.append((f"{bank_name}:{line.template}", parts, sum(len(p) for p in parts)))
     rows.sort(key=lambda r: (-r[2], r[0]))
     return tuple(rows)
