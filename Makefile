@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/coding.py
 	$(BIN)/python bench/concurrency.py
+	$(BIN)/python bench/audit.py
 	$(BIN)/python bench/reliability.py
 	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/study.py

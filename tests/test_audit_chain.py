@@ -270,3 +270,34 @@ def test_a_new_store_starts_an_empty_chain(tmp_path: Path) -> None:
     assert store.verify_audit().ok and store.verify_audit().n_records == 0
     store.close()
 
+
+
+def test_a_store_that_had_later_steps_first_still_gets_the_chain(tmp_path: Path) -> None:
+    """Steps merged out of order: a store with steps 1, 2 and 4 gets step 3 when opened."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    url = default_sqlite_url(tmp_path / "s.sqlite")
+    engine = sa.create_engine(url)
+    at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        schema_v1.metadata.create_all(conn)
+        conn.execute(schema_v1.schema_version.insert(),
+                     {"version": 1, "description": "initial", "applied_at": at})
+        conn.execute(schema_v1.audit_events.insert(), {
+            "created_at": at, "actor": "alice", "action": "old", "clip_id": None,
+            "detail": {"n": 1}})
+        op = Operations(MigrationContext.configure(conn))
+        for step in migrations.MIGRATIONS:
+            if step.version in (2, 4):
+                step.upgrade(op)
+                conn.execute(schema_v1.schema_version.insert(), {
+                    "version": step.version, "description": step.description,
+                    "applied_at": at})
+    engine.dispose()
+    store = Store(url)
+    with store.transaction.read() as conn:
+        assert migrations.pending(conn) == []
+    assert [e.action for e in store.audit_events()] == ["old", "schema_migrated"]
+    assert store.verify_audit().ok
+    store.close()

@@ -227,7 +227,10 @@ def test_a_changed_file_is_refused_and_the_store_stays_empty(source: Store,
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda m: m.update(format_version=FORMAT_VERSION + 1), "format version"),
-    (lambda m: m.update(kind="review"), "does not restore a store"),
+    (lambda m: m.update(kind="review", layers=["review:A1"], audit={
+        "base": {"event_id": 3, "hash": "0" * 64}}), "does not restore a store"),
+    (lambda m: m.update(kind="review"), "only review:<audit id> layers"),
+    (lambda m: m.update(kind="review", layers=["review:A1"]), "audit.base"),
     (lambda m: m.update(schema_version=1), "schema version 1"),
     (lambda m: m["files"].pop(0), "tables differ|not in the manifest"),
     (lambda m: m.update(format="other"), "not a bundle manifest"),

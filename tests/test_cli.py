@@ -61,7 +61,7 @@ def test_a_command_outside_a_project_says_how_to_start(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("store: [unclosed", "not valid YAML"),
+        ("store: [unclosed", "YAML syntax error"),
         ("codebook: stop-search\n", "'store'"),
         ("store: sqlite://\ncodebook: stop-search\n", "NAME@VERSION"),
     ],

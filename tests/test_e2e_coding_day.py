@@ -31,6 +31,7 @@ from tests.support.lab import (
 )
 from tests.test_coding_session import coding_store
 from widgets.lab import copy_notebooks
+from workbench.codebook import load_ref
 from workbench.demo import audio
 from workbench.model import AssignmentStatus
 from workbench.project import Project
@@ -55,7 +56,8 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     store.update_clip_metadata("c1", {"media_path": "media/c1.wav"})
     store.close()
     copy_notebooks(project)
-    with lab_server(project, work, {"BWV_PROJECT": str(project), "BWV_CODER": "ana"}) as url:
+    env = {"BWV_PROJECT": str(project), "BWV_CODER": "ana", "BWV_REVIEWER": "rev"}
+    with lab_server(project, work, env) as url:
         yield url, project
 
 
@@ -201,3 +203,37 @@ def test_a_coders_day_by_keyboard_steady_layout_media_and_reload(day, tmp_path):
     timings = sorted(d.timings)
     print(f"\nkey → visible change: median {timings[len(timings) // 2]:.0f} ms, "
           f"max {timings[-1]:.0f} ms over {len(timings)} keys; media seek {seek_ms:.0f} ms")
+
+
+def test_the_reviewer_decides_by_keyboard_in_the_review_notebook(day):
+    """After the coder's day: ben's different values on c1, decided with 1–9, w, Ctrl+Enter."""
+    url, project = day
+    codebook = load_ref("stop-search@1.2.0")
+    store = Store(Project.load(project).store_url)
+    store.apply_code("ben", "c1", 0, "legal_explanation", "grounds", codebook.ref)
+    store.set_progress("c1", "ben", status=AssignmentStatus.DONE)
+    store.close()
+    shots = Path(os.environ.get("BWV_ARTIFACTS", REPO / "artifacts")) / "coding-day"
+    with browser() as chromium:
+        page = chromium.new_page(viewport=SIZES[0])
+        try:
+            open_notebook(page, url, "notebooks/review.ipynb", ".bwv-review .bwv-values")
+            page.locator(".bwv-review").first.focus()
+            before = page.locator(".bwv-review").first.inner_text()
+            assert "decided" in before and "1 ·" in before      # the values carry their keys
+            page.keyboard.press("1")
+            page.locator(".bwv-review-status", has_text="chosen:").wait_for(timeout=15_000)
+            page.keyboard.press("w")
+            page.locator(".bwv-rationale textarea").wait_for(timeout=5_000)
+            assert page.evaluate("() => document.activeElement.tagName") == "TEXTAREA"
+            page.keyboard.type("Per the definition: the turn gives the grounds.")
+            page.keyboard.press("Control+Enter")
+            page.locator(".bwv-review", has_text="1 decided").first.wait_for(timeout=15_000)
+            page.screenshot(path=str(shots / "90-review-decided.png"))
+        except BaseException:
+            page.screenshot(path=str(shots / "review-failure.png"), full_page=True)
+            raise
+    store = Store(Project.load(project).store_url)
+    [event] = store.audit_events(action="adjudicated")
+    assert event.detail["rationale"] == "Per the definition: the turn gives the grounds."
+    store.close()

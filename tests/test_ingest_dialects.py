@@ -312,7 +312,7 @@ def test_a_csv_with_no_usable_delimiter_says_what_it_found(tmp_path: Path) -> No
      "malformed timestamp"),
     ("cut.eaf", EAF_HEAD + '<TIME_ORDER>\n<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VA', 5,
      "truncated"),
-    ("nul.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\x00\x00.\n", 4, "NUL byte"),
+    ("nul.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\x00\x00.\n", 4, "NUL character"),
 ])
 def test_repeats_truncation_and_nul_bytes_are_refused_with_the_line(
         tmp_path: Path, name: str, text: str, line: int, fragment: str) -> None:

@@ -61,6 +61,8 @@ def test_a_coders_own_login_reads_only_their_rows_even_with_sql(pg: str) -> None
     assert _sql(pg, "ana", "SELECT DISTINCT coder_id FROM assignments") == [("ana",)]
     assert _sql(pg, "ana", "SELECT coder_id FROM coders") == [("ana",)]
     assert {r[0] for r in _sql(pg, "ana", "SELECT actor FROM audit_events")} == {"ana"}
+    assert {r[0] for r in _sql(pg, "ana", "SELECT e.actor FROM audit_details d JOIN "
+                                          "audit_events e USING (event_id)")} == {"ana"}
 
 
 @pytest.mark.parametrize("statement", [
@@ -76,8 +78,12 @@ def test_a_coders_own_login_reads_only_their_rows_even_with_sql(pg: str) -> None
     "codebook_id, codebook_version, codebook_hash, status, note, created_at, from_hint) "
     "VALUES ('k3', 3, 'esc_command', 'none', 'ana', 'coder', 'stop-search', '1.0.0', 'h', "
     "'active', '', now(), false)",
-    "INSERT INTO audit_events (created_at, actor, action, detail) "
-    "VALUES (now(), 'rev', 'adjudicated', '{}')",
+    "INSERT INTO audit_events (event_id, created_at, actor, action, detail_hash, prev_hash, "
+    "hash) VALUES (999, now(), 'rev', 'adjudicated', 'x', 'y', 'z')",
+    "UPDATE audit_events SET actor = 'ana'",
+    "DELETE FROM audit_events",
+    "UPDATE audit_details SET detail = '{}'",
+    "DELETE FROM audit_details",
     "DELETE FROM annotations",
     "INSERT INTO assignments (clip_id, coder_id, reliability, status, position, "
     "last_utterance, kind) VALUES ('k3', 'ana', false, 'todo', 0, 0, 'ordinary')",
@@ -108,7 +114,9 @@ def test_the_library_runs_on_a_coders_own_login_and_refuses_another_name(pg: str
     ana.set_note("k2", 2, "ana", note="seen")
     assert len(ana.annotations()) == 3
     assert {a.layer for a in ana.annotations(layer=None)} == {Layer.CODER}
+    assert {e.actor for e in ana.audit_events()} == {"ana"}  # verified as far as ana sees
     ana.close()
+    assert Store(pg).verify_audit().ok  # her writes extended the one chain
     with pytest.raises(AccessError, match="database login"):
         Store.open(_login(pg, "ana"), as_user="ben")
     rev = Store.open(_login(pg, "rev"), as_user="rev")

@@ -142,8 +142,8 @@ def test_the_table_is_readable_at_narrow_terminals(width: int) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"unit,coder,value\nu1,a,1\nu1,b,\x002\n", "line 3: contains a NUL byte"),
-        (b"unit,coder,value\nu1,a,caf\xe9\nu1,b,1\n", "line 2: not UTF-8 text: byte 0xe9"),
+        (b"unit,coder,value\nu1,a,1\nu1,b,\x002\n", "line 3: NUL character"),
+        (b"unit,coder,value\nu1,a,caf\xe9\nu1,b,1\n", "line 2: byte 0xe9 is not valid UTF-8"),
         (b"unit,coder,value\nu1,a,1\nu1,b," + b"9" * 400 + b"\n",
          "line 3, field 'value': value '999999999999999999999999999…' is too large"),
         (b"unit,coder,value\nu1,a,0.1234567890123456789\nu1,b,0.1234567890123456788\n",

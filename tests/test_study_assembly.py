@@ -78,7 +78,7 @@ def test_the_workbook_has_a_contents_sheet_and_one_sheet_per_table(run_dir: Path
     sheet = book["clips_by_borough_and_a_very_lon"]
     assert sheet["A1"].value == "Encounters by borough"
     assert sheet["A2"].value == "All clips."  # the notes row
-    assert [c.value for c in sheet[4]] == ["borough", "clips", "pct"]
+    assert [c.value for c in sheet[4]] == ["Borough", "Encounters", "%"]  # labels, not ids
     assert [c.value for c in sheet[5]] == ["Brent", 25, 86.2]  # numbers stay numbers
     assert [c.value for c in sheet[6]] == ["Lambeth <b>", "[c]", "[c]"]
     contents = book["Contents"]
@@ -87,6 +87,25 @@ def test_the_workbook_has_a_contents_sheet_and_one_sheet_per_table(run_dir: Path
                                               "Sample & coverage",
                                               "clips_by_borough_and_a_very_long_name_indeed",
                                               "Encounters by borough"]
+
+
+def test_workbook_cells_carry_codebook_labels_not_ids(tmp_path: Path) -> None:
+    from workbench.codebook.loading import load_ref
+    from workbench.project import BUNDLED_CODEBOOKS
+    from workbench.study.labels import Labels
+
+    out = StudyOutputs(tmp_path, "03_prevalence", "Prevalence", gate=PrivacyGate(10))
+    out.table("by_code", pd.DataFrame({"code_id": ["esc_command"], "value": ["bare_order"],
+                                       "clips": [12]}),
+              title="Commands", protect=counts(base="clips"))
+    book = load_ref("stop-search@1.0.0", BUNDLED_CODEBOOKS)
+    path = write_workbook(tmp_path, read_sections(tmp_path), footnote="",
+                          labels=Labels(book))
+    sheet = load_workbook(path)["by_code"]
+    command = book.code("esc_command")
+    assert [c.value for c in sheet[4]] == ["Code", "Option", "Encounters"]
+    assert [c.value for c in sheet[5]] == [command.label, command.option("bare_order").label,
+                                           12]
 
 
 def test_the_report_shows_every_output_without_code(run_dir: Path) -> None:

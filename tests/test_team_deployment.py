@@ -23,6 +23,7 @@ from workbench.exceptions import ParameterError
 from workbench.model import Coder, UserRole
 from workbench.project import Project
 from workbench.store import Store, schema
+from workbench.store.pg_security import install_row_security, provision_login
 
 HUB = REPO / "deploy" / "jupyterhub"
 
@@ -79,27 +80,25 @@ def test_a_url_without_the_placeholder_is_used_as_it_is() -> None:
 
 @pytest.fixture
 def team_store(postgres_url: str) -> str:
-    """The shared store, made by the database owner, with roles alice and bob and their
-    grants; returns the per-user URL template."""
+    """The shared store, made by the database owner, with row-level security and a login
+    for alice (admin, reviewer) and bob (coder); returns the per-user URL template."""
     engine = sa.create_engine(postgres_url)
     with engine.begin() as conn:
-        schema.metadata.drop_all(conn)
-        for role in ("alice", "bob"):
-            if not conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
-                                {"r": role}).first():
-                conn.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
     owner = Store(postgres_url)
-    owner.add_coder(Coder("alice", roles={UserRole.ADMIN, UserRole.REVIEWER}))
-    owner.add_coder(Coder("bob"))
+    alice = Coder("alice", roles={UserRole.ADMIN, UserRole.REVIEWER})
+    bob = Coder("bob")
+    for person in (alice, bob):
+        owner.add_coder(person)
     with owner.transaction() as conn:
-        conn.execute(sa.text("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public "
-                             "TO alice, bob"))
-        conn.execute(sa.text("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO alice, bob"))
+        install_row_security(conn)
+        for person in (alice, bob):
+            provision_login(conn, person.coder_id, person.roles)
     owner.close()
     yield postgres_url.replace("bwv@", "{user}@", 1)
     with sa.create_engine(postgres_url).begin() as conn:
-        schema.metadata.drop_all(conn)
+        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
 
 
 def _team_project(tmp_path: Path, template: str) -> Path:
@@ -180,7 +179,7 @@ def test_doctor_reports_an_old_schema_without_upgrading_it(tmp_path: Path) -> No
     engine.dispose()
     checks = run_checks(project)
     assert [c.name for c in checks] == ["store reachable", "schema current"]
-    assert not checks[1].ok and "schema version 1" in checks[1].detail
+    assert not checks[1].ok and "schema version 1, steps 2, 3, 4" in checks[1].detail
     engine = sa.create_engine(project.store_url)
     with engine.connect() as conn:  # still version 1: doctor changed nothing
         assert conn.execute(sa.text("SELECT MAX(version) FROM schema_version")).scalar() == 1

@@ -67,6 +67,8 @@ def test_roles_per_file_from_the_config_apply_before_ingest(store: Store,
     report = _ingest(store, clip_file, file_roles=roles)
     assert report.files[0].speakers == {"SPEAKER_00": (Role.OFFICER, 2),
                                         "SPEAKER_01": (Role.SUBJECT, 2)}
+    [event] = store.audit_events(clip_id="clip_a", action="speaker_roles_applied")
+    assert event.detail["roles"] == {"SPEAKER_00": "officer", "SPEAKER_01": "subject"}
     with pytest.raises(IngestError, match="unknown role 'boss'"):
         _ingest(store, clip_file, file_roles={"clip_a": {"SPEAKER_00": "boss"}}, dry_run=True)
 
@@ -199,3 +201,19 @@ def test_realignment_on_sqlite_and_postgresql_keeps_one_active_value_per_unit(
             1: "v0", 2: "v1", 3: "v2", 4: "v3"}
     finally:
         store.close()
+
+
+def test_a_coder_sees_the_hashes_of_their_own_clips_only(tmp_path: Path, clip_file: Path) -> None:
+    from workbench.model import Assignment, Coder
+    from workbench.store import default_sqlite_url
+
+    url = default_sqlite_url(tmp_path / "roles.sqlite")
+    with Store(url) as store:
+        shutil.copy(clip_file, clip_file.with_name("clip_b.srt"))
+        _ingest(store, clip_file.parent)
+        store.add_coder(Coder("ana"))
+        store.assign([Assignment("clip_b", "ana")])
+        everything = store.clip_source_hashes()
+    assert set(everything) == {"clip_a", "clip_b"}
+    with Store.open(url, as_user="ana") as ana:
+        assert ana.clip_source_hashes() == {"clip_b": everything["clip_b"]}

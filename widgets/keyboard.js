@@ -12,25 +12,31 @@ function render({ model, el }) {
   const paint = () => { el.textContent = model.get("hint"); };
   let root = null;
 
+  // Listens in the capture phase: ipywidgets' text fields stop keydown from bubbling.
   function onKey(event) {
     if (event.bwvSeen || event.metaKey || event.altKey) return;
     event.bwvSeen = true;
-    event.stopPropagation();
     if (editable(event.target)) {
       if (event.key === "Enter" && event.ctrlKey) {
+        event.stopPropagation();
         event.preventDefault();
         event.target.dispatchEvent(new Event("change", { bubbles: true }));
         event.target.blur();
         model.send({ type: "key", key: "submit" });
         (root || el).focus({ preventScroll: true });
       } else if (event.key === "Escape") {
+        event.stopPropagation();
         event.target.blur();
         (root || el).focus({ preventScroll: true });
         model.send({ type: "key", key: "escape" });
       }
       return;
     }
+    // Ctrl combinations (Ctrl+S …) and modifier keys stay JupyterLab's
     if (event.ctrlKey || ["Shift", "Control", "Alt", "Meta", "CapsLock", "Tab"].includes(event.key)) return;
+    event.stopPropagation();
+    const onButton = event.target && event.target.closest && event.target.closest("button");
+    if (onButton && (event.key === "Enter" || event.key === " ")) return;
     event.preventDefault();
     model.send({ type: "key", key: event.key });
   }
@@ -41,7 +47,7 @@ function render({ model, el }) {
       root = el.closest("." + model.get("container_class"));
       if (root) {
         root.tabIndex = 0;
-        root.addEventListener("keydown", onKey);
+        root.addEventListener("keydown", onKey, true);
       }
       return;
     }
@@ -62,7 +68,7 @@ function render({ model, el }) {
   paint();
   return () => {
     el.removeEventListener("keydown", onKey);
-    if (root) root.removeEventListener("keydown", onKey);
+    if (root) root.removeEventListener("keydown", onKey, true);
   };
 }
 

@@ -154,13 +154,12 @@ def coder_certify(
     project: ProjectOption = None,
 ) -> None:
     """Certify a trainee (reviewers only): their ordinary work counts from now on."""
-    from workbench.codebook import load_ref
     from workbench.project import Project
     from workbench.review.certification import certify
 
     try:
         proj = Project.load(project)
-        codebook = load_ref(proj.codebook, proj.codebooks_dir)
+        codebook = proj.load_codebook()
         with proj.open_store() as store:
             report = certify(store, codebook, coder_id, reviewer=reviewer, reason=reason,
                              min_alpha=min_alpha)

@@ -23,6 +23,11 @@ def _clip_group() -> None:
 console = Console()
 
 
+@clip_app.callback()
+def clip_group() -> None:
+    """Clip administration (admins)."""  # a callback keeps `clip` a group of one command
+
+
 def _read_head(path: Path):  # type: ignore[no-untyped-def]
     from workbench.store.chain import ChainHead
 

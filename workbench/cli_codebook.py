@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from workbench import textfiles
 from workbench.codebook import (
     Codebook,
     apply_migration,
@@ -178,8 +179,7 @@ def render_command(
         if out is None:
             sys.stdout.write(text)
             return
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        textfiles.write_text(out, text, error=ParameterError, field="--out")
         console.print(f"wrote {out} ({codebook.label}, {len(text):,} characters)",
                       highlight=False, soft_wrap=True)
 

@@ -33,13 +33,12 @@ def export(
     project: ProjectOption = None,
 ) -> None:
     """Write the project's clips, codebook, coders and one layer as a .qdpx."""
-    from workbench.codebook.loading import load_ref
     from workbench.exchange import export_qdpx
     from workbench.project import Project
 
     try:
         proj = Project.load(project)
-        codebook = load_ref(proj.codebook, proj.codebooks_dir)
+        codebook = proj.load_codebook()
         with proj.open_store() as store:
             path = export_qdpx(store, codebook, out, layer=layer, shareable=shareable,
                                name=proj.root.name, media_root=proj.root)
@@ -94,14 +93,13 @@ def export_data(
     project: ProjectOption = None,
 ) -> None:
     """Analysis-ready tables (one row per utterance, one per clip) with labels."""
-    from workbench.codebook.loading import load_ref
     from workbench.exchange import export_data as write
     from workbench.project import Project
 
     formats = tuple(f.strip().lower() for f in format.split(",") if f.strip())
     try:
         proj = Project.load(project)
-        codebook = load_ref(proj.codebook, proj.codebooks_dir)
+        codebook = proj.load_codebook()
         with proj.open_store() as store:
             result = write(store, codebook, out, layer=layer, shareable=shareable,
                            formats=formats)

@@ -53,7 +53,7 @@ def ingest(
                                   actor=_actor(actor))
     except WorkbenchError as exc:
         raise fail(exc) from exc
-    console.print(report.details() if dry_run else report.summary())
+    console.print(report.details() if dry_run else report.summary(), soft_wrap=True)
 
 
 transcript_app = typer.Typer(help="Fix transcripts after ingest: speaker roles, text.",

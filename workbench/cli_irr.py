@@ -135,13 +135,12 @@ def _level_and_categories(level: LevelChoice | None, categories: str, code: str,
     cats = _names(categories) or None
     if not code:
         return (level.value if level else None), cats, "given"
-    from workbench.codebook.loading import load_ref
     from workbench.project import Project
     from workbench.review.project_report import ALPHA_LEVEL
     from workbench.review.project_report import categories as code_categories
 
     proj = Project.load(project)
-    book = load_ref(proj.codebook, proj.codebooks_dir)
+    book = proj.load_codebook()
     entry = book.code(code)
     return (level.value if level else ALPHA_LEVEL[entry.level],
             cats or code_categories(entry), "codebook")

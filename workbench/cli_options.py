@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from workbench.exceptions import WorkbenchError
 
@@ -18,5 +19,6 @@ ProjectOption = Annotated[
 
 def fail(exc: WorkbenchError) -> typer.Exit:
     """Print the error (it names the file, line or field) and exit with code 2."""
-    Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+    Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                               soft_wrap=True)  # one line, brackets in the message kept
     return typer.Exit(code=2)

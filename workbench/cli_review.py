@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench import textfiles
 from workbench.cli_options import ProjectOption, fail
 from workbench.exceptions import ParameterError, WorkbenchError
 from workbench.project import Project
@@ -93,7 +94,6 @@ def irr_project(
                                        "whole sets with MASI distance")] = False,
 ) -> None:
     """Krippendorff's alpha per code on the project's overlap clips, worst first."""
-    from workbench.codebook.loading import load_ref
     from workbench.project import Project
     from workbench.review.project_report import reliability_table
 
@@ -102,14 +102,18 @@ def irr_project(
                                   f"{', '.join(PROJECT_FORMATS)}", field="format"))
     try:
         proj = Project.load(project)
-        codebook = load_ref(proj.codebook, proj.codebooks_dir)
+        codebook = proj.load_codebook()
         with proj.open_store() as store:
             table = reliability_table(store, codebook, bootstrap=bootstrap, seed=seed,
                                       coders=_names(coders) or None, masi=masi)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     if csv is not None:
-        table.to_csv(csv, index=False)
+        try:
+            textfiles.write_text(csv, table.to_csv(index=False), error=ParameterError,
+                                 field="--csv")
+        except WorkbenchError as exc:
+            raise fail(exc) from exc
     if output == "csv":
         typer.echo(table.to_csv(index=False), nl=False)
     elif output == "json":

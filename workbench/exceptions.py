@@ -88,6 +88,12 @@ class ReliabilityDataError(InputError):
     """Reliability data cannot be analysed as given (e.g. one coder only, duplicate ratings)."""
 
 
+class LimitError(InputError):
+    """A value is over a limit the workbench keeps the same everywhere (text length, NUL
+    characters, integer range, nesting, size): ``field`` names the table and column, or the
+    input's field; nothing was stored."""
+
+
 class StoreError(WorkbenchError):
     """The store refused an operation (e.g. a change that would orphan annotations)."""
 

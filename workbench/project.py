@@ -19,13 +19,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from workbench import textfiles
 from workbench.acting import acting_user
 from workbench.exceptions import ParameterError
 from workbench.store import Store, default_sqlite_url
+
+if TYPE_CHECKING:
+    from workbench.codebook.book import Codebook
 
 CONFIG_NAME = "bwv.yaml"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +66,13 @@ class Project:
     def codebook_name(self) -> str:
         return self.codebook.split("@", 1)[0]
 
+    def load_codebook(self) -> Codebook:
+        """The project's codebook, validated (:func:`workbench.codebook.loading.load_ref`;
+        imported here, so that loading a project stays light)."""
+        from workbench.codebook.loading import load_ref
+
+        return load_ref(self.codebook, self.codebooks_dir)
+
     @property
     def codebook_version(self) -> str:
         return self.codebook.split("@", 1)[1]
@@ -82,7 +93,7 @@ class Project:
         root = Path(root).resolve()
         if (root / CONFIG_NAME).exists():
             return cls.load(root)
-        root.mkdir(parents=True, exist_ok=True)
+        textfiles.make_folder(root, error=ParameterError)
         project = cls(root=root, store_url=store_url or default_sqlite_url(root / "store.sqlite"),
                       codebook=codebook)
         project.save()
@@ -99,9 +110,10 @@ class Project:
         for name in ("speaker_roles", "speech_tiers", "skip_tiers"):
             if getattr(self, name):
                 data[name] = getattr(self, name)
-        self.config_path.write_text(
-            "# BWV coding workbench project\n" + yaml.safe_dump(data, sort_keys=False),
-            encoding="utf-8")
+        textfiles.write_text(
+            self.config_path,
+            "# BWV coding workbench project\n" + textfiles.dump_yaml(data),
+            error=ParameterError)
 
     @classmethod
     def load(cls, root: str | Path | None = None) -> Project:
@@ -111,23 +123,37 @@ class Project:
         if not path.exists():
             raise ParameterError(
                 "no project here: run `bwv init FOLDER` first, or pass --project", path=path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            line = getattr(getattr(exc, "problem_mark", None), "line", None)
-            raise ParameterError(f"not valid YAML: {exc}", path=path,
-                                 line=None if line is None else line + 1) from exc
+        data, node = textfiles.load_yaml(path, error=ParameterError)
+        data = data or {}
         if not isinstance(data, dict) or "store" not in data:
             raise ParameterError("expected a mapping with a 'store' URL", path=path,
-                                 field="store")
+                                 field="store", line=1)
+        lines = {str(k.value): k.start_mark.line + 1
+                 for k, _ in (node.value if isinstance(node, yaml.MappingNode) else [])}
+        for key in ("store", "codebook", "codebooks_dir"):
+            if not isinstance(data.get(key, ""), str) or (key == "store" and not data[key]):
+                raise ParameterError(f"expected text, got {type(data[key]).__name__} "
+                                     f"{str(data[key])[:40]!r}", path=path,
+                                     line=lines.get(key), field=key)
         codebook = str(data.get("codebook", "stop-search@1.0.0"))
         if "@" not in codebook:
             raise ParameterError("expected NAME@VERSION, e.g. stop-search@1.0.0",
-                                 path=path, field="codebook")
+                                 path=path, field="codebook", line=lines.get("codebook"))
+        speakers = data.get("speakers") or DEFAULT_SPEAKER_RULES
+        if not isinstance(speakers, list):
+            raise ParameterError("expected a list of {pattern: REGEX, role: ROLE} rules",
+                                 path=path, line=lines.get("speakers"), field="speakers")
+        from workbench.ingest.roles import SpeakerRoles  # checks each rule
+
+        try:
+            SpeakerRoles.from_config(speakers)
+        except ParameterError as exc:
+            raise ParameterError(exc.message, path=path, line=lines.get("speakers"),
+                                 field=exc.field) from None
         return cls(
-            root=root, store_url=str(data["store"]), codebook=codebook,
+            root=root, store_url=data["store"], codebook=codebook,
             codebooks_dir=Path(data.get("codebooks_dir") or BUNDLED_CODEBOOKS),
-            speakers=list(data.get("speakers") or DEFAULT_SPEAKER_RULES),
+            speakers=list(speakers),
             **_transcript_settings(data, path),
         )
 

@@ -26,6 +26,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run",
                  "--autoplay-policy=no-user-gesture-required"]
 JUPYTER = Path(sys.executable).parent / "jupyter"
+#: The notebook in front (JupyterLab keeps other open notebooks in the page, hidden).
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
 def free_port() -> int:
@@ -98,12 +100,15 @@ def browser() -> Iterator[Any]:
 
 def run_cell(page: Any, cell: Any) -> None:
     """Run a cell in place (Ctrl+Enter); press again if the kernel was not connected yet."""
-    prompt = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt").first
+    prompt = page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputPrompt").first
     for _ in range(6):
         dialog = page.locator(".jp-Dialog .jp-mod-accept")   # "Select Kernel", if asked
         if dialog.count():
             dialog.click()
-        cell.click()
+        try:
+            cell.click(timeout=10_000)
+        except Exception:  # the page was still laying out (a busy machine): try again
+            continue
         page.keyboard.press("Control+Enter")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -117,10 +122,10 @@ def run_cell(page: Any, cell: Any) -> None:
 def open_notebook(page: Any, url: str, name: str, ready: str) -> None:
     """Open notebook ``name``, run its code cell and wait for the CSS selector ``ready``."""
     page.goto(f"{url}/lab/tree/{name}", timeout=60_000)
-    code_cell = page.locator(".jp-NotebookPanel .jp-CodeCell .cm-content").first
+    code_cell = page.locator(f"{NOTEBOOK} .jp-CodeCell .cm-content").first
     code_cell.wait_for(timeout=60_000)
-    page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for(
-        timeout=60_000)
+    page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"] >> visible=true').first\
+        .wait_for(timeout=60_000)
     run_cell(page, code_cell)
     page.locator(ready).first.wait_for(timeout=60_000)
 

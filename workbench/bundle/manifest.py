@@ -98,12 +98,30 @@ class Manifest:
                               path=source, field="kind")
         try:
             files = tuple(FileEntry(**f) for f in data.get("files", []))
-            return cls(**{**data, "files": files,
-                          "codebooks": tuple(data.get("codebooks", [])),
-                          "layers": tuple(data.get("layers", []))})
+            manifest = cls(**{**data, "files": files,
+                              "codebooks": tuple(data.get("codebooks", [])),
+                              "layers": tuple(data.get("layers", []))})
         except TypeError as exc:
             raise BundleError(f"manifest fields are not as expected: {exc}",
                               path=source) from exc
+        if manifest.kind == "review":
+            check_review(manifest, source)
+        return manifest
+
+
+def check_review(manifest: Manifest, source: str) -> None:
+    """A review bundle carries only ``review:<audit id>`` layers and names the live chain's
+    head it was made against (``audit.base``), so a merge can extend that chain."""
+    if not manifest.layers or not all(layer.startswith("review:") and len(layer) > 7
+                                      for layer in manifest.layers):
+        raise BundleError(f"a review bundle carries only review:<audit id> layers, not "
+                          f"{list(manifest.layers)}", path=source, field="layers")
+    base = manifest.audit.get("base")
+    if not (isinstance(base, dict) and isinstance(base.get("event_id"), int)
+            and isinstance(base.get("hash"), str) and len(base["hash"]) == 64):
+        raise BundleError("a review bundle names the chain head it was made against "
+                          "(audit.base: event_id and a 64-digit hash)", path=source,
+                          field="audit.base")
 
 
 def file_entry(root: Path, path: Path, role: str, **extra: Any) -> FileEntry:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from workbench import textfiles
 from workbench.codebook.book import Codebook
 from workbench.codebook.fields import SEMVER_PATTERN, CodebookProblem, version_key
 from workbench.exceptions import CodebookError
@@ -32,10 +33,7 @@ def default_codebooks_dir() -> Path:
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook file; any problem raises :class:`CodebookError`."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CodebookError(f"cannot read codebook: {exc.strerror}", path=path) from None
+    text = textfiles.read_text(path, error=CodebookError, max_bytes=textfiles.MAX_YAML_BYTES)
     codebook = loads_codebook(text, path=path)
     _check_file_name(codebook, path)
     return codebook
@@ -92,34 +90,13 @@ def available_versions(name: str, codebooks_dir: str | Path | None = None) -> li
 
 # ---- YAML with line numbers ----------------------------------------------------------------
 def _parse_yaml(text: str, path: str | Path | None) -> tuple[dict[str, Any], dict[Loc, int]]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        raise CodebookError(_yaml_message(exc), path=path, line=_yaml_line(exc)) from None
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"YAML error: {exc}", path=path) from None
+    raw, node = textfiles.parse_yaml(text, path, error=CodebookError)
     if not isinstance(raw, dict) or node is None:
         raise CodebookError("a codebook file is a YAML mapping (id, version, title, groups, "
                             "codes, ...)", path=path, line=1)
     lines: dict[Loc, int] = {}
     _record_lines(node, (), lines, path)
     return raw, lines
-
-
-def _yaml_line(exc: yaml.MarkedYAMLError) -> int | None:
-    """Where the broken construct starts (e.g. an unclosed bracket), else the problem."""
-    mark = exc.context_mark or exc.problem_mark
-    return mark.line + 1 if mark is not None else None
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    message = f"YAML syntax error: {exc.problem or 'invalid YAML'}"
-    if exc.context and exc.context_mark is not None:
-        message += f", {exc.context}"
-        if exc.problem_mark is not None:
-            message += f" (problem found at line {exc.problem_mark.line + 1})"
-    return message
 
 
 def _record_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int],

@@ -62,13 +62,17 @@ def _schema(engine: sa.Engine) -> Check:
 
     with engine.connect() as conn:
         version = migrations.current_version(conn)
-    if version == migrations.LATEST:
-        return Check("schema current", True, f"schema version {version}")
+        todo = migrations.pending(conn) if version is not None else []
     if version is None:
         return Check("schema current", False, "no workbench schema here: run `bwv init`")
+    if version > migrations.LATEST:
+        return Check("schema current", False, f"schema version {version} is newer than this "
+                     f"workbench ({migrations.LATEST}): upgrade the workbench")
+    if not todo:
+        return Check("schema current", True, f"schema version {version}")
     return Check("schema current", False,
-                 f"schema version {version}, this workbench {migrations.LATEST}: back up "
-                 "(pg_dump or bwv export), then any `bwv` command upgrades it")
+                 f"schema version {version}, steps {', '.join(map(str, todo))} not applied "
+                 "yet: back up (pg_dump or bwv export), then any `bwv` command upgrades it")
 
 
 def _codebooks(store: Store, project: Project) -> Check:

@@ -30,14 +30,14 @@ from typing import Any
 
 from tqdm import tqdm
 
-from workbench.exceptions import IngestError
+from workbench.exceptions import IngestError, LimitError
 from workbench.ingest.metadata import STANDARD, MetadataRow, read_clip_metadata
 from workbench.ingest.readers import READERS, extension, read_transcript
 from workbench.ingest.records import ParsedClip, ReadOptions
 from workbench.ingest.report import FileReport, IngestReport
 from workbench.ingest.roles import SpeakerRoles
 from workbench.model import Clip, Role, Utterance
-from workbench.store import Store
+from workbench.store import Store, limits, schema
 from workbench.store.transcripts import align_utterances
 
 PathLike = str | Path
@@ -72,6 +72,16 @@ def assemble(parsed: ParsedClip, roles: SpeakerRoles,
 
     return [Utterance(parsed.clip_id, i, t.start, t.end, t.speaker, role(t.speaker, t.role),
                       t.text) for i, t in enumerate(ordered)]
+
+
+def _check_limits(parsed: ParsedClip) -> None:
+    """The store's limits (the same on SQLite and PostgreSQL), checked with file and line."""
+    for turn in parsed.turns:
+        try:
+            limits.check_row(schema.utterances, {"speaker": turn.speaker, "text": turn.text})
+        except LimitError as exc:
+            raise IngestError(f"clip {parsed.clip_id!r}: {exc.message}", path=parsed.path,
+                              line=turn.line, field=exc.field) from None
 
 
 def collect_files(paths: Iterable[PathLike], skip: Iterable[Path] = ()) -> list[Path]:
@@ -225,6 +235,8 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
     paths = list(paths)
     files = collect_files(paths, skip) if paths else []
     parsed, file_reports = _read_all(files, progress, options)
+    for p in parsed:
+        _check_limits(p)
     report = IngestReport(files=file_reports, dry_run=dry_run,
                           n_utterances=sum(f.n_utterances for f in file_reports))
     by_file = {f.path: f for f in file_reports}
@@ -238,8 +250,12 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
                                   "or in the store; expected a clip id of an ingested transcript",
                                   path=row.path, line=row.line, field="clip_id")
         built = []
+        from_config: dict[str, dict[str, Role]] = {}
         for p in parsed:
-            overrides = {**_file_roles(file_roles, p), **stored_roles.get(p.clip_id, {})}
+            configured = _file_roles(file_roles, p)
+            if configured:
+                from_config[p.clip_id] = configured
+            overrides = {**configured, **stored_roles.get(p.clip_id, {})}
             utterances = assemble(p, roles, overrides)
             old = existing.get(p.clip_id)
             clip = _with_metadata(old or Clip(p.clip_id), meta.get(p.clip_id), p.path,
@@ -264,6 +280,13 @@ def ingest_paths(store: Store, paths: Iterable[PathLike], *,
                 if not dry_run:
                     store.update_clip_metadata(clip_id, row.fields)
                 report.metadata_updated.append(clip_id)
+        if not dry_run:
+            changed = set(report.added) | set(report.replaced) | set(report.realigned)
+            for clip_id, chosen in sorted(from_config.items()):
+                if clip_id in changed:  # roles given per file in bwv.yaml, applied: audited
+                    store.audit(actor, "speaker_roles_applied", clip_id=clip_id,
+                                roles={label: str(role) for label, role in chosen.items()},
+                                source="bwv.yaml speaker_roles")
         if not dry_run and (report.added or report.replaced or report.realigned
                             or report.metadata_updated):
             store.audit(actor, "ingest", files=len(files), added=len(report.added),

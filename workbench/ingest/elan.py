@@ -33,6 +33,8 @@ from workbench.ingest.records import ParsedClip, ReadOptions, Turn, check_clip_i
 from workbench.ingest.source import read_text
 from workbench.ingest.speakers import normalise_text
 
+#: Largest time slot value accepted (milliseconds; about 31 years), so times stay exact floats.
+MAX_MS = 10**12
 _TIER_START = re.compile(r"<TIER\b[^>]*?\bTIER_ID\s*=\s*(\"[^\"]*\"|'[^']*')")
 _ANNOTATION = re.compile(r"<(?:ALIGNABLE|REF)_ANNOTATION\b")
 
@@ -80,6 +82,10 @@ def _parse(text: str, path: Path) -> _Document:
             if value is not None and not re.fullmatch(r"-?\d+", value.strip()):
                 raise IngestError(f"TIME_VALUE {value!r} is not whole milliseconds; expected an "
                                   "integer", path=path, line=line)
+            digits = (value or "").strip().lstrip("-")
+            if len(digits) > 13 or (digits and int(digits) > MAX_MS):  # no huge int parsed
+                raise IngestError(f"TIME_VALUE {digits[:16]}… is too large; expected at most "
+                                  f"{MAX_MS:,} ms", path=path, line=line)
             doc.slots.append((attrs.get("TIME_SLOT_ID", ""),
                               None if value is None else int(value), line))
         elif name == "TIER":

@@ -20,6 +20,7 @@ from workbench.exceptions import IngestError
 from workbench.ingest.records import check_clip_id
 from workbench.ingest.source import read_text
 from workbench.model import CLIP_METADATA_FIELDS
+from workbench.store import limits, schema
 
 STANDARD = (*CLIP_METADATA_FIELDS, "media_path", "duration", "synthetic")
 _TRUE = {"true", "yes", "y", "1"}
@@ -67,6 +68,20 @@ def _value(name: str, cell: str, path: Path, line: int) -> Any:
     return cell
 
 
+def _check_limits(fields: dict[str, Any], path: Path, line: int) -> None:
+    """The store's limits (the same on SQLite and PostgreSQL), checked with file and line."""
+    for name, value in fields.items():
+        column = schema.clips.c.get(name)
+        problem = (limits.value_problem(column, value) if column is not None
+                   else limits.text_problem(value, limits.MAX_EXTRA_CHARS)
+                   if isinstance(value, str) else None)
+        if problem is None and column is None:
+            problem = limits.text_problem(name, limits.MAX_EXTRA_CHARS)
+        if problem is not None:
+            raise IngestError(f"{problem}; the store cannot hold it", path=path, line=line,
+                              field=name)
+
+
 def read_clip_metadata(path: Path) -> dict[str, MetadataRow]:
     """clip id → its metadata row.
 
@@ -107,6 +122,7 @@ def read_clip_metadata(path: Path) -> dict[str, MetadataRow]:
                                       path=path, line=line, field="clip_id")
                 fields = {name: _value(name, cell, path, line) if name in STANDARD
                           else (cell.strip() or None) for name, cell in cells.items()}
+                _check_limits(fields, path, line)
                 rows[clip_id] = MetadataRow(clip_id, fields, path, line)
             line = reader.line_num + 1
     except csv.Error as exc:

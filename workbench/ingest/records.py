@@ -13,9 +13,10 @@ from pathlib import Path
 
 from workbench.exceptions import IngestError
 from workbench.model import Role
+from workbench.store import schema
 
-#: Longest clip id the store accepts (``clips.clip_id`` is ``String(100)``).
-MAX_CLIP_ID = 100
+#: Longest clip id the store accepts (the length of ``clips.clip_id``).
+MAX_CLIP_ID: int = schema.clips.c.clip_id.type.length  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

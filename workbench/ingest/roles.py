@@ -73,7 +73,8 @@ class SpeakerRoles:
             try:
                 patterns.append((re.compile(str(rule["pattern"]), re.IGNORECASE), role))
             except re.error as exc:
-                raise ParameterError(f"invalid regular expression {rule['pattern']!r}: {exc}",
+                raise ParameterError(f"invalid regular expression {rule['pattern']!r}: {exc}; "
+                                     "expected a Python regular expression",
                                      field=f"{where}.pattern") from None
         for label, role in (labels or {}).items():
             exact[" ".join(str(label).split()).casefold()] = _role(role, f"labels[{label!r}]")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -30,6 +29,7 @@ from workbench.ingest.source import LINE_BREAK, read_text
 from workbench.ingest.speakers import normalise_text
 from workbench.ingest.timecode import parse_seconds
 from workbench.model import Role
+from workbench.textfiles import parse_json
 
 REQUIRED = ("start", "end", "text")
 OPTIONAL = ("clip_id", "speaker", "role")
@@ -110,7 +110,8 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     keys = [k for k, _ in pairs]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        raise ValueError(f"repeated key(s) {', '.join(map(repr, repeated))}")
+        raise ValueError(f"repeated key(s) {', '.join(map(repr, repeated))} in one object; "
+                         "expected each key once (a second value would be lost)")
     return dict(pairs)
 
 
@@ -119,14 +120,8 @@ def _jsonl_rows(text: str, path: Path) -> Iterator[tuple[int, Mapping[str, objec
     for number, line in enumerate(LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
-        try:
-            row = json.loads(line, object_pairs_hook=_unique_keys)
-        except json.JSONDecodeError as exc:
-            raise IngestError(f"not valid JSON ({exc.msg}, column {exc.colno}); expected one "
-                              "JSON object per line", path=path, line=number) from None
-        except ValueError as exc:
-            raise IngestError(f"{exc} in one object; expected each key once (a second value "
-                              "would be lost)", path=path, line=number) from None
+        row = parse_json(line, path, error=IngestError, line=number,  # depth, integer limits
+                         expected="one JSON object per line", object_pairs_hook=_unique_keys)
         if not isinstance(row, dict):
             raise IngestError(f"a JSON {type(row).__name__}; expected one JSON object per line",
                               path=path, line=number)

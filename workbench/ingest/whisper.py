@@ -15,7 +15,6 @@ against the segments' text joined (a second, independent count of what was said)
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from workbench.ingest.source import read_text
 from workbench.ingest.speakers import normalise_text
 from workbench.ingest.tabular import _unique_keys
 from workbench.ingest.timecode import parse_seconds
+from workbench.textfiles import parse_json
 
 _EXPECTED = ("a Whisper result object with a 'segments' list (whisper --output_format json, "
              "WhisperX), or a list of segments with start, end and text")
@@ -35,15 +35,8 @@ def _load(path: Path) -> Any:
     text = read_text(path)
     if not text.strip():
         raise IngestError(f"the file is empty; expected {_EXPECTED}", path=path, line=1)
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as exc:
-        what = "truncated" if exc.pos >= len(text.rstrip()) else "not valid"
-        raise IngestError(f"{what} JSON ({exc.msg}, column {exc.colno}); expected {_EXPECTED}",
-                          path=path, line=exc.lineno) from None
-    except ValueError as exc:
-        raise IngestError(f"{exc} in one JSON object; expected each key once (a second value "
-                          "would be lost)", path=path) from None
+    return parse_json(text, path, error=IngestError, expected=_EXPECTED,  # depth, integers
+                      object_pairs_hook=_unique_keys)
 
 
 def _segments(data: Any, path: Path) -> tuple[list[Any], str]:

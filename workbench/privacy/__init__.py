@@ -1,5 +1,7 @@
-"""Privacy: disclosure control for published tables, and redaction of transcript text."""
+"""Privacy: disclosure control for published tables (each table, and study-wide across
+tables), and redaction of transcript text."""
 
+from workbench.privacy.audit import Cell, DisclosureAuditError, Finding, check, protect
 from workbench.privacy.disclosure import (
     CONFIDENTIAL,
     Suppression,
@@ -22,10 +24,15 @@ from workbench.privacy.redaction import (
 __all__ = [
     "CONFIDENTIAL",
     "PLACEHOLDERS",
+    "Cell",
+    "DisclosureAuditError",
+    "Finding",
     "PiiSpan",
     "Suppression",
+    "check",
     "find_pii",
     "footnote",
+    "protect",
     "publish_counts",
     "recoverable_cells",
     "redact",

@@ -137,7 +137,8 @@ def suppress_rows(
 
     A row whose base (e.g. encounters in the group) is from 1 to ``threshold − 1`` has its
     base, count and values suppressed; a row whose count is from 1 to ``threshold − 1`` has
-    its count and values (percentages, intervals, means) suppressed. ``other_count_columns``
+    its count and values (percentages, intervals, means) suppressed, and so does a row whose
+    complement (base − count, shown or not) is from 1 to ``threshold − 1``. ``other_count_columns``
     (e.g. the complement "not escalated", which the base minus the count gives) are suppressed
     with the count, and the count with them when they are small.
 
@@ -169,6 +170,9 @@ def suppress_rows(
     for column in other_count_columns:  # a small complement reveals the count, and vice versa
         other = _column(rows, column)
         count_mask |= (other > 0) & (other < threshold)
+    if count_column is not None and base_column is not None:  # shown or not, base − count
+        complement = base - count
+        count_mask |= (complement > 0) & (complement < threshold)
     changed = True
     while changed:
         changed = False

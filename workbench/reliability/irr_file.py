@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench import textfiles
 from workbench.exceptions import ParameterError, ReliabilityDataError
 from workbench.reliability.bootstrap import bootstrap
 from workbench.reliability.catalogue import COEFFICIENTS, value_or_nan
@@ -38,27 +39,13 @@ def read_ratings_table(path: str | Path) -> tuple[pd.DataFrame, list[int]]:
     Raises
     ------
     ReliabilityDataError
-        The file is missing, empty, not UTF-8, holds a NUL byte, is not CSV, lacks a
-        column, or a line has the wrong number of fields: the message names the file and line.
+        The file is missing, too large, empty, not UTF-8, holds a NUL character, is not CSV,
+        lacks a column, or a line has the wrong number of fields (the file and line named).
     """
     path = Path(path)
     if not path.is_file():
         raise ReliabilityDataError("file not found", path=path)
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise ReliabilityDataError(
-            "contains a NUL byte: expected UTF-8 text (is it UTF-16, or a binary file?)",
-            path=path, line=line,
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ReliabilityDataError(
-            f"not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be decoded ({error.reason});"
-            " save the file as UTF-8", path=path, line=line,
-        ) from error
+    text = textfiles.read_text(path, error=ReliabilityDataError)  # encoding, NUL, size
     rows: list[list[str]] = []
     lines: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from workbench.exceptions import StoreError
+from workbench.store import limits
 
 
 def utc_now() -> datetime:
@@ -56,7 +57,39 @@ def create_engine(url: str) -> sa.Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    limits.install(engine)
+    event.listen(engine, "handle_error", _refusal)
     return engine
+
+
+#: SQLSTATEs of transient conflicts (serialization failure, deadlock, lock not available):
+#: left as they are, for a caller that retries.
+_TRANSIENT = {"40001", "40P01", "55P03"}
+
+
+def _refusal(context: sa.engine.ExceptionContext) -> StoreError | None:
+    """The database's refusals (not a database, cannot open, read-only, disk full, value the
+    driver cannot send, …) as :class:`StoreError` naming the store; the transaction rolls back.
+
+    Integrity and programming errors are left alone (bugs, or races handled where they
+    happen), and so are transient lock conflicts.
+    """
+    exc = context.sqlalchemy_exception
+    orig = context.original_exception
+    if isinstance(exc, sa.exc.IntegrityError | sa.exc.ProgrammingError) or not isinstance(
+            exc, sa.exc.DBAPIError):
+        return None
+    if getattr(orig, "sqlstate", None) in _TRANSIENT or getattr(
+            orig, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        return None
+    url = context.engine.url.render_as_string(hide_password=True) if context.engine else "?"
+    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    hint = ""
+    if "not a database" in reason:
+        hint = "; expected a SQLite store made by `bwv init` (or a PostgreSQL URL)"
+    elif "unable to open" in reason or "readonly" in reason:
+        hint = "; expected a store file in a folder you may write to"
+    return StoreError(f"store {url}: {reason}{hint}; nothing was changed")
 
 
 class TransactionScope:

@@ -155,11 +155,33 @@ def current_version(conn: sa.Connection) -> int | None:
     return conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
 
 
+def pending(conn: sa.Connection) -> list[int]:
+    """Versions of the steps this store has not had yet (empty: the schema is current)."""
+    if current_version(conn) is None:
+        return [m.version for m in MIGRATIONS]
+    done = set(conn.execute(sa.select(schema.schema_version.c.version)).scalars())
+    return [m.version for m in MIGRATIONS if m.version not in done]
+
+
+def _refuse_foreign_sqlite(conn: sa.Connection) -> None:
+    """A SQLite file with tables but no schema version is another program's database: adding
+    the store's tables to it would change it behind its owner's back."""
+    if conn.dialect.name != "sqlite":
+        return
+    tables = sorted(sa.inspect(conn).get_table_names())
+    if tables:
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        raise StoreError(f"store {conn.engine.url}: this SQLite database holds tables ({shown}) "
+                         "but is not a workbench store; expected a store made by `bwv init` "
+                         "(or a new file); nothing was changed")
+
+
 def upgrade(conn: sa.Connection) -> list[int]:
     """Create or bring the schema to :data:`LATEST`; returns the versions applied."""
     version = current_version(conn)
     now = datetime.now(UTC)
     if version is None:
+        _refuse_foreign_sqlite(conn)
         schema.metadata.create_all(conn)
         conn.execute(schema.audit_head.insert(), {"id": 1, "event_id": 0, "hash": GENESIS})
         conn.execute(
@@ -174,9 +196,10 @@ def upgrade(conn: sa.Connection) -> list[int]:
             f"({LATEST}); upgrade the workbench"
         )
     op = Operations(MigrationContext.configure(conn))
+    todo = pending(conn)
     applied = []
-    for m in MIGRATIONS:
-        if m.version > version:
+    for m in MIGRATIONS:  # every step not yet applied (steps merged out of order included)
+        if m.version in todo:
             m.upgrade(op)
             conn.execute(
                 schema.schema_version.insert(),

@@ -30,9 +30,9 @@ _VISIBLE_CLIP_COLUMNS = [c.name for c in schema.clips.c
                          if c.name not in ("outcome", "ethnicity", "age_band", "gender")]
 _TABLES = ("clips", "utterances", "coders", "user_roles", "user_grants", "scopes",
            "assignments", "annotations", "utterance_notes", "codebooks", "audit_events",
-           "schema_version")
-_SEQUENCES = ("annotations_annotation_id_seq", "audit_events_event_id_seq",
-              "scopes_scope_id_seq")
+           "audit_details", "audit_head", "schema_version")
+_SEQUENCES = ("annotations_annotation_id_seq", "scopes_scope_id_seq")
+_OWN_EVENT = "event_id IN (SELECT e.event_id FROM audit_events e WHERE e.actor = current_user)"
 
 _MINE_ASSIGNED = ("clip_id IN (SELECT a.clip_id FROM assignments a "
                   "WHERE a.coder_id = current_user)")
@@ -64,6 +64,12 @@ POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
     ("codebooks", "codebooks_record", "INSERT", "bwv_coder", None, "true"),
     ("audit_events", "audit_own", "SELECT", "bwv_coder", "actor = current_user", None),
     ("audit_events", "audit_append", "INSERT", "PUBLIC", None, "actor = current_user"),
+    # the chain's detail: a coder reads their own; anyone appends (its primary and foreign
+    # keys tie it to one existing record that has none yet); only staff change (erasure)
+    ("audit_details", "audit_details_own", "SELECT", "bwv_coder", _OWN_EVENT, None),
+    ("audit_details", "audit_details_append", "INSERT", "PUBLIC", None, "true"),
+    # the chain's head: every writer locks and moves it (the chain itself refuses forks)
+    ("audit_head", "audit_head_move", "ALL", "PUBLIC", "true", "true"),
 )
 
 #: Table privileges per group (row-level policies then narrow the rows).
@@ -79,6 +85,9 @@ GRANTS: tuple[tuple[str, str, str], ...] = (
     ("INSERT", "codebooks", "bwv_coder"),
     ("SELECT", "audit_events", "bwv_coder"),
     ("INSERT", "audit_events", "PUBLIC"),
+    ("SELECT", "audit_details", "bwv_coder"),
+    ("INSERT", "audit_details", "PUBLIC"),
+    ("SELECT, UPDATE", "audit_head", "PUBLIC"),
 )
 
 

@@ -29,6 +29,13 @@ CITED_AUTHORS: tuple[str, ...] = (
 )
 _CITED = re.compile(r"\b(?:" + "|".join(CITED_AUTHORS) + r")\b")
 
+def spec_columns(spec: str) -> list[str]:
+    """The table columns a population spec reads (``"a:b"``, ``"name=col"``, ``"col"``)."""
+    if ":" in spec:
+        return spec.split(":", 1)
+    return [spec.rpartition("=")[2]]
+
+
 #: Stands for "every row of the table" in a line (an empty line in a :class:`CountRule`).
 WHOLE_TABLE = "__whole_table__"
 
@@ -44,6 +51,15 @@ class CountRule:
     :func:`workbench.privacy.disclosure.suppress_rows`); an empty set ``()`` means "all the
     rows of the table add up to a published total". ``complements``: counts that the base
     minus the count gives (e.g. ``not_escalated``), suppressed together with the count.
+
+    For the study-wide audit (:mod:`workbench.study.crosstable`), whom the rows count:
+    ``population``: specs of the base population (``"group_var:group"``, ``"opening_move"``);
+    ``level``: the count's level within it when the levels of a variable exclude each other
+    (``"element:value"``); else ``event``: the yes/no event counted (default: the count
+    column, e.g. ``escalated``; its complement is ``no``). ``level_when`` (``"unit=clip"``):
+    only rows with that value have exclusive levels; in the others each level is an event of
+    its own (a clip can show several). Rules declaring none of these are checked within their
+    table only. Spec syntax: :mod:`workbench.study.crosstable`.
     """
 
     count: str | None = None
@@ -52,25 +68,38 @@ class CountRule:
     count_lines: tuple[tuple[str, ...], ...] = ()
     base_lines: tuple[tuple[str, ...], ...] = ()
     complements: tuple[str, ...] = ()
+    population: tuple[str, ...] = ()
+    level: str | None = None
+    event: str | None = None
+    level_when: str | None = None
 
     def columns(self) -> list[str]:
         """The table columns the rule names."""
         named = [self.count, self.base, *self.values, *self.complements,
                  *(c for line in self.count_lines for c in line),
-                 *(c for line in self.base_lines for c in line)]
+                 *(c for line in self.base_lines for c in line),
+                 *(c for spec in (*self.population, self.level or "") if spec
+                   for c in spec_columns(spec)),
+                 *([self.level_when.partition("=")[0]] if self.level_when else [])]
         return [c for c in named if c is not None]
 
 
 def counts(count: str | None = None, *, base: str | None = None, values: Sequence[str] = (),
            count_lines: Sequence[Sequence[str]] = (),
            base_lines: Sequence[Sequence[str]] = (),
-           complements: Sequence[str] = ()) -> CountRule:
+           complements: Sequence[str] = (), population: Sequence[str] = (),
+           level: str | None = None, event: str | None = None,
+           level_when: str | None = None) -> CountRule:
     """Shorthand for :class:`CountRule` with lists (as notebooks write them)."""
     if count is None and base is None:
         raise ParameterError("a count rule needs a count column, a base column or both",
                              field="count")
+    if level and event:
+        raise ParameterError("a count rule counts a level or an event, not both",
+                             field="level")
     return CountRule(count, base, tuple(values), tuple(tuple(x) for x in count_lines),
-                     tuple(tuple(x) for x in base_lines), tuple(complements))
+                     tuple(tuple(x) for x in base_lines), tuple(complements),
+                     tuple(population), level, event, level_when)
 
 
 @dataclass(frozen=True)

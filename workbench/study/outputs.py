@@ -31,6 +31,7 @@ import pandas as pd
 from workbench.exceptions import ParameterError
 from workbench.report.document import title_problems
 from workbench.study.canonical import frame_to_csv, sort_rows
+from workbench.study.crosstable import RunAudit
 from workbench.study.gate import CountRule, PublicationGate, TableRules
 from workbench.study.labels import Labels
 from workbench.study.rounding import column_digits
@@ -90,15 +91,21 @@ class StudyOutputs:
     title : the section heading in the report.
     gate : disclosure control and redaction applied to everything published.
     intro : a short paragraph under the heading (redacted).
+    audit_dir : private folder of the run's study-wide disclosure audit (the true counts of
+        the tables registered so far; never inside the run folder). None: this section's
+        tables are audited together, in memory.
     """
 
     def __init__(self, run_dir: str | Path, section: str, title: str, *,
-                 gate: PublicationGate, intro: str = "", labels: Labels | None = None) -> None:
+                 gate: PublicationGate, intro: str = "", labels: Labels | None = None,
+                 audit_dir: str | Path | None = None) -> None:
         if not NAME_PATTERN.match(section):
             raise ParameterError(f"section id {section!r}; expected lower-case letters, digits "
                                  "and _ (e.g. 03_prevalence)", field="section")
         self.run_dir = Path(run_dir)
         self.gate = gate
+        self.audit = RunAudit(Path(audit_dir) if audit_dir is not None else None,
+                              gate.threshold)
         #: codebook and metadata labels, for figures (``plots.bar_chart(..., labels=...)``)
         self.labels = labels or Labels()
         self._section = Section(section, gate.redact_prose(title), gate.redact_prose(intro))
@@ -139,6 +146,11 @@ class StudyOutputs:
         rules, reason = _rules(name, protect, text)
         self._check_columns(name, frame, rules, [*(keys or []), *drop])
         protected, suppressed = self.gate.protect(frame, rules)
+        extra = self.audit.register(name, rules.rules, frame.reset_index(drop=True),
+                                    protected, self.gate.marker)
+        if extra:
+            protected, suppressed = _suppress_more(protected, rules.rules, extra,
+                                                   self.gate.marker, suppressed)
         protected = sort_rows(protected.drop(columns=list(drop)), keys)
         if reason:
             notes = f"{notes} {reason}".strip()
@@ -263,6 +275,28 @@ def _rules(name: str, protect: CountRule | Sequence[CountRule] | str,
                              "(workbench.study.counts), a list of them, or a reason text",
                              field="protect")
     return TableRules(rules, tuple(text)), ""
+
+
+def _suppress_more(table: pd.DataFrame, rules: Sequence[CountRule], cells: Sequence[Any],
+                   marker: str, suppressed: int) -> tuple[pd.DataFrame, int]:
+    """Mark the audit's further suppressions, with what rests on them (a hidden base hides
+    its count; a hidden count its values and complements)."""
+    out = table.copy()
+    for cell in cells:
+        for rule in rules:
+            if cell.column == rule.base:
+                columns = [rule.base, rule.count, *rule.values, *rule.complements]
+            elif cell.column in (rule.count, *rule.complements):
+                columns = [rule.count, *rule.values, *rule.complements]
+            else:
+                continue
+            for column in (c for c in columns if c is not None):
+                if not (isinstance(out.at[cell.row, column], str)
+                        and out.at[cell.row, column] == marker):
+                    out[column] = out[column].astype(object)
+                    out.at[cell.row, column] = marker
+                    suppressed += 1
+    return out, suppressed
 
 
 def _suppression_kinds(rules: TableRules, columns: Sequence[str]) -> dict[str, str]:

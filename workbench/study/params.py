@@ -51,6 +51,7 @@ from pydantic import (
     model_validator,
 )
 
+from workbench import textfiles
 from workbench.exceptions import ParameterError
 
 LAYER_PATTERN = re.compile(r"^(consensus|coder:[A-Za-z0-9_.@-]+)$")
@@ -201,7 +202,7 @@ class StudyParams(BaseModel):
 
     def to_yaml(self) -> str:
         """The parameters as YAML (dates ISO, paths as text), loadable by :func:`parse_params`."""
-        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+        return textfiles.dump_yaml(self.model_dump(mode="json"))
 
 
 def is_identifier_column(name: str) -> bool:
@@ -257,11 +258,7 @@ def load_params(path: str | Path | None = None) -> StudyParams:
     if path is None:
         return StudyParams()
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ParameterError(f"cannot read the parameter file: {exc.strerror}",
-                             path=path) from None
+    text = textfiles.read_text(path, error=ParameterError, max_bytes=textfiles.MAX_YAML_BYTES)
     params = parse_params(text, path=path)
     if "output_dir" in params.model_fields_set and not params.output_dir.is_absolute():
         params = params.model_copy(
@@ -271,13 +268,8 @@ def load_params(path: str | Path | None = None) -> StudyParams:
 
 def parse_params(text: str, *, path: str | Path | None = None) -> StudyParams:
     """Validate parameters given as YAML text (``path`` only names the file in errors)."""
-    try:
-        node = yaml.compose(text, Loader=_TextDatesLoader)
-        raw = yaml.load(text, Loader=_TextDatesLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ParameterError(f"YAML syntax error: {exc.problem or exc.context}", path=path,
-                             line=mark.line + 1 if mark is not None else None) from None
+    # dates stay text, so pydantic validates them (with our messages)
+    raw, node = textfiles.parse_yaml(text, path, error=ParameterError, dates=False)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -285,16 +277,6 @@ def parse_params(text: str, *, path: str | Path | None = None) -> StudyParams:
                              f"parameters: {', '.join(ALLOWED)}", path=path, line=1)
     lines = _key_lines(node)
     return validate_params(raw, path=path, lines=lines)
-
-
-class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so pydantic validates them (with our messages)."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def validate_params(raw: dict[str, Any], *, path: str | Path | None = None,

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench import textfiles
 from workbench.exceptions import ParameterError, StudyRunError, WorkbenchError
 from workbench.study.data import load_study_data
 from workbench.study.kernels import (
@@ -83,8 +84,7 @@ def run_folder(output_dir: Path, run_name: str | None, *, overwrite: bool = Fals
                              "--run-name or pass --overwrite", path=folder, field="run_name")
     if folder.exists() and overwrite:
         _clear(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return textfiles.make_folder(folder, error=ParameterError, field="output_dir")
 
 
 def _clear(folder: Path) -> None:
@@ -166,9 +166,10 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
     manifest = {"run": run_dir.name, "sections": [asdict(s) for s in sections]}
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False)
                                            + "\n", encoding="utf-8")
-    workbook = write_workbook(run_dir, sections, footnote=gate.footnote())
+    labels = Labels(data.codebook)
+    workbook = write_workbook(run_dir, sections, footnote=gate.footnote(), labels=labels)
     report = write_report(run_dir, sections, provenance=record, footnote=gate.footnote(),
-                          labels=Labels(data.codebook))
+                          labels=labels)
     pdf, skipped = write_report_pdf(report) if pdf else (None, "")
     return RunResult(run_dir, report, workbook, provenance,
                      sorted(executed_dir.glob("*.ipynb")), time.perf_counter() - clock,

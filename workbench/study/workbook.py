@@ -1,7 +1,9 @@
 """``tables.xlsx``: every published table on its own sheet, with its title and notes.
 
 The cells come from the published CSVs (already disclosure-controlled): numbers as numbers,
-suppression markers and labels as text. No cell is ever a formula: text a spreadsheet would
+suppression markers and labels as text. Headers and cells carry the same codebook and metadata
+labels as the report (:class:`workbench.study.labels.Labels`), never ids; the CSVs keep ids
+for re-analysis. No cell is ever a formula: text a spreadsheet would
 run (``=``, ``+``, ``-``, ``@``, DDE payloads; :mod:`workbench.study.spreadsheet`) is stored as
 a string with Excel's quote prefix. A ``Contents`` sheet lists each sheet with its section
 and title, and the disclosure-control footnote. Sheet names are at most 31 characters, free
@@ -20,7 +22,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from workbench.study.outputs import Section
+from workbench.study.labels import Labels
+from workbench.study.outputs import Item, Section
 from workbench.study.spreadsheet import xlsx_text
 
 MAX_SHEET_NAME = 31
@@ -77,7 +80,7 @@ def append_row(sheet: Any, values: Sequence[Any]) -> None:
 
 
 def write_workbook(run_dir: Path, sections: Sequence[Section], *, footnote: str,
-                   path: Path | None = None) -> Path:
+                   path: Path | None = None, labels: Labels | None = None) -> Path:
     """Write ``tables.xlsx`` into ``run_dir`` from the registered tables of ``sections``."""
     tables = [(section, item) for section in sections for item in section.items
               if item.kind == "table"]
@@ -94,8 +97,8 @@ def write_workbook(run_dir: Path, sections: Sequence[Section], *, footnote: str,
         cell.font = Font(bold=True)
     for sheet_name, (section, item) in zip(names, tables, strict=True):
         append_row(contents, [sheet_name, section.title, item.name, item.title])
-        _table_sheet(book.create_sheet(sheet_name), run_dir / item.files["csv"], item.title,
-                     item.notes)
+        _table_sheet(book.create_sheet(sheet_name), run_dir / item.files["csv"], item,
+                     labels or Labels())
     contents.column_dimensions["A"].width = 34
     contents.column_dimensions["B"].width = 30
     contents.column_dimensions["D"].width = 70
@@ -104,22 +107,23 @@ def write_workbook(run_dir: Path, sections: Sequence[Section], *, footnote: str,
     return path
 
 
-def _table_sheet(sheet: Any, csv_path: Path, title: str, notes: str) -> None:
-    append_row(sheet, [title])
+def _table_sheet(sheet: Any, csv_path: Path, item: Item, labels: Labels) -> None:
+    append_row(sheet, [item.title])
     sheet["A1"].font = Font(bold=True, size=12)
-    append_row(sheet, [notes or ""])
+    append_row(sheet, [item.notes or ""])
     sheet["A2"].alignment = Alignment(wrap_text=False)
     append_row(sheet, [])
     with csv_path.open(encoding="utf-8", newline="") as handle:
         rows = csv.reader(handle)
         header = next(rows, [])
-        append_row(sheet, header)
+        append_row(sheet, labels.headers(header))
         for cell in sheet[4]:
             cell.font = Font(bold=True)
-        widths = [len(h) for h in header]
+        widths = [len(h) for h in labels.headers(header)]
         for row in rows:
-            append_row(sheet, [cell_value(v) for v in row])
-            widths = [max(w, len(v)) for w, v in zip(widths, row, strict=False)]
+            shown = labels.row(header, row, keep=item.text_columns)
+            append_row(sheet, [cell_value(v) for v in shown])
+            widths = [max(w, len(v)) for w, v in zip(widths, shown, strict=False)]
     sheet.freeze_panes = "A5"
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 50)

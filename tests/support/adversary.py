@@ -1,0 +1,261 @@
+"""An adversary that reads only the published CSVs of a study run and solves for every
+suppressed count, and every complement, with its own integer programme (scipy's HiGHS).
+
+Written apart from :mod:`workbench.privacy.audit` on purpose (own unknowns, own equations,
+percentages as constraints): it knows what a reader of the report knows.
+
+* ``sample_by_<X>``: ``N(X=g)``; the groups and an unseen "missing" group add up to ``N``.
+* Levels of a GOWISELY element (``gowisely_elements``, ``grounds_quality_by_<X>``):
+  ``L(X=g, e=v)``; the coded base ``B(X=g, e) = Σ_v L`` is at most ``N(X=g)``; groups (and a
+  missing group) add up to the overall row.
+* Yes/no events (``escalated_by_<X>``, ``time_to_resistance_<X>``, ``opening_moves``,
+  ``gowisely_full_compliance``): count ``E ≤`` base ``D ≤ N(X=g)``; groups add up to ``all``.
+* A published percentage ``p`` (rounded to ``d`` decimals) with its count ``C`` and base ``B``:
+  ``(p − h)·B ≤ 100·C ≤ (p + h)·B``, ``h = 0.5·10^−d``.
+
+A **leak** is a suppressed count, or a complement (base − count), whose range from the
+published cells is narrower than the threshold and overlaps 1 … threshold − 1.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_matrix
+
+MARK = "[c]"
+EVENT_TABLES = {"escalated_by_": "escalated", "time_to_resistance_": "resisted"}
+
+
+@dataclass(frozen=True)
+class Leak:
+    table: str
+    what: str
+    low: float
+    high: float
+
+
+class Problem:
+    """Unknowns named by tuples; linear equalities and inequalities over them."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple, int] = {}
+        self.value: dict[tuple, float] = {}
+        self.rows: list[tuple[dict[tuple, float], float, float]] = []
+        self.targets: list[tuple[str, str, dict[tuple, float]]] = []
+
+    def var(self, name: tuple) -> tuple:
+        self.index.setdefault(name, len(self.index))
+        return name
+
+    def add(self, terms: dict[tuple, float], low: float, high: float) -> None:
+        for name in terms:
+            self.var(name)
+        self.rows.append((terms, low, high))
+
+    def publish(self, name: tuple, text: str) -> bool:
+        """Fix ``name`` to the published number; False if suppressed."""
+        self.var(name)
+        if text == MARK:
+            return False
+        self.value[name] = float(text)
+        return True
+
+    def target(self, table: str, what: str, terms: dict[tuple, float]) -> None:
+        for name in terms:
+            self.var(name)
+        self.targets.append((table, what, terms))
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _group(row: dict[str, str]) -> tuple:
+    return () if row["group_var"] == "all" else (row["group_var"], row["group"])
+
+
+def _percent(problem: Problem, row: dict[str, str], count: tuple, base: tuple) -> None:
+    text = row.get("pct", "")
+    if not text or text == MARK:
+        return
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    h = 0.5 * 10 ** -decimals
+    p = float(text)
+    problem.add({count: 100.0, base: -(p + h)}, -np.inf, 0.0)
+    problem.add({count: 100.0, base: -(p - h)}, 0.0, np.inf)
+
+
+def build(tables: Path) -> Problem:
+    """The adversary's programme from the CSVs in ``tables``."""
+    problem = Problem()
+    groups: dict[str, set[str]] = defaultdict(set)
+    level_rows: list[tuple[str, dict[str, str]]] = []
+    event_rows: list[tuple[str, str, dict[str, str]]] = []
+    for path in sorted(tables.glob("*.csv")):
+        name = path.stem
+        rows = _read(path)
+        if name.startswith("sample_by_"):
+            for row in rows:
+                g = _group(row)
+                if g:
+                    groups[g[0]].add(g[1])
+                if not problem.publish(("N", *g), row["clips"]):
+                    problem.target(name, f"clips {g}", {("N", *g): 1.0})
+        elif name == "gowisely_elements" or name.startswith("grounds_quality_by_"):
+            level_rows += [(name, row) for row in rows]
+        elif name == "gowisely_full_compliance":
+            event_rows += [(name, "compliant", row) for row in rows]
+        elif name == "opening_moves":
+            event_rows += [(name, "escalated", {"group_var": "opening", "group": r["opening_move"],
+                                                **r}) for r in rows]
+        else:
+            for prefix, event in EVENT_TABLES.items():
+                if name.startswith(prefix):
+                    event_rows += [(name, event, row) for row in rows]
+    for variable, levels in groups.items():  # groups + a missing group = all clips
+        terms = {("N", variable, g): 1.0 for g in levels}
+        terms[("N", variable, "?")] = 1.0
+        terms[("N",)] = -1.0
+        problem.add(terms, 0.0, 0.0)
+    _levels(problem, level_rows, groups)
+    _events(problem, event_rows, groups)
+    return problem
+
+
+def _levels(problem: Problem, rows: list[tuple[str, dict[str, str]]],
+            groups: dict[str, set[str]]) -> None:
+    values: dict[str, set[str]] = defaultdict(set)
+    seen_groups: dict[str, set[tuple]] = defaultdict(set)
+    for name, row in rows:
+        g, e, v = _group(row), row["element"], row["value"]
+        values[e].add(v)
+        seen_groups[e].add(g)
+        count, base = ("L", *g, e, v), ("B", *g, e)
+        if not problem.publish(count, row["count"]):
+            problem.target(name, f"{g} {e}={v}", {count: 1.0})
+        if not problem.publish(base, row["clips"]):
+            problem.target(name, f"{g} {e} base", {base: 1.0})
+        problem.target(name, f"{g} {e}≠{v} (complement)", {base: 1.0, count: -1.0})
+        _percent(problem, row, count, base)
+    for e, levels in values.items():
+        for g in seen_groups[e] | {()}:
+            terms = {("L", *g, e, v): 1.0 for v in levels}
+            terms[("B", *g, e)] = -1.0
+            problem.add(terms, 0.0, 0.0)
+            problem.add({("B", *g, e): 1.0, ("N", *g): -1.0}, -np.inf, 0.0)
+        for variable in {g[0] for g in seen_groups[e] if g}:
+            for v in levels:
+                terms = {("L", variable, lv, e, v): 1.0 for lv in groups[variable]}
+                terms[("L", variable, "?", e, v)] = 1.0
+                terms[("L", e, v)] = -1.0
+                problem.add(terms, 0.0, 0.0)
+
+
+def _events(problem: Problem, rows: list[tuple[str, str, dict[str, str]]],
+            groups: dict[str, set[str]]) -> None:
+    count_column = {"escalated": "escalated", "resisted": "resisted", "compliant": "compliant"}
+    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for name, event, row in rows:
+        scope = "opening" if row["group_var"] == "opening" else "group"
+        g = _group(row) if scope == "group" else ("opening", row["group"])
+        if g:
+            seen[(event, g[0])].add(g[1])
+        count, base = ("E", event, *g), ("D", event, *g)
+        if not problem.publish(count, row[count_column[event]]):
+            problem.target(name, f"{g} {event}", {count: 1.0})
+        if not problem.publish(base, row["clips"]):
+            problem.target(name, f"{g} {event} base", {base: 1.0})
+        problem.target(name, f"{g} not {event} (complement)", {base: 1.0, count: -1.0})
+        problem.add({count: 1.0, base: -1.0}, -np.inf, 0.0)
+        if g and g[0] != "opening":
+            problem.add({base: 1.0, ("N", *g): -1.0}, -np.inf, 0.0)
+        _percent(problem, row, count, base)
+    for (event, variable), levels in seen.items():
+        known = groups.get(variable, set()) | levels
+        for kind in ("E", "D"):
+            if variable == "opening":  # the openings add up to their "all" row
+                terms = {(kind, event, variable, lv): 1.0 for lv in known - {"all"}}
+                terms[(kind, event, variable, "all")] = -1.0
+                problem.add(terms, 0.0, 0.0)
+                problem.add({(kind, event, variable, "all"): 1.0, (kind, event): -1.0},
+                            -np.inf, 0.0)
+                continue
+            terms = {(kind, event, variable, lv): 1.0 for lv in known}
+            terms[(kind, event, variable, "?")] = 1.0
+            terms[(kind, event)] = -1.0
+            problem.add(terms, 0.0, 0.0)
+
+
+def solve(problem: Problem, threshold: int) -> list[Leak]:
+    """Every target's range from the published cells; the leaks."""
+    names = list(problem.index)
+    free = [n for n in names if n not in problem.value]
+    position = {n: i for i, n in enumerate(free)}
+    parent = list(range(len(free)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for terms, _, _ in problem.rows:
+        ids = [position[n] for n in terms if n in position]
+        for j in ids[1:]:
+            parent[find(j)] = find(ids[0])
+    leaks = []
+    for table, what, terms in problem.targets:
+        ids = [position[n] for n in terms if n in position]
+        constant = sum(c * problem.value[n] for n, c in terms.items() if n in problem.value)
+        if not ids:
+            low = high = constant
+        else:
+            roots = {find(i) for i in ids}
+            members = [i for i in range(len(free)) if find(i) in roots]
+            low, high = _range(problem, free, members, terms, constant)
+        if high - low < threshold and low <= threshold - 1 and high >= 1:
+            leaks.append(Leak(table, what, low, high))
+    return leaks
+
+
+def _range(problem: Problem, free: list[tuple], members: list[int],
+           terms: dict[tuple, float], constant: float) -> tuple[float, float]:
+    local = {free[i]: k for k, i in enumerate(members)}
+    r, c, d, lo, hi = [], [], [], [], []
+    for row_terms, low, high in problem.rows:
+        if not any(n in local for n in row_terms):
+            continue
+        shift = sum(v * problem.value[n] for n, v in row_terms.items() if n in problem.value)
+        for n, v in row_terms.items():
+            if n in local:
+                r.append(len(lo))
+                c.append(local[n])
+                d.append(v)
+        lo.append(low - shift)
+        hi.append(high - shift)
+    a = coo_matrix((d, (r, c)), shape=(len(lo), len(local))).tocsr()
+    objective = np.zeros(len(local))
+    for n, v in terms.items():
+        if n in local:
+            objective[local[n]] = v
+    options = {"constraints": [LinearConstraint(a, lo, hi)],
+               "integrality": np.ones(len(local)),
+               "bounds": Bounds(np.zeros(len(local)), np.full(len(local), np.inf))}
+    low = milp(objective, **options)
+    high = milp(-objective, **options)
+    assert low.status == 0, f"published cells inconsistent: {low.message}"
+    return (low.fun + constant, -high.fun + constant if high.status == 0 else np.inf)
+
+
+def leaks(run_dir: Path, threshold: int) -> list[Leak]:
+    """The leaks in the published CSVs of ``run_dir``."""
+    return solve(build(Path(run_dir) / "tables"), threshold)
+
+

@@ -1,0 +1,153 @@
+"""The study-wide disclosure audit (workbench.privacy.audit) and, through the outputs
+registry, the leaks found in issue 12: each is a regression test that the adversary of
+tests/support/adversary.py (published CSVs only, its own integer programme) confirms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.support.adversary import leaks
+from workbench.privacy.audit import Cell, DisclosureAuditError, check, protect
+from workbench.study.gate import PrivacyGate, counts
+from workbench.study.outputs import StudyOutputs
+
+S60, S23, PACE = "CJPOA 1994 s60", "Misuse of Drugs Act 1971 s23", "PACE 1984 s1"
+LEVELS = ["none", "label_only", "generic", "specific", "not_applicable"]
+#: The demo's grounds quality by power (issue 12): s60 searches need no grounds.
+GROUNDS = {S60: [1, 0, 0, 0, 15], S23: [35, 57, 115, 98, 0], PACE: [24, 24, 70, 61, 0]}
+PCT = ["pct"]
+
+
+def _key(**conditions: str) -> frozenset[tuple[str, str]]:
+    return frozenset(conditions.items())
+
+
+def _issue_cells(hidden: set[tuple[str, str]]) -> list[Cell]:
+    """The three tables of the first leak, with ``hidden`` (power, level) cells suppressed."""
+    cells = [Cell("sample_by_power", 0, "clips", _key(), 500, True)]
+    cells += [Cell("sample_by_power", 0, "clips", _key(power=g), sum(v), True)
+              for g, v in GROUNDS.items()]
+    for i, level in enumerate(LEVELS):
+        cells.append(Cell("gowisely_elements", 0, "count", _key(gow_grounds=level),
+                          sum(v[i] for v in GROUNDS.values()), True))
+        cells += [Cell("grounds_quality_by_power", 0, "count",
+                       _key(power=g, gow_grounds=level), v[i], (g, level) not in hidden)
+                  for g, v in GROUNDS.items()]
+    return cells
+
+
+MAIN_PATTERN = {(S60, "none"), (S60, "not_applicable"), (S23, "none"), (S23, "label_only"),
+                (PACE, "none"), (PACE, "label_only")}
+
+
+def test_the_audit_finds_the_cell_pinned_across_tables() -> None:
+    """main's pattern: each table alone is safe, together s60/none is exactly 1."""
+    (finding,) = [f for f in check(_issue_cells(MAIN_PATTERN), 10)
+                  if f.population == _key(power=S60, gow_grounds="none")]
+    assert (finding.value, finding.low, finding.high) == (1, 1.0, 1.0)
+
+
+def test_secondary_suppression_across_tables_protects_it() -> None:
+    cells = _issue_cells(MAIN_PATTERN)
+    extra = protect(cells, 10, candidates=lambda c: c.table == "grounds_quality_by_power")
+    assert extra and {c.table for c in extra} == {"grounds_quality_by_power"}
+    hidden = {c.population for c in extra}
+    final = [Cell(c.table, c.row, c.column, c.population, c.value,
+                  c.published and c.population not in hidden) for c in cells]
+    assert check(final, 10) == []
+
+
+def test_the_run_is_refused_naming_the_tables_when_nothing_may_be_suppressed() -> None:
+    with pytest.raises(DisclosureAuditError) as info:
+        protect(_issue_cells(MAIN_PATTERN), 10, candidates=lambda c: False)
+    assert {"gowisely_elements", "grounds_quality_by_power"} <= set(info.value.tables)
+    assert "power=CJPOA 1994 s60" in str(info.value)
+
+
+def test_an_unshown_complement_counts_like_a_count() -> None:
+    """27 clips, 26 resisted: the 1 who did not is pinned although no column shows it."""
+    cells = [Cell("t", 0, "clips", _key(ethnicity="Mixed", resisted="*"), 27, True),
+             Cell("t", 0, "resisted", _key(ethnicity="Mixed", resisted="yes"), 26, True)]
+    found = {f.population: f for f in check(cells, 10, events=["resisted"])}
+    finding = found[_key(ethnicity="Mixed", resisted="no")]
+    assert (finding.value, finding.low, finding.high) == (1, 1.0, 1.0)
+    cells[1] = Cell("t", 0, "resisted", _key(ethnicity="Mixed", resisted="yes"), 17, True)
+    assert check(cells, 10, events=["resisted"]) == []  # 10 did not: shown
+
+
+# ---- through the outputs registry, checked by the adversary -------------------------------
+def _register_issue_tables(out: StudyOutputs) -> None:
+    sizes = {g: sum(v) for g, v in GROUNDS.items()}
+    sample = pd.DataFrame({"group_var": ["all", *["power"] * 3], "group": ["all", *sizes],
+                           "clips": [500, *sizes.values()]})
+    sample["pct"] = 100 * sample["clips"] / 500
+    out.table("sample_by_power", sample, title="Encounters by power",
+              protect=counts("clips", values=PCT, count_lines=[["group_var"]],
+                             population=["group_var:group"]), keys=[])
+    totals = [sum(v[i] for v in GROUNDS.values()) for i in range(len(LEVELS))]
+    elements = pd.DataFrame({"group_var": "all", "group": "all", "element": "gow_grounds",
+                             "value": LEVELS, "clips": 500, "count": totals})
+    elements["pct"] = 100 * elements["count"] / 500
+    out.table("gowisely_elements", elements, title="Elements",
+              protect=counts("count", base="clips", values=PCT, count_lines=[["element"]],
+                             population=["group_var:group"], level="element:value"), keys=[])
+    rows = [{"group_var": "all", "group": "all", "element": "gow_grounds", "value": level,
+             "clips": 500, "count": totals[i]} for i, level in enumerate(LEVELS)]
+    rows += [{"group_var": "power", "group": g, "element": "gow_grounds", "value": level,
+              "clips": sizes[g], "count": v[i]} for g, v in GROUNDS.items()
+             for i, level in enumerate(LEVELS)]
+    by_power = pd.DataFrame(rows)
+    by_power["pct"] = 100 * by_power["count"] / by_power["clips"]
+    out.table("grounds_quality_by_power", by_power, title="Grounds by power",
+              protect=counts("count", base="clips", values=PCT,
+                             count_lines=[["group"], ["value"]], base_lines=[["value"]],
+                             population=["group_var:group"], level="element:value"), keys=[])
+
+
+def test_regression_grounds_by_power_is_not_recoverable_from_the_other_tables(
+        tmp_path: Path) -> None:
+    out = StudyOutputs(tmp_path / "run", "04_gowisely", "G", gate=PrivacyGate(10))
+    _register_issue_tables(out)
+    assert leaks(out.run_dir, 10) == []
+    table = pd.read_csv(out.run_dir / "tables" / "grounds_quality_by_power.csv", dtype=str)
+    s60 = table[(table["group"] == S60) & (table["value"] == "none")]
+    assert s60["count"].tolist() == ["[c]"]
+
+
+def test_regression_a_small_complement_is_suppressed_without_a_complement_column(
+        tmp_path: Path) -> None:
+    out = StudyOutputs(tmp_path / "run", "07_dynamics", "D", gate=PrivacyGate(10))
+    frame = pd.DataFrame({"group_var": "ethnicity", "group": ["Mixed", "White", "Black"],
+                          "clips": [27, 169, 173], "resisted": [26, 150, 153],
+                          "median_s": [39.4, 34.9, 32.9]})
+    shown = out.table("time_to_resistance_ethnicity", frame, title="Time to resistance",
+                      protect=counts("resisted", base="clips", values=["median_s"],
+                                     count_lines=[["group_var"]],
+                                     population=["group_var:group"]), keys=[])
+    mixed = shown[shown["group"] == "Mixed"].iloc[0]
+    assert mixed["resisted"] == "[c]" and mixed["median_s"] == "[c]"
+    assert leaks(out.run_dir, 10) == []
+
+
+def test_the_adversary_finds_the_leak_in_main_s_tables(tmp_path: Path) -> None:
+    """Not vacuous: the CSVs as main published them give s60/none away (exactly 1)."""
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    sizes = {g: sum(v) for g, v in GROUNDS.items()}
+    sample = ["group_var,group,clips", "all,all,500",
+              *(f"power,{g},{n}" for g, n in sizes.items())]
+    (tables / "sample_by_power.csv").write_text("\n".join(sample) + "\n")
+    totals = [sum(v[i] for v in GROUNDS.values()) for i in range(len(LEVELS))]
+    rows = ["group_var,group,element,value,clips,count"]
+    rows += [f"all,all,gow_grounds,{level},500,{totals[i]}" for i, level in enumerate(LEVELS)]
+    (tables / "gowisely_elements.csv").write_text("\n".join(rows) + "\n")
+    rows += [f"power,{g},gow_grounds,{level},{sizes[g]},"
+             f"{'[c]' if (g, level) in MAIN_PATTERN else v[i]}"
+             for g, v in GROUNDS.items() for i, level in enumerate(LEVELS)]
+    (tables / "grounds_quality_by_power.csv").write_text("\n".join(rows) + "\n")
+    found = {leak.what: leak for leak in leaks(tmp_path, 10)}
+    s60 = found[f"{('power', S60)} gow_grounds=none"]
+    assert (s60.low, s60.high) == (1.0, 1.0)
