@@ -55,11 +55,12 @@ def score_markers(part: pd.DataFrame) -> pd.DataFrame:
     from workbench.assist.features import marker_table
 
     part = _with_index(part)
-    return marker_table(part).reset_index(drop=True)
+    table = marker_table(part).reset_index(drop=True)
+    return table.astype({"clip_id": "string", "utterance_index": "int64"})
 
 
 def _meta() -> pd.DataFrame:
-    cols = {"clip_id": pd.Series(dtype="object"), "utterance_index": pd.Series(dtype="int64")}
+    cols = {"clip_id": pd.Series(dtype="string"), "utterance_index": pd.Series(dtype="int64")}
     cols.update({m: pd.Series(dtype="float64") for m in MARKER_NAMES})
     return pd.DataFrame(cols)
 
