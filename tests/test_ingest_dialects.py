@@ -269,6 +269,8 @@ def test_whisper_json_with_diarised_speakers(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "fragment"), [
     ('{"segments": [{"id": 0, "start": 0, "end": 1, "text": "a"}, '
      '{"id": 2, "start": 1, "end": 2, "text": "b"}]}', "ids 0, 1, 2"),
+    ('{"segments": [{"id": 1, "start": 0, "end": 1, "text": "a"}, '
+     '{"id": 3, "start": 1, "end": 2, "text": "b"}]}', "ids 1, 2, 3"),
     ('{"segments": [{"start": 0, "end": 1, "text": "a", "text": "b"}]}', "repeated key"),
     ('{"text": "a b c", "segments": [{"start": 0, "end": 1, "text": "a b"}]}', "differs"),
     ('{"segments": [{"start": 0, "end": 1, "text": "a"}, {"start": 0, "end": 1, "text": "a"}]}',

@@ -4,7 +4,8 @@
 ``../shared/realworld-transcripts``), its source, licence and what it holds, counted by
 :mod:`tests.support.independent_count` — which shares no code with ``workbench.ingest``. Each
 file is checked twice: the counter must still give the manifest's numbers (so the manifest is
-not edited to fit the reader), and the reader must give them too.
+not edited to fit the reader), and the reader must give them too. Entries of another ``kind``
+(``refi-qda`` projects) are checked by their own tests (``tests/exchange/test_qdpx_realworld.py``).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ HERE = Path(__file__).parent / "data" / "realworld"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "realworld-transcripts"
 MANIFEST: list[dict[str, Any]] = yaml.safe_load((HERE / "MANIFEST.yaml").read_text("utf-8"))
 LICENCES = {"MIT", "BSD-2-Clause", "BSD-3-Clause", "Apache-2.0", "CC0-1.0", "CC-BY-4.0"}
-LOADED = [e for e in MANIFEST if "refused" not in e]
-REFUSED = [e for e in MANIFEST if "refused" in e]
+TRANSCRIPTS = [e for e in MANIFEST if e.get("kind", "transcript") == "transcript"]
+LOADED = [e for e in TRANSCRIPTS if "refused" not in e]
+REFUSED = [e for e in TRANSCRIPTS if "refused" in e]
 
 
 def _path(entry: dict[str, Any]) -> Path:

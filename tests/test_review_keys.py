@@ -90,3 +90,13 @@ def test_with_no_turn_cited_a_summary_says_so(tmp_path):
     shown = review_context(store, codebook, item, "rev")
     assert shown.turns == () and shown.summary.startswith("4 turns; no coder cited a turn")
     store.close()
+
+
+def test_ctrl_enter_decides_with_the_text_the_browser_had(panel):
+    """The textarea's last keystrokes may sync after Ctrl+Enter: the key carries the text."""
+    key(panel, "2")
+    panel.rationale.value = "He walks off without answer"  # the sync lagged one keystroke
+    send_from_browser(panel.keyboard, {"type": "key", "key": "submit",
+                                       "text": "He walks off without answering."})
+    [row] = panel.store.annotations(layer=Layer.CONSENSUS)
+    assert row.note.endswith("He walks off without answering.")

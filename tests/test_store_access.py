@@ -137,7 +137,8 @@ ATTEMPTS: dict[str, list[tuple[Attempt, frozenset[str]]]] = {
         (lambda s, me: s.apply_code(me, "k3", 2, "esc_command", "none", REF,
                                     layer=Layer.CONSENSUS), frozenset({"rev"})),
         (lambda s, me: s.apply_code(me, "k3", 2, "esc_command", "none", REF,
-                                    layer=Layer.REVIEW, audit_id="A1"), frozenset({"rev"})),
+                                    layer=Layer.REVIEW, audit_id="A1"),
+         frozenset()),  # a review layer only on its audit's open sample (k1, further down)
     ],
     "remove_code": [(lambda s, me: s.remove_code("ben", "k3", 0, "esc_command"),
                      frozenset({"ben"})),

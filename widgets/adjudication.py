@@ -129,7 +129,7 @@ class AdjudicationPanel(W.VBox):
         self.next_button = W.Button(description="Next ▶")
         self.next_open_button = W.Button(description="Next open ▶▶")
         self.status = W.HTML(_dom_classes=("bwv-review-status",))
-        self.keyboard = KeyListener(self.press, container_class="bwv-review",
+        self.keyboard = KeyListener(self.press, on_text=self._typed, container_class="bwv-review",
                                 field_class="bwv-rationale",
                                 hint=" · ".join(f"{k}: {v}" for k, v in REVIEW_KEYS))
         self.decide_button.on_click(lambda _b: self.decide())
@@ -222,6 +222,9 @@ class AdjudicationPanel(W.VBox):
         self.progress_text.value = f"{self.n_decided} decided / {self.n_open} open"
 
     # ---- keys ------------------------------------------------------------------------------
+    def _typed(self, text: str) -> None:
+        self.rationale.value = text
+
     def press(self, key: str) -> None:
         """A key pressed in the panel (see :data:`REVIEW_KEYS`)."""
         item = self.current

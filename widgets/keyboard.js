@@ -22,7 +22,8 @@ function render({ model, el }) {
         event.preventDefault();
         event.target.dispatchEvent(new Event("change", { bubbles: true }));
         event.target.blur();
-        model.send({ type: "key", key: "submit" });
+        // the text goes with the key: the field's own sync may not have reached Python yet
+        model.send({ type: "key", key: "submit", text: event.target.value ?? "" });
         (root || el).focus({ preventScroll: true });
       } else if (event.key === "Escape") {
         event.stopPropagation();

@@ -32,13 +32,19 @@ class KeyListener(anywidget.AnyWidget):
     field_class = t.Unicode("").tag(sync=True)
     hint = t.Unicode("").tag(sync=True)
 
-    def __init__(self, on_key: Callable[[str], None], **kwargs: Any) -> None:
+    def __init__(self, on_key: Callable[[str], None], *,
+                 on_text: Callable[[str], None] | None = None, **kwargs: Any) -> None:
+        """``on_text``: given the text field's value as the browser had it at Ctrl+Enter,
+        before ``on_key("submit")`` (the field's own sync can arrive after the key)."""
         super().__init__(**kwargs)
         self._on_key = on_key
+        self._on_text = on_text
         self.on_msg(self._receive)
 
     def _receive(self, _widget: object, content: dict[str, Any], _buffers: object) -> None:
         if content.get("type") == "key" and isinstance(content.get("key"), str):
+            if self._on_text is not None and isinstance(content.get("text"), str):
+                self._on_text(content["text"])
             self._on_key(content["key"])
 
     def focus_field(self) -> None:

@@ -215,6 +215,8 @@ mount("export", "workbench.cli_bundle:export",
       "Write the store as a portable bundle (Parquet, codebooks, audit chain, manifest).")
 mount("import", "workbench.cli_bundle:import_",
       "Restore a bundle into an empty store, verifying every hash and the chain.")
+mount("review", "workbench.cli_quality:app",
+      "Quality review: audit samples re-coded blind, the quality report, feedback, bundles.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -5,12 +5,13 @@ It answers, for one file and the dialect a person read it as: how many utterance
 speaker labels, and the first and last (start, end, text). The rules are written from the
 formats' descriptions, not from the readers:
 
-- captions: blocks separated by blank lines; a block with ``-->`` is a cue; ``NOTE``, ``STYLE``,
-  ``REGION`` and the header are not; tags ``<…>`` are removed and entities unescaped. A cue
-  holds one turn per voice span (plus text outside spans), else one per line starting with a
-  dialogue dash or a ``[Name]``/``SPEAKER_nn:`` label followed by words (a bracket alone on its
-  line is a sound description, kept as text), else one. Classic Teams fractions are
-  whole milliseconds.
+- captions: blocks separated by empty lines (a line of spaces belongs to its cue, as in the
+  WebVTT parsing rules: YouTube writes such lines inside cues); a block with ``-->`` is a cue;
+  ``NOTE``, ``STYLE``, ``REGION`` and the header are not; tags ``<…>`` are removed and
+  entities unescaped. A cue holds one turn per voice span (plus text outside spans), else one
+  per line starting with a dialogue dash or a ``[Name]``/``SPEAKER_nn:`` label followed by
+  words (a bracket alone on its line is a sound description, kept as text), else one. Classic
+  Teams fractions are whole milliseconds.
 - rolling captions: the last line of each cue is the line being spoken; runs of cues with the
   same last line are one utterance from the run's first start to its last end.
 - ELAN: the annotation values with text in the tiers a person chose as speech.
@@ -92,7 +93,7 @@ def _cue_turns(lines: list[str]) -> list[tuple[str, str]]:
 
 def _cues(text: str, teams: bool) -> list[tuple[float, float, list[str]]]:
     cues = []
-    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+    for block in re.split(r"\n\n", text.replace("\r\n", "\n").replace("\r", "\n")):
         lines = block.split("\n")
         if lines[0].startswith(("NOTE", "STYLE", "REGION")):
             continue

@@ -9,6 +9,7 @@ coder never sees another coder's work on a clip in the reliability sample (blind
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from workbench.codebook.book import Codebook
 from workbench.codebook.identity import register_codebook
@@ -21,7 +22,17 @@ from workbench.coding.state import Change, TurnState, grouped
 from workbench.coding.status import ClipStatus
 from workbench.coding.visibility import visible_metadata
 from workbench.exceptions import CodingError
-from workbench.model import PRESENT, AssignmentStatus, Clip, Role, UnitType, Utterance
+from workbench.model import (
+    PRESENT,
+    AssignmentKind,
+    AssignmentStatus,
+    Clip,
+    Layer,
+    Role,
+    ScopeKind,
+    UnitType,
+    Utterance,
+)
 from workbench.store import Store
 
 
@@ -35,16 +46,23 @@ class CodingSession:
         content under the same version is refused with :class:`CodebookError`).
     coder_id : a coder known to the store.
     visible_extra : keys of ``Clip.extra`` coders may see (see :mod:`.visibility`).
+    audit_id : a reviewer re-coding an audit sample blind: the queue is that audit's clips and
+        every code goes to the ``review:<audit id>`` layer (the original coding is neither
+        shown nor changed; the store enforces it, :mod:`workbench.store.access`). Without it,
+        review assignments stay out of the queue.
     """
 
     def __init__(self, store: Store, codebook: Codebook, coder_id: str, *,
-                 visible_extra: Iterable[str] = ()) -> None:
+                 visible_extra: Iterable[str] = (), audit_id: str | None = None) -> None:
         store.coder(coder_id)  # StoreError naming the coder if unknown
         register_codebook(store, codebook)
         self.store = store
         self.codebook = codebook
         self.coder_id = coder_id
         self.visible_extra = tuple(visible_extra)
+        self.audit_id = audit_id
+        self._layer: dict[str, Any] = ({"layer": Layer.REVIEW, "audit_id": audit_id}
+                                       if audit_id else {})
         self.keymap = KeyMap.for_codebook(codebook)
         self._panels: dict[str, list[tuple[Group, list[Code]]]] = {
             role.value: grouped(codebook, codebook.codes_for(UnitType.UTTERANCE, role))
@@ -67,7 +85,16 @@ class CodingSession:
     # ---- queue -----------------------------------------------------------------------------
     def refresh_queue(self) -> list[QueueEntry]:
         """Re-read this coder's assignments from the store."""
-        self._entries = ordered(self.store.assignments(coder_id=self.coder_id))
+        found = self.store.assignments(coder_id=self.coder_id)
+        if self.audit_id:
+            sample = frozenset().union(*(
+                sc.clip_ids for sc in self.store.scopes(self.coder_id)
+                if sc.kind == ScopeKind.AUDIT_SAMPLE and sc.ref == self.audit_id))
+            found = [a for a in found if a.kind == AssignmentKind.REVIEW
+                     and a.clip_id in sample]
+        else:
+            found = [a for a in found if a.kind != AssignmentKind.REVIEW]
+        self._entries = ordered(found)
         return self._entries
 
     @property
@@ -107,8 +134,13 @@ class CodingSession:
         utterances = self.store.utterances(clip_id)
         turns = [TurnState() for _ in utterances]
         clip_codes: dict[str, str] = {}
-        for a in self.store.annotations(clip_id=clip_id, coder_id=self.coder_id,
-                                        viewer=self.coder_id):
+        mine = (self.store.annotations(clip_id=clip_id, coder_id=self.coder_id,
+                                       layer=Layer.REVIEW) if self.audit_id else
+                self.store.annotations(clip_id=clip_id, coder_id=self.coder_id,
+                                       viewer=self.coder_id))
+        for a in mine:
+            if self.audit_id and a.audit_id != self.audit_id:
+                continue
             if a.utterance_index is None:
                 clip_codes[a.code_id] = a.value
             elif 0 <= a.utterance_index < len(turns):
@@ -218,7 +250,7 @@ class CodingSession:
             return Change()
         queue = self._edited(code_id=code_id, utterance_index=utterance, value=value)
         self.store.apply_code(self.coder_id, clip_id, utterance, code_id, value,
-                              self.codebook.ref)
+                              self.codebook.ref, **self._layer)
         self.last_code = code_id
         shown = code.label if value == PRESENT else \
             f"{code.label}: {' + '.join(code.value_labels(value))}"
@@ -237,7 +269,7 @@ class CodingSession:
         if self.value(code_id, index) is None:
             return Change(message=f"{code.label} is not set here")
         queue = self._edited(code_id=code_id, utterance_index=utterance, value=None)
-        self.store.remove_code(self.coder_id, clip_id, utterance, code_id)
+        self.store.remove_code(self.coder_id, clip_id, utterance, code_id, **self._layer)
         if utterance is None:
             self.clip_codes.pop(code_id, None)
             return Change(clip_codes=True, queue=queue, message=f"{code.label} cleared (clip)")

@@ -82,10 +82,13 @@ class DemoSummary:
 
 def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 20211,
                         store_url: str | None = None, progress: bool = True,
-                        media_clips: int = N_MEDIA_CLIPS) -> DemoSummary:
+                        media_clips: int = N_MEDIA_CLIPS,
+                        coder_bias: dict[str, dict[str, float]] | None = None) -> DemoSummary:
     """Build (or find already built) the synthetic demo project in ``folder``.
 
     ``media_clips``: how many of the trainee's clips get synthetic spoken audio (0: none).
+    ``coder_bias``: planted over-coding, coder id → {code id → extra false-positive rate}
+    (:func:`workbench.demo.coders.simulate_coding`); none by default.
     """
     started = time.perf_counter()
     project = Project.init(folder, store_url=store_url)
@@ -104,7 +107,7 @@ def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 2
         store.add_coder(Coder(DEMO_REVIEWER, "Simulated reviewer", REVIEWER_ROLES))
         plan = assign_clips(store, DEMO_CODERS, overlap=0.2, overlap_coders=2,
                             stratify=("bcu",), seed=seed)
-        coded = _simulate(store, corpus.truth, plan, codebook, seed)
+        coded = _simulate(store, corpus.truth, plan, codebook, seed, coder_bias)
         build_consensus(store, codebook, DEMO_REVIEWER)
         n_adjudicated = _adjudicate_by_truth(store, codebook, corpus.truth, progress)
         _add_trainee(store, seed)
@@ -118,13 +121,14 @@ def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 2
 
 
 def _simulate(store: Store, truth: pd.DataFrame, plan: list[Assignment], codebook: Codebook,
-              seed: int) -> int:
+              seed: int, coder_bias: dict[str, dict[str, float]] | None = None) -> int:
     """Simulated coders code their assigned clips; their assignments are then done."""
     by_clip: dict[str, list[str]] = {}
     for a in plan:
         by_clip.setdefault(a.clip_id, []).append(a.coder_id)
     roles = store.utterances_frame()[["clip_id", "utterance_index", "role"]]
-    coded = simulate_coding(truth, roles, list(DEMO_CODERS), clip_assignment=by_clip, seed=seed)
+    coded = simulate_coding(truth, roles, list(DEMO_CODERS), clip_assignment=by_clip, seed=seed,
+                            coder_bias=coder_bias)
     ref = codebook.ref
     rows = [
         Annotation(r.clip_id, None if pd.isna(r.utterance_index) else int(r.utterance_index),

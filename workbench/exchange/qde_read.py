@@ -120,6 +120,10 @@ class _Archive:
         else:
             member = self._member(name)
             data = self.zip.read(member) if member else None
+        if data is None and self.zip is None:
+            raise QdpxError(f"source text {reference} is not in Sources/ beside this bare .qde "
+                            "(a project.qde names its texts; they travel in the .qdpx): import "
+                            "the .qdpx, or put the texts in Sources/", path=self.path, line=line)
         if data is None:
             raise QdpxError(f"source text {reference} is not in the archive", path=self.path,
                             line=line)
@@ -251,6 +255,8 @@ def read_qdpx(path: str | Path) -> QdaProject:
             project.sources.append(_media_source(el, archive, project))
         else:
             _count(project, f"{kind} sources (no text to code)")
+            _count(project, f"selections on {kind} sources",
+                   sum(1 for child in el if etree.QName(child).localname.endswith("Selection")))
     for note in root.iterfind(f"{_Q}Notes/{_Q}Note"):
         project.notes.append(QdaNote(note.get("guid"), note.get("name") or "",
                                      _source_text(note, archive, project) or "",

@@ -145,6 +145,11 @@ def _value(codebook: Codebook, target: Target, sel: QdaSelection) -> str | None:
     return target.option if target.option is not None else "present"
 
 
+def _tally(report: ImportReport, what: str, n: int = 1) -> None:
+    if n:
+        report.unmapped[what] = report.unmapped.get(what, 0) + n
+
+
 def import_project(store: Store, project: QdaProject, codebook: Codebook | None,
                    mapping: CodeMapping, *, path: str, speaker_role: dict[str, Role] | None = None,
                    actor: str = "system") -> ImportReport:
@@ -155,6 +160,7 @@ def import_project(store: Store, project: QdaProject, codebook: Codebook | None,
                           if codebook is not None else "none (the project has no codes)",
                           unmatched_codes=list(mapping.unmatched),
                           unmapped=dict(project.unmapped))
+    _tally(report, "notes (memos; not imported)", len(project.notes))
     from_workbench = project.origin.startswith(ORIGIN)
     users = {u.guid: (u.id or slug(u.name)) for u in project.users}
     cases = {g: case for case in project.cases for g in case.source_guids}
@@ -164,8 +170,10 @@ def import_project(store: Store, project: QdaProject, codebook: Codebook | None,
     taken: set[str] = set()
     for source in project.sources:
         if source.text is None:
-            report.unmapped[f"{source.kind} without text"] = \
-                report.unmapped.get(f"{source.kind} without text", 0) + 1
+            _tally(report, f"{source.kind} without text")
+            _tally(report, f"selections on a {source.kind} without text", len(source.selections))
+            _tally(report, f"codings on a {source.kind} without text",
+                   sum(len(sel.codings) for sel in source.selections))
             continue
         clip_id = source.name if from_workbench else slug(source.name)
         while clip_id in taken:

@@ -8,8 +8,9 @@ WhisperX segment has none but all its ``words`` that carry a speaker agree, that
 used. The clip id is the file's stem; errors name the segment (``segments[i]``).
 
 Nothing is lost or doubled silently: a JSON object with a repeated key, a segment repeated
-exactly (same times and text), or Whisper segment ``id`` values that are not 0, 1, 2, … (a
-segment missing or repeated) are refused; the top-level ``text``, when present, is checked
+exactly (same times and text), or segment ``id`` values that do not count up by one from 0
+(OpenAI Whisper, WhisperX) or from 1 (faster-whisper, whisper-ctranslate2) — a segment missing
+or repeated — are refused; the top-level ``text``, when present, is checked
 against the segments' text joined (a second, independent count of what was said).
 """
 
@@ -66,6 +67,12 @@ def _speaker(segment: dict[str, Any], where: str, notes: list[str]) -> str:
     return ""
 
 
+def _first_id(segments: list[Any]) -> int:
+    """Where the segment ids start: 1 when the first segment's id is 1 (faster-whisper), else 0."""
+    first = segments[0] if segments else None
+    return 1 if isinstance(first, dict) and first.get("id") == 1 else 0
+
+
 def read_whisper_json(path: Path, options: object = None) -> list[ParsedClip]:
     """Read one Whisper/WhisperX JSON file as one clip (clip id = file stem).
 
@@ -82,15 +89,16 @@ def read_whisper_json(path: Path, options: object = None) -> list[ParsedClip]:
     turns: list[Turn] = []
     notes: list[str] = []
     seen: dict[tuple[float, float, str], int] = {}
+    base = _first_id(segments)
     for i, segment in enumerate(segments):
         where = f"segments[{i}]"
         if not isinstance(segment, dict):
             raise IngestError(f"a JSON {type(segment).__name__}; expected a segment object with "
                               "start, end and text", path=path, field=where)
-        if "id" in segment and segment["id"] != i:
-            raise IngestError(f"segment id {segment['id']!r} at position {i}; expected ids 0, 1, "
-                              "2, … in order (a segment is missing or repeated)", path=path,
-                              field=where)
+        if "id" in segment and segment["id"] != base + i:
+            raise IngestError(f"segment id {segment['id']!r} at position {i}; expected ids "
+                              f"{base}, {base + 1}, {base + 2}, … in order (a segment is missing "
+                              "or repeated)", path=path, field=where)
         if "text" not in segment:
             raise IngestError("segment without 'text'; expected start, end and text", path=path,
                               field=where)

@@ -28,6 +28,7 @@ from workbench.model import (
     CoderStatus,
     Grant,
     Layer,
+    ScopeKind,
     UserRole,
     UtteranceNote,
 )
@@ -181,6 +182,8 @@ class AnnotationQueries:
             key = (_unit_clause(clip_id, utterance_index) & (A.c.code_id == code_id)
                    & (A.c.coder_id == coder_id) & (A.c.layer == str(layer))
                    & (A.c.status == AnnotationStatus.ACTIVE.value))
+            if layer == Layer.REVIEW:
+                key &= A.c.audit_id == audit_id
             n = conn.execute(A.update().where(key)
                              .values(status=AnnotationStatus.REMOVED.value)).rowcount
             if n:
@@ -217,6 +220,10 @@ class AnnotationQueries:
             if wrong is not None:
                 raise AccessError(f"{p.name} may add consensus rows only in bulk, not "
                                   f"{wrong.layer_name} rows")
+        blind = next((a for a in rows if a.clip_id in p.blind_clips), None)
+        if blind is not None:
+            raise AccessError(f"{p.name} is re-coding clip {blind.clip_id!r} blind for an "
+                              "audit: no bulk rows on it until the review is signed off")
         now = utc_now()
         records = [_row_of(a, now) for a in rows]
         with self.transaction() as conn:
@@ -234,6 +241,14 @@ class AnnotationQueries:
                               *, actor: str, reason: str) -> int:
         """Change the status of annotations (never deletes); audited with ``reason``."""
         with self.transaction() as conn:
+            if self.principal.blind_clips:
+                hit = conn.execute(sa.select(A.c.clip_id).where(
+                    A.c.annotation_id.in_(list(annotation_ids))
+                    & A.c.clip_id.in_(sorted(self.principal.blind_clips)))).first()
+                if hit is not None:
+                    raise AccessError(f"{self.principal.name} is re-coding clip "
+                                      f"{hit.clip_id!r} blind for an audit: its rows are not "
+                                      "theirs to change")
             n = 0
             for start in range(0, len(annotation_ids), 500):
                 chunk = list(annotation_ids[start:start + 500])
@@ -372,6 +387,10 @@ class AnnotationQueries:
             return
         if layer == Layer.CONSENSUS:
             p.require_role(UserRole.REVIEWER, "write the consensus layer")
+            if clip_id in p.blind_clips:
+                raise AccessError(f"{p.name} is re-coding clip {clip_id!r} blind for an "
+                                  "audit: no consensus decisions on it until the review is "
+                                  "signed off")
             if not removing:
                 p.require_self(coder_id, "decide")
             return
@@ -380,7 +399,18 @@ class AnnotationQueries:
             p.require_role(UserRole.REVIEWER, "write a review layer")
             if not audit_id:
                 raise AccessError("a review layer needs its audit id")
+            if p.has(UserRole.ADMIN):
+                return
+            mine = frozenset().union(*(s.clip_ids for s in p.scopes if s.active
+                                       and s.kind == ScopeKind.AUDIT_SAMPLE
+                                       and s.ref == audit_id))
+            if clip_id not in mine:
+                raise AccessError(f"{p.name} may write review:{audit_id} only on the clips "
+                                  f"of that audit's open sample; {clip_id!r} is not one")
             return
+        if clip_id in p.blind_clips:
+            raise AccessError(f"{p.name} is re-coding clip {clip_id!r} blind for an audit: "
+                              f"they write its review layer only, never its {layer} layer")
         if p.status == CoderStatus.RETIRED:
             raise AccessError(f"{p.name} is retired and codes no more")
         known = self.__dict__.setdefault("_assigned_clips", set())
@@ -464,6 +494,9 @@ class AnnotationQueries:
             query = query.where(N.c.clip_id == clip_id)
         if coder_id is not None:
             query = query.where(N.c.coder_id == coder_id)
+        if p.blind_clips:  # an audit's reviewer: no coder's notes on the blind clips
+            query = query.where(N.c.clip_id.not_in(sorted(p.blind_clips))
+                                | (N.c.coder_id == p.user_id))
         with self.transaction.read() as conn:
             return [UtteranceNote(r.clip_id, r.utterance_index, r.coder_id, r.note,
                                   bool(r.flagged)) for r in conn.execute(query)]

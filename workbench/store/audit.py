@@ -171,8 +171,13 @@ class AuditTrail:
             query = query.where(E.c.clip_id == clip_id)
         if action is not None:
             query = query.where(E.c.action == action)
-        if self.principal.coder_only:
-            query = query.where(E.c.actor == self.principal.user_id)
+        if self.principal.coder_only:  # their own records, and re-coding asked of them
+            query = query.where((E.c.actor == self.principal.user_id)
+                                | (E.c.action == f"recode_requested:{self.principal.user_id}"))
+        if self.principal.blind_clips:  # an audit's reviewer: nothing others did there
+            query = query.where(E.c.clip_id.is_(None)
+                                | E.c.clip_id.not_in(sorted(self.principal.blind_clips))
+                                | (E.c.actor == self.principal.user_id))
         with self.transaction.read() as conn:
             records = [_record(r) for r in conn.execute(query)]
             _check_in_place(conn, records, partial=self.principal.coder_only)

@@ -233,9 +233,11 @@ class TranscriptEdits:
     def count_clip_annotations(self, clip_id: str) -> int:
         """Annotation rows (any layer and status) on a clip."""
         self._visible_clip(clip_id)
+        query = sa.select(sa.func.count()).select_from(A).where(A.c.clip_id == clip_id)
+        if clip_id in self.principal.blind_clips:  # an audit's reviewer: their own rows only
+            query = query.where((A.c.layer == "review") & (A.c.coder_id == self.principal.user_id))
         with self.transaction.read() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(A)
-                                .where(A.c.clip_id == clip_id)).scalar_one()
+            return conn.execute(query).scalar_one()
 
     @rule(Rule.WRITE_CORPUS)
     def realign_clip(self, actor: str, clip: Clip, utterances: list[Utterance],

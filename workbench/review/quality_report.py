@@ -1,0 +1,139 @@
+"""The quality report of an audit as a document of the one report renderer (HTML, PDF).
+
+Sections: the sample design (audit, codebook version, reviewers, clips per original coder);
+agreement per code with intervals; codes below the threshold with the direction of error; per
+original coder (who over- or under-codes what, with prevalence bias); agreement over time;
+disagreements as examples (turn text redacted); and the lead reviewer's sign-off (an audited
+record). Codes are shown by their codebook labels; the CSVs beside the report keep ids.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workbench.report import Cell, Document, Paragraph, Section, Table, write_html
+from workbench.review.quality import QualityResult
+
+if TYPE_CHECKING:
+    from workbench.codebook.book import Codebook
+
+
+
+def _n(value: Any, digits: int = 3) -> Cell:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return Cell(str(value))
+    if number != number:  # NaN
+        return Cell("–", numeric=True)
+    return Cell(f"{number:.{digits}f}", numeric=True)
+
+
+def _label(codebook: Codebook, code_id: str) -> str:
+    return codebook.code(code_id).label if code_id in codebook.code_ids else code_id
+
+
+def quality_document(result: QualityResult, codebook: Codebook,
+                     signoff: dict[str, Any] | None) -> Document:
+    """Build the report document (validated)."""
+    audit = result.audit
+    design = audit.get("design", {})
+    per_coder: dict[str, int] = {}
+    for clip in audit.get("clips", []):
+        per_coder[clip["coder_id"]] = per_coder.get(clip["coder_id"], 0) + 1
+    design_rows = [
+        [Cell("Audit"), Cell(str(audit.get("audit_id")))],
+        [Cell("Codebook"), Cell(f"{audit.get('codebook', {}).get('id', codebook.id)} "
+                                f"{audit.get('codebook', {}).get('version', codebook.version)}")],
+        [Cell("Sample"), Cell(f"{len(audit.get('clips', []))} clips coded once; size "
+                              f"{design.get('size')}, share {design.get('share')}, seed "
+                              f"{design.get('seed')}")],
+        [Cell("Stratified by"), Cell(", ".join(design.get("stratify", [])) or "nothing")],
+        [Cell("Codes of concern"), Cell(", ".join(_label(codebook, c) for c in
+                                                  design.get("concern_codes", [])) or "none")],
+        [Cell("Reviewers"), Cell(", ".join(audit.get("reviewers", [])))],
+        [Cell("Lead reviewer"), Cell(str(audit.get("lead")))],
+        *[[Cell(f"Clips by {coder}"), Cell(str(n), numeric=True)]
+          for coder, n in sorted(per_coder.items())],
+    ]
+    by_code = [[Cell(_label(codebook, r.code_id)), _n(r.alpha), _n(r.ci_low), _n(r.ci_high),
+                Cell(str(r.n_units), numeric=True), Cell(str(r.n_clips), numeric=True),
+                _n(100 * r.original_rate, 1), _n(100 * r.review_rate, 1), Cell(r.verdict)]
+               for r in result.by_code.itertuples()]
+    below = [[Cell(_label(codebook, r.code_id)), _n(r.alpha),
+              Cell(r.direction or "no direction"),
+              _n(100 * (r.original_rate - r.review_rate), 1)]
+             for r in result.below.itertuples()]
+    coders = [[Cell(r.coder_id), Cell(_label(codebook, r.code_id)),
+               Cell(str(r.n_units), numeric=True), Cell(str(r.b), numeric=True),
+               Cell(str(r.c), numeric=True), _n(100 * r.prevalence_bias, 1), _n(r.p_holm, 4),
+               Cell(r.flag or "–")]
+              for r in result.by_coder.itertuples() if r.flag or r.p_holm < 0.5]
+    periods = [[Cell(_label(codebook, r.code_id)), Cell(str(r.period)), _n(r.alpha),
+                Cell(str(r.n_units), numeric=True)] for r in result.by_period.itertuples()]
+    examples = [[Cell(_label(codebook, r.code_id)), Cell(str(r.clip_id)),
+                 Cell("clip" if r.turn is None or r.turn != r.turn else str(int(r.turn)),
+                      numeric=True),
+                 Cell(str(r.original)), Cell(str(r.review)), Cell(str(r.text))]
+                for r in result.examples.itertuples()]
+    sign = ([Paragraph(f"Signed off by {signoff['lead']} at {signoff['at']} (audit record "
+                       f"{signoff.get('event_id')}): {signoff['statement']}")]
+            if signoff else [Paragraph("Not signed off yet: the review is still blind.")])
+    sections = [
+        Section("design", "Sample design", blocks=[Table(
+            "design", "The audit sample", ["Item", "Value"], design_rows)]),
+        Section("agreement", "Agreement per code", intro=(
+            "Krippendorff's alpha between the original coding and the blind review, with a "
+            "95% percentile interval from resampling clips (turns of a clip together); rates "
+            "are the shares of units where each applied the code."), blocks=[Table(
+                "by-code", "Agreement between original and review coding",
+                ["Code", "Alpha", "Low", "High", "Units", "Clips", "Original %", "Review %",
+                 "Verdict"], by_code)]),
+        Section("below", "Codes below the threshold", intro=(
+            f"Codes whose alpha is below {result.threshold:.3f}, with the direction of error: "
+            "over-codes where the original coding applies the code more often than the "
+            "review."), blocks=[Table("below", "Codes below the agreed threshold",
+                                      ["Code", "Alpha", "Direction", "Difference (points)"],
+                                      below or [[Cell("none"), Cell(""), Cell(""),
+                                                 Cell("")]])]),
+        Section("coders", "Per original coder", intro=(
+            "Units where only the coder applied the code (b) or only the reviewer did (c); "
+            "McNemar's exact test, Holm-adjusted over every coder and code; flagged where the "
+            "adjusted p is below 0.05."), blocks=[Table(
+                "by-coder", "Who over- or under-codes what",
+                ["Coder", "Code", "Units", "Coder only", "Reviewer only",
+                 "Prevalence bias (points)", "Adjusted p", "Flag"],
+                coders or [[Cell("none")] + [Cell("")] * 7])]),
+        Section("time", "Agreement over time", blocks=[Table(
+            "by-period", "Agreement by month the clip was coded",
+            ["Code", "Month", "Alpha", "Units"],
+            periods or [[Cell("none"), Cell(""), Cell(""), Cell("")]])]),
+        Section("examples", "Disagreements", intro=(
+            "Examples from the codes below the threshold; the turn's text is redacted."),
+                blocks=[Table("examples", "Examples of disagreement",
+                              ["Code", "Clip", "Turn", "Original", "Review", "Text"],
+                              examples or [[Cell("none")] + [Cell("")] * 5])]),
+        Section("signoff", "Sign-off", blocks=sign),
+    ]
+    return Document(f"Quality review {audit.get('audit_id')}", sections,
+                    meta=[f"Codebook {codebook.id} {codebook.version}"]).validate()
+
+
+def write_quality_report(result: QualityResult, codebook: Codebook,
+                         signoff: dict[str, Any] | None, out_dir: Path, *,
+                         pdf: bool = False) -> list[Path]:
+    """Write report.html (and report.pdf with ``pdf``) and the CSV tables to ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [write_html(quality_document(result, codebook, signoff), out_dir / "report.html")]
+    for name, frame in (("by_code", result.by_code), ("by_coder", result.by_coder),
+                        ("by_period", result.by_period), ("examples", result.examples)):
+        path = out_dir / f"{name}.csv"
+        frame.to_csv(path, index=False, float_format="%.6g")
+        written.append(path)
+    if pdf:
+        from workbench.report import write_pdf
+
+        written.append(write_pdf(written[0], out_dir / "report.pdf"))
+    return written
