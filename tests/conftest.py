@@ -90,3 +90,15 @@ def study_run(demo_project: Path, study_params: Path):
     from workbench.study.runner import run_study
 
     return run_study(study_params, project=demo_project, run_name="shared", progress=False)
+
+
+@pytest.fixture(scope="session")
+def demo_data(demo_project: Path):
+    """The consensus-layer study data of the shared demo project (read only)."""
+    from workbench.project import Project
+    from workbench.study.data import load_study_data
+    from workbench.study.params import StudyParams
+
+    project = Project.load(demo_project)
+    params = StudyParams().resolved(store=project.store_url, codebook=project.codebook)
+    return load_study_data(params, codebooks_dir=project.codebooks_dir)
