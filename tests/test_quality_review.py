@@ -153,7 +153,9 @@ NO_VALUES = ("assignments", "audit_head", "clip", "clip_source_hash", "clip_sour
              "clips", "clips_frame", "codebook_hash", "codebook_versions", "coder", "coders",
              "count_clips", "counted_coder_ids", "export_audit_head", "has_clip",
              "reliability_clip_ids", "scopes", "speaker_roles", "utterances",
-             "utterances_frame", "verify_audit")
+             "utterances_frame", "verify_audit",
+             # panel screenings: members' ratings and facilitators' actions, not a coding layer
+             "screening", "screenings", "panel_members", "panel_answers", "panel_actions")
 
 
 def _read_methods() -> list[str]:
