@@ -18,8 +18,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from workbench.bundle.folder import is_zip, pack
-from workbench.bundle.manifest import MANIFEST, FileEntry, Manifest, file_entry
+from workbench.bundle.folder import write_bundle
+from workbench.bundle.manifest import FileEntry, Manifest, file_entry
 from workbench.bundle.tables import bundled_tables, read_table
 from workbench.exceptions import AuditError, BundleError
 from workbench.store import Store, migrations, schema
@@ -99,12 +99,7 @@ def export_bundle(store: Store, dest: Path, *, actor: str | None = None) -> Mani
             audit={"head": {"event_id": report.head.event_id, "hash": report.head.hash},
                    "records": report.n_records, "erased_details": report.n_erased},
             extra={"source_dialect": store.dialect})
-        (work / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if is_zip(dest):
-            pack(work, dest)
-        else:
-            shutil.copytree(work, dest)
+        write_bundle(work, dest, manifest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     store.audit(actor, "bundle_exported", new_content=manifest.digest, kind=manifest.kind,

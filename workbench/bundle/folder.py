@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from workbench.bundle.manifest import MANIFEST
+from workbench.bundle.manifest import MANIFEST, Manifest
 from workbench.exceptions import BundleError
 
 #: Refuse archives that would unpack to more than this (bytes): a zip bomb is not a bundle.
@@ -30,6 +30,17 @@ def pack(folder: Path, archive: Path) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes())
+
+
+def write_bundle(work: Path, dest: Path, manifest: Manifest) -> None:
+    """Write ``manifest`` into the staged folder ``work`` and place it at ``dest`` (a folder,
+    or a reproducible zip when ``dest`` ends in ``.zip``)."""
+    (work / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if is_zip(dest):
+        pack(work, dest)
+    else:
+        shutil.copytree(work, dest)
 
 
 @contextmanager

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from workbench.bundle.export import snapshot, workbench_version
-from workbench.bundle.folder import is_zip, open_bundle, pack
+from workbench.bundle.folder import open_bundle, write_bundle
 from workbench.bundle.manifest import MANIFEST, Manifest, check_files, file_entry
 from workbench.bundle.restore import read_manifest
 from workbench.bundle.tables import arrow_schema, read_table, rows_for_insert
@@ -103,12 +103,7 @@ def export_review_bundle(store: Store, audit_id: str, record: dict[str, Any], de
             codebooks=tuple({"id": i, "version": v, "hash": h} for i, v, h in sorted(used)),
             layers=(f"review:{audit_id}",), audit={"base": base, "records": 0},
             extra={"audit_id": audit_id})
-        (work / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if is_zip(dest):
-            pack(work, dest)
-        else:
-            shutil.copytree(work, dest)
+        write_bundle(work, dest, manifest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     store.audit(actor, "review_bundle_exported", new_content=manifest.digest,
