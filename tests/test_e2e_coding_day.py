@@ -224,8 +224,11 @@ def test_the_reviewer_decides_by_keyboard_in_the_review_notebook(day):
             page.keyboard.press("1")
             page.locator(".bwv-review-status", has_text="chosen:").wait_for(timeout=15_000)
             page.keyboard.press("w")
-            page.locator(".bwv-rationale textarea").wait_for(timeout=5_000)
-            assert page.evaluate("() => document.activeElement.tagName") == "TEXTAREA"
+            # The text area is always on the page; "w" moves the cursor into it once Python's
+            # focus message arrives, so wait for the focus itself rather than for the element.
+            page.wait_for_function(
+                "() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'"
+                " && document.activeElement.closest('.bwv-rationale') !== null", timeout=15_000)
             page.keyboard.type("Per the definition: the turn gives the grounds.")
             page.keyboard.press("Control+Enter")
             page.locator(".bwv-review", has_text="1 decided").first.wait_for(timeout=15_000)
