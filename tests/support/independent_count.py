@@ -12,6 +12,10 @@ formats' descriptions, not from the readers:
   per line starting with a dialogue dash or a ``[Name]``/``SPEAKER_nn:`` label followed by
   words (a bracket alone on its line is a sound description, kept as text), else one. Classic
   Teams fractions are whole milliseconds.
+- meeting-tool name prefixes (Zoom writes the participant's display name, a colon and a
+  space before the words of each cue): with ``names``, a cue starting with one to six words
+  that each begin with a capital letter, then ``: `` and text, has that speaker; a cue without
+  such a prefix has none.
 - rolling captions: the last line of each cue is the line being spoken; runs of cues with the
   same last line are one utterance from the run's first start to its last end.
 - ELAN: the annotation values with text in the tiers a person chose as speech.
@@ -114,7 +118,16 @@ def _summary(turns: list[tuple[float, float, str, str]]) -> Count:
                  (ordered[-1][0], ordered[-1][1], ordered[-1][3]))
 
 
-def count_captions(path: Path, *, teams: bool = False, rolling: bool = False) -> Count:
+_DISPLAY_NAME = re.compile(r"^((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,5}): (\S.*)$", re.S)
+
+
+def _named(speaker: str, body: str) -> tuple[str, str]:
+    match = _DISPLAY_NAME.match(body)
+    return (match.group(1), match.group(2).strip()) if match and not speaker else (speaker, body)
+
+
+def count_captions(path: Path, *, teams: bool = False, rolling: bool = False,
+                   names: bool = False) -> Count:
     """Utterances of a WebVTT or SRT file (see the module for the rules)."""
     text = path.read_text(encoding="utf-8-sig")
     turns: list[tuple[float, float, str, str]] = []
@@ -128,7 +141,10 @@ def count_captions(path: Path, *, teams: bool = False, rolling: bool = False) ->
             else:
                 turns.append((start, end, "", kept[-1]))
             continue
-        turns.extend((start, end, speaker, body) for speaker, body in _cue_turns(lines))
+        for speaker, body in _cue_turns(lines):
+            if names:
+                speaker, body = _named(speaker, body)
+            turns.append((start, end, speaker, body))
     return _summary(turns)
 
 
