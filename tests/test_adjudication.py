@@ -34,11 +34,11 @@ from workbench.review.adjudication import (
     ADJUDICATED,
     AUTO_CONSENSUS,
     Unit,
-    build_consensus,
     decide,
     decisions,
     find_disagreements,
 )
+from workbench.review.consensus import build_consensus
 from workbench.review.project_report import reliability_ratings, reliability_table
 from workbench.store import Store, default_sqlite_url
 

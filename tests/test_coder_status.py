@@ -20,8 +20,9 @@ from workbench.model import (
     Layer,
 )
 from workbench.project import Project
-from workbench.review.adjudication import build_consensus, coder_ratings, find_disagreements
+from workbench.review.adjudication import coder_ratings, find_disagreements
 from workbench.review.certification import certify, trainee_agreement
+from workbench.review.consensus import build_consensus
 from workbench.review.project_report import reliability_table
 from workbench.store import Store
 from workbench.study.data import load_study_data

@@ -43,8 +43,9 @@ from workbench.model import (
     CoderStatus,
 )
 from workbench.project import Project
-from workbench.review.adjudication import build_consensus, decide, find_disagreements
+from workbench.review.adjudication import decide, find_disagreements
 from workbench.review.assignment import assign_clips
+from workbench.review.consensus import build_consensus
 from workbench.store import Store
 
 DEMO_CODERS = ("c01", "c02", "c03", "c04")

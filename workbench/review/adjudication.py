@@ -10,16 +10,15 @@ two or more ratings that are not all equal.
 
 The consensus layer (``Layer.CONSENSUS``) holds one value per unit. A reviewer's decision is
 written with the reviewer as ``coder_id`` and the rationale as the note, and audited as
-"adjudicated"; :func:`build_consensus` copies agreed and single-coded values with coder id
-:data:`AUTO_CONSENSUS`, never touching a unit a reviewer decided. Coders' own annotations are
-never changed here.
+"adjudicated"; :func:`workbench.review.consensus.build_consensus` copies agreed and
+single-coded values with coder id :data:`AUTO_CONSENSUS`, never touching a unit a reviewer
+decided. Coders' own annotations are never changed here.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +26,6 @@ import pandas as pd
 
 from workbench.exceptions import AccessError, ParameterError, StoreError
 from workbench.model import (
-    Annotation,
-    AnnotationStatus,
     AssignmentKind,
     AssignmentStatus,
     Layer,
@@ -42,7 +39,7 @@ if TYPE_CHECKING:
     from workbench.codebook.book import Codebook
     from workbench.codebook.schema import Code
 
-#: ``coder_id`` of consensus rows copied by :func:`build_consensus`.
+#: ``coder_id`` of consensus rows copied by ``build_consensus`` (:mod:`.consensus`).
 AUTO_CONSENSUS = "consensus_auto"
 #: Audit action of a reviewer's decision.
 ADJUDICATED = "adjudicated"
@@ -111,29 +108,6 @@ class Disagreement:
     def text(self) -> str:
         """The unit's own utterance text ("" for clip-level codes)."""
         return next((t.text for t in self.context if t.current), "")
-
-
-@dataclass(frozen=True)
-class ConsensusCounts:
-    """What :func:`build_consensus` did, in units (utterance or clip × code).
-
-    agreed / single : units copied or already in place (two or more coders agreeing; one
-    coder only). written, unchanged, withdrawn : consensus rows added, left as they were,
-    taken off because the coders no longer agree. reviewer_kept : agreed or single units left
-    alone because a reviewer decided them. open : undecided disagreements. pending : agreed
-    units skipped because a coder who rated them has not finished the clip.
-    seconds : wall time of the build.
-    """
-
-    agreed: int = 0
-    single: int = 0
-    written: int = 0
-    unchanged: int = 0
-    withdrawn: int = 0
-    reviewer_kept: int = 0
-    open: int = 0
-    pending: int = 0
-    seconds: float = field(default=0.0, compare=False)
 
 
 # ---------------------------------------------------------------------------- ratings
@@ -220,7 +194,7 @@ def find_disagreements(store: Store, codebook: Codebook, *,
     values = ratings.merge(keys, on=UNIT_KEYS)
     by_unit: dict[UnitKey, dict[str, str]] = {}
     for row in values.itertuples(index=False):
-        by_unit.setdefault(_key(row.clip_id, row.utterance_index, row.code_id), {})[
+        by_unit.setdefault(unit_key(row.clip_id, row.utterance_index, row.code_id), {})[
             row.coder_id] = row.value
     turns = _turns_by_clip(store, set(keys["clip_id"]))
     order = {code_id: i for i, code_id in enumerate(codebook.code_ids)}
@@ -254,7 +228,7 @@ def decisions(store: Store) -> dict[UnitKey, Decision]:
         d = event.detail
         if not d:
             continue
-        found[_key(event.clip_id or "", d.get("utterance_index"), d["code_id"])] = Decision(
+        found[unit_key(event.clip_id or "", d.get("utterance_index"), d["code_id"])] = Decision(
             d.get("value"), event.actor, d.get("rationale", ""))
     return found
 
@@ -315,79 +289,8 @@ def require_reviewer(store: Store, reviewer: str) -> None:
                           f"(`bwv coder add {reviewer} --reviewer`)")
 
 
-# ---------------------------------------------------------------------------- consensus
-def build_consensus(store: Store, codebook: Codebook, reviewer: str, *,
-                    coders: Sequence[str] | None = None,
-                    completed_only: bool = True) -> ConsensusCounts:
-    """Copy agreed and single-coded values into the consensus layer (one transaction).
-
-    Units a reviewer decided (an "adjudicated" event, or a consensus row not written by this
-    function) are never changed. Earlier automatic rows follow the coders: a changed agreed
-    value supersedes the old row; a unit no longer agreed (or now pending) loses its row.
-    ``completed_only``: skip units rated by a coder whose clip is not done.
-    Audited as "consensus_auto" (the rows) and "consensus_built" (the counts).
-    """
-    started = time.perf_counter()
-    require_reviewer(store, reviewer)
-    summary = unit_summary(coder_ratings(store, codebook, coders=coders))
-    agreed = summary["n_values"] == 1
-    eligible = summary["all_done"] if completed_only else pd.Series(True, index=summary.index)
-    # "absent" as a rating means no annotation (nothing to copy), unless it is a real option
-    # of the code (e.g. a GOWISELY element rated absent), which must reach the consensus.
-    absent_is_option = summary.index.get_level_values("code_id").isin(
-        [c.id for c in codebook.codes if ABSENT in c.option_keys()])
-    wanted = summary.loc[agreed & eligible & ((summary["value"] != ABSENT) | absent_is_option)]
-    existing = store.annotations_frame(layer=Layer.CONSENSUS)
-    existing_keys = [_key(*k) for k in existing[UNIT_KEYS].itertuples(index=False)]
-    reviewed = set(decisions(store)) | {
-        k for k, coder in zip(existing_keys, existing["coder_id"], strict=True)
-        if coder != AUTO_CONSENSUS}
-    auto = {k: (int(i), v) for k, i, v, coder in zip(
-        existing_keys, existing["annotation_id"], existing["value"], existing["coder_id"],
-        strict=True) if coder == AUTO_CONSENSUS}
-    rows: list[Annotation] = []
-    replaced: list[int] = []
-    counts: dict[str, int] = dict.fromkeys(("agreed", "single", "unchanged", "reviewer_kept"), 0)
-    ref = codebook.ref
-    for key_tuple, n_ratings, value, coder in zip(
-            wanted.index, wanted["n_ratings"], wanted["value"], wanted["coder"], strict=True):
-        key = _key(*key_tuple)
-        if key in reviewed:
-            counts["reviewer_kept"] += 1
-            continue
-        counts["agreed" if n_ratings > 1 else "single"] += 1
-        old = auto.pop(key, None)
-        if old is not None and old[1] == value:
-            counts["unchanged"] += 1
-            continue
-        if old is not None:
-            replaced.append(old[0])
-        note = f"{AUTO_CONSENSUS}: " + (f"agreed by {n_ratings} coders" if n_ratings > 1
-                                        else f"single coder {coder}")
-        rows.append(Annotation(key[0], key[1], key[2], value, AUTO_CONSENSUS, ref.codebook_id,
-                               ref.version, ref.hash, layer=Layer.CONSENSUS, note=note))
-    withdrawn = [i for i, _ in auto.values()]
-    split = (summary["n_ratings"] >= 2) & ~agreed
-    open_units = sum(1 for k in summary.index[split] if _key(*k) not in reviewed)
-    with store.transaction():
-        if replaced:
-            store.set_annotation_status(replaced, AnnotationStatus.SUPERSEDED, actor=reviewer,
-                                        reason=f"{AUTO_CONSENSUS}: coders' agreed value changed")
-        if withdrawn:
-            store.set_annotation_status(withdrawn, AnnotationStatus.REMOVED, actor=reviewer,
-                                        reason=f"{AUTO_CONSENSUS}: no longer agreed")
-        store.add_annotations(rows, actor=reviewer, action=AUTO_CONSENSUS)
-        result = ConsensusCounts(
-            **counts, written=len(rows), withdrawn=len(withdrawn), open=open_units,
-            pending=int((agreed & ~eligible).sum()),
-            seconds=time.perf_counter() - started)
-        store.audit(reviewer, "consensus_built",
-                    **{k: v for k, v in asdict(result).items() if k != "seconds"})
-    return result
-
-
 # ---------------------------------------------------------------------------- private
-def _key(clip_id: Any, index: Any, code_id: Any) -> UnitKey:
+def unit_key(clip_id: Any, index: Any, code_id: Any) -> UnitKey:
     return (str(clip_id), None if index is None or pd.isna(index) else int(index), str(code_id))
 
 

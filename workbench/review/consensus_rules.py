@@ -1,6 +1,6 @@
 """Alternative consensus rules, by name, for sensitivity checks of the study's results.
 
-The study reads the consensus layer built by :func:`~workbench.review.adjudication
+The study reads the consensus layer built by :func:`~workbench.review.consensus
 .build_consensus` (rule ``"adjudicated"``): the value all of a unit's coders agreed on, or its
 only coder's, and a reviewer's decision where they disagreed; undecided disagreements are
 left out. Peers build consensus in other ways, so the same coders' ratings

@@ -22,7 +22,7 @@ CONSENSUS_RULE = (
     "The study reads the consensus layer. A unit (a turn for turn-level codes, an encounter "
     "for encounter-level codes) gets the value all its coders agreed on, or the value of its "
     "only coder; where coders disagreed, a reviewer decided, with a recorded rationale "
-    "(workbench.review.adjudication.build_consensus). Disagreements not yet decided are left "
+    "(workbench.review.consensus.build_consensus). Disagreements not yet decided are left "
     "out. The sensitivity section shows the headline results under the other rules "
     "(majority vote, unanimous only, any coder).")
 
