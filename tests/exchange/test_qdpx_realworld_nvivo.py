@@ -102,8 +102,9 @@ def test_the_file_is_what_the_manifest_says(held: dict) -> None:
         "sources": 2, "codes": 152, "codable": 151, "selections": 67, "codings": 67,
         "utterances": 254, "astral": 8}
     # NVivo counts UTF-16 units: read so, most selections are exactly one comment line
-    assert held["aligned as UTF-16"] == 65
-    assert held["aligned as code points"] == 14
+    assert held["aligned as UTF-16"] == 53
+    assert held["aligned as code points"] == 13
+    assert (held["annotations"], held["partial"], held["coders"]) == (67, 14, ["Gergo"])
 
 
 def test_the_import_maps_every_selection_to_the_turns_it_covers(held: dict,
