@@ -12,8 +12,8 @@ report — never dropped in silence.
 selections' positions in UTF-16 code units, so every character outside the Basic Multilingual
 Plane (an emoji) before a selection shifts it by one. In a public NVivo 12.6 export (kept in
 part in ``tests/data/realworld/qdpx/``) 281 of 303 selections start and end on a line boundary
-when read as UTF-16 units, 14 when read as code points. A project whose ``origin`` names NVivo has its text
-positions converted to code points (:func:`utf16_to_code_points`) and its
+when read as UTF-16 units, 14 when read as code points. A project whose ``origin`` names
+NVivo has its text positions converted to code points (:func:`utf16_to_code_points`) and its
 :attr:`QdaProject.position_unit` says so; the import report repeats it.
 """
 

@@ -10,7 +10,8 @@
   **listed in the report** (never silently widened): "coded on turn 7 (the selection covers
   part of it)", or "coded on 40 turns (3-42), of which 3 and 42 in part" for a selection
   spread over turns (a whole-document selection of another tool, say). One outside every
-  utterance is listed and skipped. A clip-level code (mapped codebook) applies to the clip whatever the span.
+  utterance is listed and skipped. A clip-level code (mapped codebook) applies to the clip
+  whatever the span.
 - **Values**: a code → ``present``; an option's sub-code → its key (several options of a
   set-valued code on one selection → one canonical set); an interval code → the number in
   the selection's description (``value: 12``).
