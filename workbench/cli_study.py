@@ -86,13 +86,15 @@ def reproduce_command(
     run_name: Annotated[str | None, typer.Option("--run-name", help="Run folder name "
                                                  "(default: reproduce-<run>)")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+    pdf: Annotated[bool, typer.Option(help="Also render the report's PDF (no table depends "
+                                           "on it)")] = True,
 ) -> None:
     """Re-run a published run from its provenance and compare every table with it."""
     from workbench.study.reproduce import reproduce
 
     try:
         report = reproduce(provenance, project=project or Path("."), params_path=params,
-                           run_name=run_name, progress=progress)
+                           run_name=run_name, progress=progress, pdf=pdf)
     except WorkbenchError as exc:
         raise fail(exc) from exc
     typer.echo(report.summary())

@@ -108,10 +108,36 @@ def test_partial_and_spanning_selections_are_reported_not_silently_widened(
                   + _coding(SEL2, 13, text_start + 4, C2, K2))  # turn 1 into turn 2
     report = import_qdpx(store, _tiny(tmp_path, selections=selections))[0]
     assert len(report.partial) == 2
-    assert "turns 2 (part)" in report.partial[0]
-    assert "turns 1, 2 (part)" in report.partial[1]
+    assert report.partial[0].endswith("coded on turn 2 (the selection covers part of it)")
+    assert report.partial[1].endswith("coded on 2 turns (1-2), of which 2 in part")
     units = sorted((a.utterance_index, a.code_id) for a in store.annotations(layer=Layer.CODER))
     assert units == [(0, "force_grab"), (1, "force"), (1, "force_grab")]
+
+
+def test_a_whole_document_selection_is_coded_on_every_turn_and_says_so(
+        tmp_path: Path, store: Store) -> None:
+    """Another tool's selection of a whole untimed text: every turn, each listed, no times."""
+    report = import_qdpx(store, _tiny(tmp_path, selections=_coding(SEL1, 0, 104, C1, K1)))[0]
+    assert sorted(a.utterance_index for a in store.annotations(layer=Layer.CODER)) == [0, 1, 2]
+    [line] = report.partial
+    assert line.endswith("[0:104]: coded on 3 turns (1-3), each whole")
+    assert {(u.start, u.end) for u in store.utterances("interview_1")} == {(0.0, 0.0)}
+    summary = report.summary()
+    assert "1 text sources have no times (no sync points)" in summary
+    assert "selections that do not match whole utterances (1):" in summary
+    assert "selection positions were written" not in summary  # code points, as the standard
+
+
+def test_a_crlf_text_gives_the_same_turns_without_a_stray_carriage_return(
+        tmp_path: Path, store: Store) -> None:
+    path = _tiny(tmp_path, selections="")
+    with zipfile.ZipFile(path) as archive:
+        xml, text = archive.read("project.qde"), archive.read(f"Sources/{S1}.txt").decode()
+    (tmp_path / "crlf").mkdir()
+    crlf = _qdpx(tmp_path / "crlf", xml.decode(), {f"{S1}.txt": text.replace("\n", "\r\n")})
+    import_qdpx(store, crlf)
+    assert [u.text for u in store.utterances("interview_1")] == [
+        "How did the stop start?", "They just grabbed my arm.", "It was late and I was scared."]
 
 
 def test_a_selection_outside_every_utterance_is_skipped_and_listed(

@@ -137,6 +137,9 @@ class QdaProject:
     sources: list[QdaSource] = field(default_factory=list)
     notes: list[QdaNote] = field(default_factory=list)
     description: str = ""
+    #: how the file counted text positions (converted to code points on reading): "code
+    #: points" as the standard says, or "UTF-16 code units" as NVivo writes them
+    position_unit: str = "code points"
     #: parts of the file this model does not carry (sets, links, graphs, …): element -> count
     unmapped: dict[str, int] = field(default_factory=dict)
 

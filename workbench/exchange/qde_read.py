@@ -7,10 +7,19 @@ or from ``plainTextPath`` (``internal://…`` inside the zip, as ATLAS.ti, MAXQD
 write it). Elements this model does not carry (Sets, Links, Graphs, PDF and picture sources,
 codings on whole sources, …) are counted in :attr:`QdaProject.unmapped` for the import
 report — never dropped in silence.
+
+**Positions.** The standard counts characters; NVivo (a .NET program) writes its text
+selections' positions in UTF-16 code units, so every character outside the Basic Multilingual
+Plane (an emoji) before a selection shifts it by one. In a public NVivo 12.6 export (kept in
+part in ``tests/data/realworld/qdpx/``) 281 of 303 selections start and end on a line boundary
+when read as UTF-16 units, 14 when read as code points. A project whose ``origin`` names
+NVivo has its text positions converted to code points (:func:`utf16_to_code_points`) and its
+:attr:`QdaProject.position_unit` says so; the import report repeats it.
 """
 
 from __future__ import annotations
 
+import bisect
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +48,8 @@ _Q = TAG
 _VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
                "DateTimeValue")
 _MEDIA = ("AudioSource", "VideoSource")
+#: ``origin`` prefixes of tools that write text positions in UTF-16 code units (see above)
+UTF16_ORIGINS = ("NVivo",)
 
 
 class QdpxError(InputError):
@@ -173,14 +184,34 @@ def _source_text(el: etree._Element, archive: _Archive, project: QdaProject) -> 
     return text
 
 
+def utf16_to_code_points(text: str):
+    """A function mapping a UTF-16 code-unit offset in ``text`` to its code-point offset."""
+    if all(ord(c) <= 0xFFFF for c in text):
+        return lambda offset: offset
+    units, n = [], 0
+    for char in text:
+        units.append(n)
+        n += 2 if ord(char) > 0xFFFF else 1
+    units.append(n)
+    return lambda offset: bisect.bisect_left(units, offset)
+
+
+def _positions(text: str | None, project: QdaProject):
+    """How this project's positions in ``text`` become code-point offsets."""
+    if project.position_unit == "code points":
+        return int
+    return utf16_to_code_points(text or "")
+
+
 def _text_source(el: etree._Element, archive: _Archive, project: QdaProject) -> QdaSource:
     source = QdaSource(el.get("guid"), el.get("name") or el.get("guid"), "TextSource",
                        _source_text(el, archive, project),
                        description=_child_text(el, "Description"),
                        user_guid=el.get("creatingUser"), created=el.get("creationDateTime"))
+    position = _positions(source.text, project)
     for sel in el.findall(_Q + "PlainTextSelection"):
-        source.selections.append(_selection(sel, int(sel.get("startPosition")),
-                                            int(sel.get("endPosition"))))
+        source.selections.append(_selection(sel, position(int(sel.get("startPosition"))),
+                                            position(int(sel.get("endPosition")))))
     _count(project, "codings on whole sources", len(el.findall(_Q + "Coding")))
     return source
 
@@ -202,11 +233,12 @@ def _media_source(el: etree._Element, archive: _Archive, project: QdaProject) ->
     source.transcript_guid = transcript.get("guid")
     source.text = _source_text(transcript, archive, project)
     points = {}
+    position = _positions(source.text, project)
     for point in transcript.findall(_Q + "SyncPoint"):
         if point.get("position") is None or point.get("timeStamp") is None:
             _count(project, "sync points without position or time")
             continue
-        sync = QdaSyncPoint(point.get("guid"), int(point.get("position")),
+        sync = QdaSyncPoint(point.get("guid"), position(int(point.get("position"))),
                             int(point.get("timeStamp")))
         points[sync.guid] = sync
         source.sync_points.append(sync)
@@ -230,6 +262,8 @@ def read_qdpx(path: str | Path) -> QdaProject:
     project = QdaProject(root.get("name"), root.get("origin") or "",
                          root.get("creationDateTime"), root.get("creatingUserGUID"),
                          description=_child_text(root, "Description"))
+    if project.origin.startswith(UTF16_ORIGINS):
+        project.position_unit = "UTF-16 code units"
     project.users = [QdaUser(u.get("guid"), u.get("name") or u.get("id") or u.get("guid"),
                              u.get("id") or "") for u in root.iterfind(f"{_Q}Users/{_Q}User")]
     project.codes = [_code(c) for c in root.iterfind(f"{_Q}CodeBook/{_Q}Codes/{_Q}Code")]

@@ -7,8 +7,11 @@
   source has no times (0 s), and the report says so.
 - **Selections** become annotations on every utterance they overlap. A selection that covers
   only part of an utterance, or runs over several, is coded on each utterance it touches and
-  **listed in the report** (never silently widened); one outside every utterance is listed
-  and skipped. A clip-level code (mapped codebook) applies to the clip whatever the span.
+  **listed in the report** (never silently widened): "coded on turn 7 (the selection covers
+  part of it)", or "coded on 40 turns (3-42), of which 3 and 42 in part" for a selection
+  spread over turns (a whole-document selection of another tool, say). One outside every
+  utterance is listed and skipped. A clip-level code (mapped codebook) applies to the clip
+  whatever the span.
 - **Values**: a code → ``present``; an option's sub-code → its key (several options of a
   set-valued code on one selection → one canonical set); an interval code → the number in
   the selection's description (``value: 12``).
@@ -59,6 +62,7 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     unmapped: dict[str, int] = field(default_factory=dict)
     untimed_sources: int = 0
+    position_unit: str = "code points"
 
     def summary(self) -> str:
         """A plain-text report (what was imported, then what was not)."""
@@ -66,8 +70,12 @@ class ImportReport:
                  f"imported: {self.clips} clips, {self.utterances} utterances, "
                  f"{self.annotations} annotations by {len(self.coders)} coders "
                  f"({', '.join(self.coders)}); codebook {self.codebook}"]
+        if self.position_unit != "code points":
+            lines.append(f"selection positions were written in {self.position_unit} (as "
+                         f"{self.origin.split()[0]} writes them) and read as characters")
         if self.untimed_sources:
-            lines.append(f"{self.untimed_sources} text sources have no times (0 s)")
+            lines.append(f"{self.untimed_sources} text sources have no times (no sync points): "
+                         "their utterances start and end at 0 s, one per paragraph")
         if self.unmatched_codes:
             lines.append(f"codes not mapped ({len(self.unmatched_codes)}): "
                          + "; ".join(self.unmatched_codes))
@@ -97,9 +105,10 @@ def _units(source: QdaSource, clip_id: str, from_workbench: bool,
     times = sorted((p.position, p.time_ms) for p in source.sync_points)
     positions = [p for p, _ in times]
     position = 0
-    for line in text.split("\n"):
+    for raw in text.split("\n"):
         offset = position
-        position += len(line) + 1
+        position += len(raw) + 1
+        line = raw.removesuffix("\r")  # a CRLF text (NVivo's): the CR is no part of the turn
         if not line.strip():
             continue
         match = SPEAKER.match(line)
@@ -159,7 +168,8 @@ def import_project(store: Store, project: QdaProject, codebook: Codebook | None,
     report = ImportReport(path, project.origin, codebook=f"{codebook.id}@{codebook.version}"
                           if codebook is not None else "none (the project has no codes)",
                           unmatched_codes=list(mapping.unmatched),
-                          unmapped=dict(project.unmapped))
+                          unmapped=dict(project.unmapped),
+                          position_unit=project.position_unit)
     _tally(report, "notes (memos; not imported)", len(project.notes))
     from_workbench = project.origin.startswith(ORIGIN)
     users = {u.guid: (u.id or slug(u.name)) for u in project.users}
@@ -252,13 +262,22 @@ def _annotations(codebook: Codebook, mapping: CodeMapping, source: QdaSource, un
             else:
                 indexes = [i for i, _ in overlaps]
                 if len(overlaps) > 1 or not overlaps[0][1]:
-                    turns = ", ".join(f"{i + 1}{'' if whole else ' (part)'}"
-                                      for i, whole in overlaps)
-                    report.partial.append(f"{label}: coded on turns {turns}")
+                    report.partial.append(f"{label}: {_turns(overlaps)}")
             for index in indexes:
                 rows.append(Annotation(clip_id, index, code.id, value, coder, codebook.id,
                                        codebook.version, codebook.hash, layer=layer))
     return rows
+
+
+def _turns(overlaps: list[tuple[int, bool]]) -> str:
+    """Where a selection that is not one whole turn was coded, e.g. ``coded on 40 turns
+    (3-42), of which 3 and 42 in part`` or ``coded on turn 7 (part)``."""
+    first, last = overlaps[0][0] + 1, overlaps[-1][0] + 1
+    part = [str(i + 1) for i, whole in overlaps if not whole]
+    if len(overlaps) == 1:
+        return f"coded on turn {first} (the selection covers part of it)"
+    where = f"coded on {len(overlaps)} turns ({first}-{last})"
+    return where + (f", of which {' and '.join(part)} in part" if part else ", each whole")
 
 
 def _one_value_per_unit(codebook: Codebook, rows: list[Annotation],
