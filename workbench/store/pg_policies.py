@@ -11,9 +11,10 @@ Scopes, as in :mod:`workbench.store.access`:
   notes and the audit records they made themselves — no coder or consensus value, no other
   person's note, no audit record (whose hashes of a short value could be tried) nor its
   detail. Only the sign-off ends the blindness: a reviewer may end (update or delete) an
-  audit-sample scope (and no other kind) only once the chain holds that audit's ``audit_signed_off`` record made
-  by the lead named in its ``audit_sample_drawn`` record; a reviewer's login may append that
-  record only as itself, and changes no audit record or detail after it is written.
+  audit-sample scope (and no other kind) only once the chain holds that audit's
+  ``audit_signed_off`` record made by the lead named in its ``audit_sample_drawn`` record; a
+  reviewer's login may append that record only as itself, and changes no audit record or
+  detail after it is written.
 * **A screening scopes a panel member** to one screening while it is open
   (:data:`PANEL_FUNCTIONS`): their own screening row, their own member row, their own
   answers (written only on the screening's clips), those clips' non-hidden columns and the

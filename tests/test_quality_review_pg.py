@@ -1,0 +1,120 @@
+"""The cross-organisation quality review with the reviewing organisation on PostgreSQL
+(issue 14): its store on a real server under row-level security, the lead reviewer on her own
+login; the coding team's store is a SQLite copy of the shared demo's.
+
+Export → import → sample → blind re-coding → sign-off → report → review bundle → import.
+Nothing but the review layer (and the chain's new records) changes on the coding side, and
+the report's tables are the same on both sides.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.test_pg_row_security import _fresh_schema, _login, _sql
+from workbench.bundle import export_bundle, import_bundle
+from workbench.bundle.review import export_review_bundle, import_review_bundle
+from workbench.codebook import load_ref
+from workbench.demo.project import DEMO_REVIEWER
+from workbench.demo.review import read_truth, simulate_review
+from workbench.model import Coder, Layer, UserRole
+from workbench.project import Project
+from workbench.review.audit_sample import (
+    AuditDesign,
+    draw_sample,
+    open_review,
+    review_record,
+    sign_off,
+    signed_off,
+)
+from workbench.review.quality import assess
+from workbench.review.quality_report import write_quality_report
+from workbench.store import Store, default_sqlite_url
+from workbench.store.pg_security import install_row_security, provision_login
+
+pytestmark = pytest.mark.slow
+RESAMPLES = 50  # the two sides' tables are compared, not their intervals' precision
+
+
+@pytest.fixture
+def reviewers_url(postgres_url: str) -> Iterator[str]:
+    """The reviewing organisation's store: an empty database on the test server."""
+    _fresh_schema(postgres_url)
+    yield postgres_url
+    _fresh_schema(postgres_url)
+
+
+def _team_copy(demo_project: Path, tmp_path: Path) -> str:
+    """A copy of the shared demo's store (the demo itself is read only), with an admin."""
+    copy = tmp_path / "team.sqlite"
+    source = sqlite3.connect(Project.load(demo_project).store_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(copy) as target:
+        source.backup(target)
+    source.close()
+    url = default_sqlite_url(copy)
+    with Store(url) as team:
+        team.add_coder(Coder("lead", "Coding team admin", frozenset({UserRole.ADMIN})))
+    return url
+
+
+def test_cross_organisation_round_trip_on_postgresql(demo_project: Path, tmp_path: Path,
+                                                     reviewers_url: str) -> None:
+    project = Project.load(demo_project)
+    book = load_ref(project.codebook, project.codebooks_dir)
+    team_url = _team_copy(demo_project, tmp_path)
+    with Store(team_url) as team:
+        export_bundle(team, tmp_path / "team.zip", actor="lead")
+        before = team.annotations_frame(layer=None, statuses=())
+        counts = team.table_counts()
+    reviewers = Store(reviewers_url)
+    assert reviewers.dialect == "postgresql"
+    import_bundle(reviewers, tmp_path / "team.zip", actor="lead")
+    sample = draw_sample(reviewers, AuditDesign("X1", size=30, seed=2), book)
+    open_review(reviewers, sample, [DEMO_REVIEWER], lead=DEMO_REVIEWER)
+    with reviewers.transaction() as conn:
+        install_row_security(conn)
+        reviewer = reviewers.coder(DEMO_REVIEWER)
+        provision_login(conn, DEMO_REVIEWER, reviewer.roles, password="pw")
+    ref = book.ref
+    simulate_review(reviewers, read_truth(demo_project), "X1", DEMO_REVIEWER, sample.clip_ids,
+                    (ref.codebook_id, ref.version, ref.hash), seed=2)
+    clips = ", ".join(f"'{c}'" for c in sample.clip_ids)
+    originals = (f"SELECT count(*) FROM annotations WHERE clip_id IN ({clips}) "
+                 f"AND layer <> 'review' AND coder_id <> '{DEMO_REVIEWER}'")
+    hidden = _sql(reviewers_url, "bwv", originals)[0][0]
+    assert hidden > 0 and _sql(reviewers_url, DEMO_REVIEWER, originals) == [(0,)]  # blind
+    with Store.open(_login(reviewers_url, DEMO_REVIEWER), as_user=DEMO_REVIEWER) as lead:
+        sign_off(lead, "X1", lead=DEMO_REVIEWER, statement="Reviewed 30 clips blind.")
+    assert _sql(reviewers_url, DEMO_REVIEWER, originals) == [(hidden,)]  # signed off
+    result = assess(reviewers, book, "X1", n_resamples=RESAMPLES)
+    files = write_quality_report(result, book, signed_off(reviewers, "X1"), tmp_path / "rep")
+    manifest = export_review_bundle(reviewers, "X1", review_record(reviewers, "X1"),
+                                    tmp_path / "review.zip", report_files=(files[0],),
+                                    actor="lead")
+    assert manifest.kind == "review" and manifest.layers == ("review:X1",)
+    assert reviewers.verify_audit().ok
+    reviewers.close()
+    with Store(team_url) as team:
+        head = team.audit_head()
+        outcome = import_review_bundle(team, tmp_path / "review.zip", actor="lead",
+                                       report_dir=tmp_path / "received")
+        after = team.annotations_frame(layer=None, statuses=())
+        assert team.verify_audit().ok and team.audit_head().event_id == head.event_id + 1
+        new_counts = team.table_counts()
+        changed = {t for t in counts if counts[t] != new_counts[t]}
+        assert changed <= {"annotations", "audit_events", "audit_details"}, changed
+        kept = after.loc[after["layer"] != Layer.REVIEW.value].reset_index(drop=True)
+        pd.testing.assert_frame_equal(
+            kept, before.loc[before["layer"] != Layer.REVIEW.value].reset_index(drop=True))
+        added = int((after["layer"] == Layer.REVIEW.value).sum()
+                    - (before["layer"] == Layer.REVIEW.value).sum())
+        assert outcome["rows"] == added > 0
+        here = assess(team, book, "X1", n_resamples=RESAMPLES)
+    pd.testing.assert_frame_equal(here.by_code, result.by_code)
+    pd.testing.assert_frame_equal(here.by_coder, result.by_coder)
+    assert (tmp_path / "received" / "X1" / "report.html").is_file()
