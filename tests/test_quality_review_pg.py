@@ -1,6 +1,7 @@
 """The cross-organisation quality review with the reviewing organisation on PostgreSQL
 (issue 14): its store on a real server under row-level security, the lead reviewer on her own
-login; the coding team's store is a SQLite copy of the shared demo's.
+login; the coding team's store is a small demo's SQLite store (60 clips: on the shared
+500-clip demo the bundle import into PostgreSQL alone takes ~26 s).
 
 Export → import → sample → blind re-coding → sign-off → report → review bundle → import.
 Nothing but the review layer (and the chain's new records) changes on the coding side, and
@@ -9,7 +10,6 @@ the report's tables are the same on both sides.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from tests.test_pg_row_security import _fresh_schema, _login, _sql
 from workbench.bundle import export_bundle, import_bundle
 from workbench.bundle.review import export_review_bundle, import_review_bundle
 from workbench.codebook import load_ref
-from workbench.demo.project import DEMO_REVIEWER
+from workbench.demo.project import DEMO_REVIEWER, create_demo_project
 from workbench.demo.review import read_truth, simulate_review
 from workbench.model import Coder, Layer, UserRole
 from workbench.project import Project
@@ -34,10 +34,11 @@ from workbench.review.audit_sample import (
 )
 from workbench.review.quality import assess
 from workbench.review.quality_report import write_quality_report
-from workbench.store import Store, default_sqlite_url
+from workbench.store import Store
 from workbench.store.pg_security import install_row_security, provision_login
 
 pytestmark = pytest.mark.slow
+N_CLIPS, SEED, SAMPLE = 60, 7, 24
 RESAMPLES = 50  # the two sides' tables are compared, not their intervals' precision
 
 
@@ -49,24 +50,22 @@ def reviewers_url(postgres_url: str) -> Iterator[str]:
     _fresh_schema(postgres_url)
 
 
-def _team_copy(demo_project: Path, tmp_path: Path) -> str:
-    """A copy of the shared demo's store (the demo itself is read only), with an admin."""
-    copy = tmp_path / "team.sqlite"
-    source = sqlite3.connect(Project.load(demo_project).store_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(copy) as target:
-        source.backup(target)
-    source.close()
-    url = default_sqlite_url(copy)
-    with Store(url) as team:
+@pytest.fixture(scope="module")
+def team_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The coding team: a small synthetic demo project, with an admin."""
+    root = tmp_path_factory.mktemp("team") / "demo"
+    create_demo_project(root, n_clips=N_CLIPS, seed=SEED, progress=False, media_clips=0)
+    project = Project.load(root)
+    with project.open_store() as team:
         team.add_coder(Coder("lead", "Coding team admin", frozenset({UserRole.ADMIN})))
-    return url
+    return project
 
 
-def test_cross_organisation_round_trip_on_postgresql(demo_project: Path, tmp_path: Path,
+def test_cross_organisation_round_trip_on_postgresql(team_project: Project, tmp_path: Path,
                                                      reviewers_url: str) -> None:
-    project = Project.load(demo_project)
+    project = team_project
     book = load_ref(project.codebook, project.codebooks_dir)
-    team_url = _team_copy(demo_project, tmp_path)
+    team_url = project.store_url
     with Store(team_url) as team:
         export_bundle(team, tmp_path / "team.zip", actor="lead")
         before = team.annotations_frame(layer=None, statuses=())
@@ -74,14 +73,14 @@ def test_cross_organisation_round_trip_on_postgresql(demo_project: Path, tmp_pat
     reviewers = Store(reviewers_url)
     assert reviewers.dialect == "postgresql"
     import_bundle(reviewers, tmp_path / "team.zip", actor="lead")
-    sample = draw_sample(reviewers, AuditDesign("X1", size=30, seed=2), book)
+    sample = draw_sample(reviewers, AuditDesign("X1", size=SAMPLE, seed=2), book)
     open_review(reviewers, sample, [DEMO_REVIEWER], lead=DEMO_REVIEWER)
     with reviewers.transaction() as conn:
         install_row_security(conn)
         reviewer = reviewers.coder(DEMO_REVIEWER)
         provision_login(conn, DEMO_REVIEWER, reviewer.roles, password="pw")
     ref = book.ref
-    simulate_review(reviewers, read_truth(demo_project), "X1", DEMO_REVIEWER, sample.clip_ids,
+    simulate_review(reviewers, read_truth(project.root), "X1", DEMO_REVIEWER, sample.clip_ids,
                     (ref.codebook_id, ref.version, ref.hash), seed=2)
     clips = ", ".join(f"'{c}'" for c in sample.clip_ids)
     originals = (f"SELECT count(*) FROM annotations WHERE clip_id IN ({clips}) "
@@ -89,7 +88,7 @@ def test_cross_organisation_round_trip_on_postgresql(demo_project: Path, tmp_pat
     hidden = _sql(reviewers_url, "bwv", originals)[0][0]
     assert hidden > 0 and _sql(reviewers_url, DEMO_REVIEWER, originals) == [(0,)]  # blind
     with Store.open(_login(reviewers_url, DEMO_REVIEWER), as_user=DEMO_REVIEWER) as lead:
-        sign_off(lead, "X1", lead=DEMO_REVIEWER, statement="Reviewed 30 clips blind.")
+        sign_off(lead, "X1", lead=DEMO_REVIEWER, statement=f"Reviewed {SAMPLE} clips blind.")
     assert _sql(reviewers_url, DEMO_REVIEWER, originals) == [(hidden,)]  # signed off
     result = assess(reviewers, book, "X1", n_resamples=RESAMPLES)
     files = write_quality_report(result, book, signed_off(reviewers, "X1"), tmp_path / "rep")
