@@ -1,7 +1,7 @@
-"""The cross-organisation quality review with the reviewing organisation on PostgreSQL
-(issue 14): its store on a real server under row-level security, the lead reviewer on her own
-login; the coding team's store is a small demo's SQLite store (60 clips: on the shared
-500-clip demo the bundle import into PostgreSQL alone takes ~26 s).
+"""The cross-organisation quality review on PostgreSQL (issue 14): both organisations' stores
+are databases on a real server, the reviewers' under row-level security with the lead reviewer
+on her own login. The coding team's store is a small demo (60 clips: on the shared 500-clip
+demo one bundle import into PostgreSQL alone takes ~26 s) restored from its SQLite store.
 
 Export → import → sample → blind re-coding → sign-off → report → review bundle → import.
 Nothing but the review layer (and the chain's new records) changes on the coding side, and
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from tests.test_pg_row_security import _fresh_schema, _login, _sql
 from workbench.bundle import export_bundle, import_bundle
@@ -39,15 +40,26 @@ from workbench.store.pg_security import install_row_security, provision_login
 
 pytestmark = pytest.mark.slow
 N_CLIPS, SEED, SAMPLE = 60, 7, 24
-RESAMPLES = 50  # the two sides' tables are compared, not their intervals' precision
+RESAMPLES = 20  # the two sides' tables are compared, not their intervals' precision
+
+
+TEAM_DB = "bwv_team"
 
 
 @pytest.fixture
-def reviewers_url(postgres_url: str) -> Iterator[str]:
-    """The reviewing organisation's store: an empty database on the test server."""
+def two_stores(postgres_url: str) -> Iterator[tuple[str, str]]:
+    """(the coding team's URL, the reviewers' URL): two empty databases on the test server."""
+    server = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {TEAM_DB}"))
+        conn.execute(sa.text(f"CREATE DATABASE {TEAM_DB}"))
     _fresh_schema(postgres_url)
-    yield postgres_url
+    team = sa.engine.make_url(postgres_url).set(database=TEAM_DB)
+    yield team.render_as_string(hide_password=False), postgres_url
     _fresh_schema(postgres_url)
+    with server.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE {TEAM_DB} WITH (FORCE)"))
+    server.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +74,15 @@ def team_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 def test_cross_organisation_round_trip_on_postgresql(team_project: Project, tmp_path: Path,
-                                                     reviewers_url: str) -> None:
+                                                     two_stores: tuple[str, str]) -> None:
     project = team_project
     book = load_ref(project.codebook, project.codebooks_dir)
-    team_url = project.store_url
+    team_url, reviewers_url = two_stores
+    with project.open_store() as demo:  # the team's store moves to PostgreSQL
+        export_bundle(demo, tmp_path / "demo.zip", actor="lead")
+    with Store(team_url) as team:
+        assert team.dialect == "postgresql"
+        import_bundle(team, tmp_path / "demo.zip", actor="lead")
     with Store(team_url) as team:
         export_bundle(team, tmp_path / "team.zip", actor="lead")
         before = team.annotations_frame(layer=None, statuses=())
