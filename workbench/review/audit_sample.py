@@ -250,10 +250,10 @@ def sign_off(store: Store, audit_id: str, *, lead: str, statement: str) -> dict[
         raise ParameterError(f"audit {audit_id!r} is signed off already", field="audit_id")
     store.principal.require_role(UserRole.REVIEWER, "sign a review off")
     finished = finished_clips(store, audit_id)
-    with store.transaction():
-        store.end_scope(ScopeKind.AUDIT_SAMPLE, audit_id)
+    with store.transaction():  # the sign-off first: on PostgreSQL it unlocks the scopes
         event = store.audit(lead, SIGNED, audit_id=audit_id, statement=statement,
                             n_reviewed=len(finished))
+        store.end_scope(ScopeKind.AUDIT_SAMPLE, audit_id)
     return {"audit_id": audit_id, "lead": event.actor, "statement": statement,
             "at": str(event.created_at), "event_id": event.event_id, "finished": finished}
 

@@ -133,8 +133,9 @@ def erase_events(conn: sa.Connection) -> dict[int, str | None]:
 
 
 class AuditTrail:
-    """Audit operations; requires ``transaction`` and ``principal``."""
+    """Audit operations; requires ``engine``, ``transaction`` and ``principal``."""
 
+    engine: sa.Engine
     transaction: TransactionScope
     principal: Principal
 
@@ -180,7 +181,8 @@ class AuditTrail:
                                 | (E.c.actor == self.principal.user_id))
         with self.transaction.read() as conn:
             records = [_record(r) for r in conn.execute(query)]
-            _check_in_place(conn, records, partial=self.principal.coder_only)
+            _check_in_place(conn, records, partial=self.principal.coder_only
+                            or bool(self.principal.blind_clips))
         return [_event(r) for r in records]
 
     @rule(Rule.READ_AUDIT)
@@ -199,6 +201,11 @@ class AuditTrail:
         if self.principal.coder_only:
             raise AccessError(f"{self.principal.name} may not verify the whole chain: it reads "
                               "every record; reviewers and admins verify it")
+        if self.principal.blind_clips and self.engine.dialect.name == "postgresql":
+            raise AccessError(f"{self.principal.name} is re-coding an audit sample blind: "
+                              "their database login does not read others' records on its "
+                              "clips, so the whole chain is verified after the sign-off (or "
+                              "by an admin)")
         with self.transaction.read() as conn:
             return verify_on(conn, exported)
 

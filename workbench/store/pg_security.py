@@ -2,11 +2,14 @@
 
 On a team server each person connects with their own database login (named as their person
 id), a member of one group role per workbench role (``bwv_coder``, ``bwv_reviewer``, …). The
-policies below let a coder's connection read and write only their own coder-layer rows, their
-own notes and assignments, the clips assigned to them and never the hidden metadata columns
-(outcome, ethnicity, age band, gender) — even with hand-written SQL; an analyst's connection
-reads only the consensus layer. The store's owner (the role that created the tables) is not
-subject to the policies. The library's own checks (:mod:`workbench.store.access`) apply on top.
+policies (:mod:`workbench.store.pg_policies`) let a coder's connection read and write only
+their own coder-layer rows, their own notes and assignments, the clips assigned to them and
+never the hidden metadata columns (outcome, ethnicity, age band, gender) — even with
+hand-written SQL; an analyst's connection reads only the consensus layer; a reviewer's is
+blind to the layers of their open audit sample until its lead signs it off; a panel member's
+reads only their own answers in their own open screening. The store's owner (the role that
+created the tables) is not subject to the policies. The library's own checks
+(:mod:`workbench.store.access`) apply on top.
 
 Limits: ``clips.extra`` is readable by a coder's connection as a whole (the library shows them
 only :data:`workbench.model.CODER_VISIBLE_EXTRA`); keep identifying columns out of ``extra``.
@@ -21,74 +24,10 @@ import sqlalchemy as sa
 
 from workbench.exceptions import AccessError, StoreError
 from workbench.model import UserRole
-from workbench.store import schema
+from workbench.store.pg_policies import GRANTS, PANEL_FUNCTIONS, POLICIES, SEQUENCES, TABLES
 
 #: Database group role of each workbench role.
 GROUP: dict[UserRole, str] = {r: f"bwv_{r.value}" for r in UserRole}
-
-_VISIBLE_CLIP_COLUMNS = [c.name for c in schema.clips.c
-                         if c.name not in ("outcome", "ethnicity", "age_band", "gender")]
-_TABLES = ("clips", "utterances", "coders", "user_roles", "user_grants", "scopes",
-           "assignments", "annotations", "utterance_notes", "codebooks", "audit_events",
-           "audit_details", "audit_head", "schema_version")
-_SEQUENCES = ("annotations_annotation_id_seq", "scopes_scope_id_seq")
-_OWN_EVENT = "event_id IN (SELECT e.event_id FROM audit_events e WHERE e.actor = current_user)"
-
-_MINE_ASSIGNED = ("clip_id IN (SELECT a.clip_id FROM assignments a "
-                  "WHERE a.coder_id = current_user)")
-_STAFF = "bwv_admin, bwv_reviewer"
-
-#: (table, policy, command, roles, USING, WITH CHECK)
-POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
-    *((t, f"{t}_staff", "ALL", _STAFF, "true", "true") for t in _TABLES
-      if t not in ("schema_version",)),
-    ("clips", "clips_coder", "SELECT", "bwv_coder", _MINE_ASSIGNED, None),
-    ("clips", "clips_analyst", "SELECT", "bwv_analyst, bwv_facilitator", "true", None),
-    ("utterances", "utterances_coder", "SELECT", "bwv_coder", _MINE_ASSIGNED, None),
-    ("utterances", "utterances_analyst", "SELECT", "bwv_analyst, bwv_facilitator", "true",
-     None),
-    ("annotations", "annotations_coder", "ALL", "bwv_coder",
-     "coder_id = current_user AND layer = 'coder'",
-     f"coder_id = current_user AND layer = 'coder' AND {_MINE_ASSIGNED}"),
-    ("annotations", "annotations_analyst", "SELECT", "bwv_analyst", "layer = 'consensus'",
-     None),
-    ("utterance_notes", "notes_coder", "ALL", "bwv_coder", "coder_id = current_user",
-     f"coder_id = current_user AND {_MINE_ASSIGNED}"),
-    ("assignments", "assignments_coder", "SELECT", "bwv_coder", "coder_id = current_user",
-     None),
-    ("assignments", "assignments_progress", "UPDATE", "bwv_coder", "coder_id = current_user",
-     "coder_id = current_user"),
-    *((t, f"{t}_self", "SELECT", "PUBLIC", "coder_id = current_user", None)
-      for t in ("coders", "user_roles", "user_grants", "scopes")),
-    ("codebooks", "codebooks_read", "SELECT", "PUBLIC", "true", None),
-    ("codebooks", "codebooks_record", "INSERT", "bwv_coder", None, "true"),
-    ("audit_events", "audit_own", "SELECT", "bwv_coder", "actor = current_user", None),
-    ("audit_events", "audit_append", "INSERT", "PUBLIC", None, "actor = current_user"),
-    # the chain's detail: a coder reads their own; anyone appends (its primary and foreign
-    # keys tie it to one existing record that has none yet); only staff change (erasure)
-    ("audit_details", "audit_details_own", "SELECT", "bwv_coder", _OWN_EVENT, None),
-    ("audit_details", "audit_details_append", "INSERT", "PUBLIC", None, "true"),
-    # the chain's head: every writer locks and moves it (the chain itself refuses forks)
-    ("audit_head", "audit_head_move", "ALL", "PUBLIC", "true", "true"),
-)
-
-#: Table privileges per group (row-level policies then narrow the rows).
-GRANTS: tuple[tuple[str, str, str], ...] = (
-    ("SELECT, INSERT, UPDATE, DELETE", ", ".join(_TABLES), _STAFF),
-    ("SELECT", "schema_version, codebooks, coders, user_roles, user_grants, scopes",
-     "PUBLIC"),
-    ("SELECT", "clips, utterances, annotations", "bwv_analyst, bwv_facilitator"),
-    (f"SELECT ({', '.join(_VISIBLE_CLIP_COLUMNS)})", "clips", "bwv_coder"),
-    ("SELECT", "utterances", "bwv_coder"),
-    ("SELECT, INSERT, UPDATE", "annotations, utterance_notes", "bwv_coder"),
-    ("SELECT, UPDATE (status, last_utterance, updated_at)", "assignments", "bwv_coder"),
-    ("INSERT", "codebooks", "bwv_coder"),
-    ("SELECT", "audit_events", "bwv_coder"),
-    ("INSERT", "audit_events", "PUBLIC"),
-    ("SELECT", "audit_details", "bwv_coder"),
-    ("INSERT", "audit_details", "PUBLIC"),
-    ("SELECT, UPDATE", "audit_head", "PUBLIC"),
-)
 
 
 def _require_postgres(conn: sa.Connection) -> None:
@@ -98,7 +37,8 @@ def _require_postgres(conn: sa.Connection) -> None:
 
 
 def install_row_security(conn: sa.Connection) -> None:
-    """Create the group roles, grant table rights, and enable the policies (idempotent).
+    """Create the group roles, grant table rights, and enable the policies (idempotent: a
+    later install replaces every policy of the store's tables, so it also upgrades one).
 
     Run as the store's owner (the role that owns the tables).
     """
@@ -109,20 +49,31 @@ def install_row_security(conn: sa.Connection) -> None:
             f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$"))
     schema_name = conn.execute(sa.text("SELECT current_schema()")).scalar_one()
     conn.execute(sa.text(f"GRANT USAGE ON SCHEMA {schema_name} TO PUBLIC"))
-    for table in _TABLES:
-        conn.execute(sa.text(f"REVOKE ALL ON {table} FROM PUBLIC"))
+    for table in TABLES:
+        conn.execute(sa.text(f"REVOKE ALL ON {table} FROM PUBLIC, "
+                             + ", ".join(GROUP.values())))
     for privilege, tables, roles in GRANTS:
         conn.execute(sa.text(f"GRANT {privilege} ON {tables} TO {roles}"))
-    conn.execute(sa.text(f"GRANT USAGE ON {', '.join(_SEQUENCES)} TO PUBLIC"))
-    for table in _TABLES:
+    conn.execute(sa.text(f"GRANT USAGE ON {', '.join(SEQUENCES)} TO PUBLIC"))
+    for name, create in PANEL_FUNCTIONS:
+        conn.execute(sa.text(create.format(schema=schema_name)))
+        conn.execute(sa.text(f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC"))
+        conn.execute(sa.text(f"GRANT EXECUTE ON FUNCTION {name} TO "
+                             f"{GROUP[UserRole.PANEL_MEMBER]}"))
+    for table in TABLES:
         conn.execute(sa.text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
     conn.execute(sa.text("ALTER TABLE schema_version DISABLE ROW LEVEL SECURITY"))
+    old = conn.execute(sa.text(
+        "SELECT tablename, policyname FROM pg_policies WHERE schemaname = current_schema() "
+        "AND tablename = ANY(:t)"), {"t": list(TABLES)}).all()
+    for table, name in old:
+        conn.execute(sa.text(f'DROP POLICY "{name}" ON {table}'))
     for table, name, command, roles, using, check in POLICIES:
-        conn.execute(sa.text(f"DROP POLICY IF EXISTS {name} ON {table}"))
+        kind = "RESTRICTIVE" if name.endswith("_only") else "PERMISSIVE"
         clauses = (f" USING ({using})" if using else "") + (
             f" WITH CHECK ({check})" if check else "")
-        conn.execute(sa.text(f"CREATE POLICY {name} ON {table} FOR {command} TO {roles}"
-                             f"{clauses}"))
+        conn.execute(sa.text(f"CREATE POLICY {name} ON {table} AS {kind} FOR {command} "
+                             f"TO {roles}{clauses}"))
 
 
 def provision_login(conn: sa.Connection, user_id: str, roles: Iterable[UserRole], *,

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 SC, PM, PA, S = schema.screenings, schema.panel_members, schema.panel_answers, schema.scopes
 ACT = schema.panel_actions
+#: The columns of a screening every reader may see (not the access code's salt and hash).
+_LISTED = tuple(c for c in SC.c if c.name not in ("code_salt", "code_hash"))
 
 #: The four procedural-justice dimensions (codebook derived scores of the same ids).
 PJ_DIMENSIONS: tuple[str, ...] = ("pj_voice", "pj_neutrality", "pj_respect", "pj_trust")
@@ -276,7 +278,8 @@ class ScreeningQueries:
             raise AccessError(f"{p.name} may not answer on clip {clip_id!r}: it is not in "
                               "their screening")
         with self.transaction() as conn:
-            member = conn.execute(sa.select(PM).where(PM.c.member_id == p.user_id)).first()
+            member = conn.execute(sa.select(PM.c.screening_id).where(
+                PM.c.member_id == p.user_id)).first()
             if member is None:
                 raise AccessError(f"{p.name} is not a member of a screening")
             if self._screening_row(conn, member.screening_id).status != "open":
@@ -302,7 +305,7 @@ class ScreeningQueries:
     @rule(Rule.READ_PANEL)
     def screenings(self) -> list[Screening]:
         """Screenings by date (a member: their own)."""
-        query = sa.select(SC).order_by(SC.c.held_on, SC.c.screening_id)
+        query = sa.select(*_LISTED).order_by(SC.c.held_on, SC.c.screening_id)
         if self.principal.screening_only:
             query = query.where(SC.c.screening_id.in_(self._own_screening_ids()))
         with self.transaction.read() as conn:
@@ -319,15 +322,18 @@ class ScreeningQueries:
     def panel_members(self, screening_id: str | None = None) -> list[PanelMember]:
         """Members (a member: themselves; pseudonyms only for facilitators and admins)."""
         p = self.principal
-        query = sa.select(PM).order_by(PM.c.screening_id, PM.c.member_id)
+        named = p.is_owner or bool(p.roles & {UserRole.FACILITATOR, UserRole.ADMIN}) \
+            or p.screening_only
+        # only the columns this reader may see (a PostgreSQL login has no others)
+        query = sa.select(PM.c.member_id, PM.c.screening_id, PM.c.member_group, PM.c.consent,
+                          (PM.c.pseudonym if named else sa.literal("")).label("pseudonym")
+                          ).order_by(PM.c.screening_id, PM.c.member_id)
         if p.screening_only:
             query = query.where(PM.c.member_id == p.user_id)
         if screening_id is not None:
             query = query.where(PM.c.screening_id == screening_id)
-        named = p.is_owner or bool(p.roles & {UserRole.FACILITATOR, UserRole.ADMIN}) \
-            or p.screening_only
         with self.transaction.read() as conn:
-            return [PanelMember(r.member_id, r.screening_id, r.pseudonym if named else "",
+            return [PanelMember(r.member_id, r.screening_id, r.pseudonym,
                                 dict(r.member_group or {}), bool(r.consent))
                     for r in conn.execute(query)]
 
