@@ -46,7 +46,7 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def timed(label: str, action):  # noqa: ANN001, ANN201 - a tiny timing helper
+def timed(label: str, action):
     started = time.perf_counter()
     out = action()
     print(f"{label}: {time.perf_counter() - started:.2f} s", flush=True)

@@ -195,8 +195,9 @@ def agreement_by_code(pairs: pd.DataFrame, codebook: Codebook, *, n_resamples: i
     """Alpha per code (original vs review) with a clip-resampled interval, worst first.
 
     Columns code_id (a variable: a set code's element is ``code[option]``), label, alpha,
-    ci_low, ci_high, width, n_units, n_clips, original_rate, review_rate (share of units where each applied the code), direction
-    (over-codes / under-codes / "" by the rates), below (alpha < ``threshold``), verdict.
+    ci_low, ci_high, width, n_units, n_clips, original_rate, review_rate (share of units
+    where each applied the code), direction (over-codes / under-codes / "" by the rates),
+    below (alpha < ``threshold``), verdict.
     """
     levels, scales = variable_levels(codebook)
     base = _baseline(codebook)

@@ -23,9 +23,9 @@ from workbench.reliability.verdicts import alpha_verdict
 from workbench.review.audit_sample import audit_record
 from workbench.review.quality import (
     UNIT_KEYS,
-    variable_levels,
     coincidences_of,
     rated_long,
+    variable_levels,
     variables,
 )
 
