@@ -390,6 +390,12 @@ def test_cli_plan_and_dry_run_sample(audited: Project) -> None:
     out = runner.invoke(app, ["review", "sample", "D2", "--share", "2", "--reviewers", "r01",
                               "--lead", "r01", "-p", str(audited.root)])
     assert out.exit_code == 2 and "share" in out.output
+    for args, message in ((["--audit", "NOPE"], "no audit 'NOPE'"),
+                          (["--audit", "D1", "--threshold", "1.5"], "threshold 1.5"),
+                          ([], "name one audit")):
+        out = runner.invoke(app, ["review", "report", *args, "-p", str(audited.root)])
+        assert out.exit_code != 0 and message in out.output, out.output
+        assert "Traceback" not in out.output
 
 
 @pytest.mark.slow

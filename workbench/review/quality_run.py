@@ -179,6 +179,10 @@ def run_quality_report(params: QualityParams, *, pdf: bool = True,
     project = Project.load(params.project)
     out = Path(params.out_dir) if params.out_dir else \
         project.root / "outputs" / f"quality-{params.audit_id}"
+    from workbench.review.audit_sample import audit_record
+
+    with project.open_store() as store:  # an unknown audit is said before a kernel starts
+        audit_record(store, params.audit_id)
     out.mkdir(parents=True, exist_ok=True)
     params = QualityParams(**{**asdict(params), "project": str(project.root),
                               "out_dir": str(out.resolve())})
