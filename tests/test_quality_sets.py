@@ -105,3 +105,30 @@ def test_a_stored_value_outside_the_options_is_refused(set_store) -> None:
     with pytest.raises(ReliabilityDataError, match="moon"):
         pairs_of(store, codebook, dict.fromkeys(CLIPS, "ana"), dict.fromkeys(CLIPS, "rev"),
                  bad)
+
+
+def test_examples_can_be_withheld_and_an_unsigned_report_is_a_draft(set_store) -> None:
+    from workbench.report import render_html
+    from workbench.review.quality import QualityResult, disagreement_examples
+    from workbench.review.quality_report import quality_document
+
+    store, codebook, review, _ = set_store
+    pairs = pairs_of(store, codebook, dict.fromkeys(CLIPS, "ana"), dict.fromkeys(CLIPS, "rev"),
+                     _review_rows(review))
+    grounds = [f"{CODE}[grounds]"]
+    shown = disagreement_examples(store, pairs, grounds, per_code=2)
+    withheld = disagreement_examples(store, pairs, grounds, per_code=2, show_text=False)
+    assert shown["text"].tolist() == ["SYNTHETIC words."] * 2
+    assert withheld["text"].tolist() == ["(withheld)"] * 2
+    assert withheld[["clip_id", "turn"]].equals(shown[["clip_id", "turn"]])
+    by_code = agreement_by_code(pairs.loc[pairs["code_id"].isin(grounds)], codebook,
+                                n_resamples=20)
+    result = QualityResult({"audit_id": "A1", "clips": []}, by_code,
+                           coder_bias(pairs, codebook), pd.DataFrame(
+                               columns=["code_id", "period", "alpha", "n_units"]),
+                           withheld, 0.667)
+    document = quality_document(result, codebook, None)
+    assert document.banner.startswith("Draft")
+    html = render_html(document)
+    assert "Gives a GOWISELY element: grounds" in html and "(withheld)" in html
+    assert "No clip was re-coded by two or more reviewers" in html

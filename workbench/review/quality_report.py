@@ -3,8 +3,10 @@
 Sections: the sample design (audit, codebook version, reviewers, clips per original coder);
 agreement per code with intervals; codes below the threshold with the direction of error; per
 original coder (who over- or under-codes what, with prevalence bias); agreement over time;
-disagreements as examples (turn text redacted); and the lead reviewer's sign-off (an audited
-record). Codes are shown by their codebook labels; the CSVs beside the report keep ids.
+disagreements as examples (turn text redacted); agreement between reviewers (where two or
+more re-coded a clip); and the lead reviewer's sign-off (an audited record; without it the
+report is marked a draft). The provenance (:mod:`workbench.review.quality_run`) is an appendix.
+Codes and set elements are shown by their codebook labels; the CSVs beside the report keep ids.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from workbench.review.quality import QualityResult, variable_labels
 
 if TYPE_CHECKING:
     from workbench.codebook.book import Codebook
-
 
 
 def _n(value: Any, digits: int = 3) -> Cell:
