@@ -7,6 +7,8 @@ A small SYNTHETIC store: ten clips of six turns (officer turns 0, 2, 4); one ori
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,8 +45,15 @@ def _original_sets(review: dict[tuple[str, int], str]) -> dict[tuple[str, int], 
 
 @pytest.fixture(scope="module")
 def set_store(tmp_path_factory: pytest.TempPathFactory):
+    built = _build(tmp_path_factory.mktemp("sets") / "store.sqlite")
+    yield built
+    built[0].close()
+
+
+def _build(path: Path) -> tuple:
+    """The SYNTHETIC store: (store, codebook, review sets, original sets)."""
     codebook = load_ref("stop-search@1.2.0")
-    store = Store(default_sqlite_url(tmp_path_factory.mktemp("sets") / "store.sqlite"))
+    store = Store(default_sqlite_url(path))
     store.add_coder(Coder("ana"))
     for clip in CLIPS:
         turns = [Utterance(clip, i, 3.0 * i, 3.0 * i + 2, "PC 1" if i % 2 == 0 else "Subject",
@@ -59,8 +68,7 @@ def set_store(tmp_path_factory: pytest.TempPathFactory):
             store.apply_code("ana", clip, turn, CODE, value, codebook.ref)
     for clip in CLIPS:
         store.set_progress(clip, "ana", status=AssignmentStatus.DONE)
-    yield store, codebook, review, original
-    store.close()
+    return store, codebook, review, original
 
 
 def _review_rows(sets: dict[tuple[str, int], str]) -> pd.DataFrame:
@@ -132,3 +140,20 @@ def test_examples_can_be_withheld_and_an_unsigned_report_is_a_draft(set_store) -
     html = render_html(document)
     assert "Gives a GOWISELY element: grounds" in html and "(withheld)" in html
     assert "No clip was re-coded by two or more reviewers" in html
+
+
+def test_a_flagged_set_element_requests_recoding_of_the_whole_set(tmp_path) -> None:
+    from workbench.model import AnnotationStatus
+    from workbench.review.feedback import request_recode
+
+    store, codebook, _, original = _build(tmp_path / "own.sqlite")  # the module's stays
+    try:
+        coded = sum(bool(v) for v in original.values())
+        out = request_recode(store, codebook, audit_id="A1", code_id=f"{CODE}[grounds]",
+                             coder_id="ana", reviewer="rev", note="Grounds left out of sets.")
+        assert out == {"clips": len(CLIPS), "rows": coded}
+        flagged = store.annotations(coder_id="ana", code_id=CODE,
+                                    statuses=(AnnotationStatus.NEEDS_RECODE,))
+        assert len(flagged) == coded
+    finally:
+        store.close()
