@@ -18,7 +18,9 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -36,6 +38,7 @@ from workbench.review.quality import assess
 from workbench.review.quality_run import QualityParams, run_quality_report
 from workbench.store import Store
 
+T = TypeVar("T")
 PLAN_CODES = ["esc_command", "pj_explains_action"]
 PLAN_SIZES = [30, 60, 90, 120]
 
@@ -46,7 +49,8 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def timed(label: str, action):
+def timed(label: str, action: Callable[[], T]) -> T:
+    """Run ``action``, print its wall time (seconds) and return its result."""
     started = time.perf_counter()
     out = action()
     print(f"{label}: {time.perf_counter() - started:.2f} s", flush=True)

@@ -1,5 +1,6 @@
-"""Quality review on codebook 1.2.0: a set-valued code is compared element by element, and
-reviewers who re-coded the same clips are compared with each other (issue 14).
+"""Quality review on codebook 1.2.0: a set-valued code is compared element by element; the
+report's disclosure (examples withheld) and draft marking (issue 14). Agreement between two
+reviewers is tested end to end in ``test_quality_review.py`` (the report notebook).
 
 A small SYNTHETIC store: ten clips of six turns (officer turns 0, 2, 4); one original coder,
 ``ana``, leaves the grounds out of every other GOWISELY set the review gives.
