@@ -429,10 +429,14 @@ def test_the_report_notebook_runs_with_provenance_redaction_and_two_reviewers(
         for seed, reviewer in enumerate((DEMO_REVIEWER, "r02")):
             simulate_review(store, read_truth(audited.root), "N1", reviewer, sample.clip_ids,
                             (ref.codebook_id, ref.version, ref.hash), seed=40 + seed)
+    early = CliRunner().invoke(app, ["--as", "r02", "review", "report", "--audit", "N1",
+                                     "-p", str(audited.root)])
+    assert early.exit_code != 0 and "still blind" in early.output  # before the sign-off
     with audited.open_store(DEMO_REVIEWER) as lead:
         sign_off(lead, "N1", lead=DEMO_REVIEWER, statement="Reviewed 24 clips blind.")
     out = audited.root / "outputs" / "quality-N1"
-    done = CliRunner().invoke(app, ["review", "report", "--audit", "N1", "--bootstrap", "200",
+    done = CliRunner().invoke(app, ["--as", "r02", "review", "report", "--audit", "N1",
+                                    "--bootstrap", "200",
                                     "--threshold", "0.99", "--examples", "25",
                                     "-p", str(audited.root)])
     assert done.exit_code == 0, done.output
@@ -458,7 +462,9 @@ def test_the_report_notebook_runs_with_provenance_redaction_and_two_reviewers(
     assert record["parameters"]["threshold"] == 0.99 and record["parameters"]["seed"] == 0
     assert record["workbench"]["commit"] and record["packages"]["papermill"] != "not installed"
     assert record["data"]["synthetic"] is True and record["audit_chain_ok"] is True
+    assert record["made_by"] == "r02"  # the kernel's store was opened as `bwv --as`
     [event] = issued
+    assert event.actor == "r02"
     assert event.detail["files"]["report.html"] == hashlib.sha256(
         out.joinpath("report.html").read_bytes()).hexdigest()
     html = out.joinpath("report.html").read_text(encoding="utf-8")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sys
 import tempfile
 import time
@@ -54,6 +55,9 @@ class QualityParams:
     seed: int = 0
     per_code: int = 3
     show_text: bool = True
+    #: whom the notebook's store is opened as (the runner passes `bwv --as` / $BWV_USER on,
+    #: since the kernel is another process); None: the store's owner
+    as_user: str | None = None
 
     def __post_init__(self) -> None:
         if not self.audit_id:
@@ -99,13 +103,29 @@ def open_quality(params: QualityParams) -> QualityRun:
     project = Project.load(params.project)
     codebook = project.load_codebook()
     started = dt.datetime.now(dt.UTC)
-    with project.open_store() as store:
+    with project.open_store(as_user=params.as_user) as store:
+        check_can_compare(store, params.audit_id)
         result = assess(store, codebook, params.audit_id, n_resamples=params.n_resamples,
                         seed=params.seed, threshold=params.threshold,
                         per_code=params.per_code, show_text=params.show_text)
         signoff = signed_off(store, params.audit_id)
         record = quality_provenance(store, codebook, result, params, started=started)
     return QualityRun(params, result, codebook, signoff, record)
+
+
+def check_can_compare(store: Any, audit_id: str) -> None:
+    """Refuse a handle still blind to the audit's original coding (a reviewer before the
+    sign-off): its report would compare the review with nothing."""
+    from workbench.exceptions import AccessError
+    from workbench.review.audit_sample import audit_record
+
+    record = audit_record(store, audit_id)
+    assert record is not None
+    sample = {c["clip_id"] for c in record["clips"]}
+    if sample & set(store.principal.blind_clips):
+        raise AccessError(f"{store.principal.user_id} is still blind to the original coding of "
+                          f"audit {audit_id!r}: the lead reviewer signs it off first (`bwv "
+                          "review signoff`)")
 
 
 def quality_provenance(store: Any, codebook: Any, result: Any, params: QualityParams, *,
@@ -139,7 +159,8 @@ def quality_provenance(store: Any, codebook: Any, result: Any, params: QualityPa
         "reviewers": result.audit.get("reviewers", []),
         "lead": result.audit.get("lead"),
         "parameters": {k: v for k, v in asdict(params).items()
-                       if k not in ("project", "out_dir")},
+                       if k not in ("project", "out_dir", "as_user")},
+        "made_by": params.as_user or "the store's owner",
         "audit_head": (f"event {head.event_id}, sha256 {head.hash}" if head else "empty"),
         "audit_chain_ok": bool(store.verify_audit().ok),
         "packages": package_versions(PACKAGES),
@@ -173,26 +194,26 @@ def run_quality_report(params: QualityParams, *, pdf: bool = True,
         bad input (as the library said it), or the notebook failed: names the cell and the
         error, and where the executed notebook is.
     """
+    from workbench.acting import acting_user
     from workbench.project import Project
 
     clock = time.perf_counter()
     project = Project.load(params.project)
     out = Path(params.out_dir) if params.out_dir else \
         project.root / "outputs" / f"quality-{params.audit_id}"
-    from workbench.review.audit_sample import audit_record
-
-    with project.open_store() as store:  # an unknown audit is said before a kernel starts
-        audit_record(store, params.audit_id)
+    user = params.as_user or acting_user() or os.environ.get("BWV_USER") or None
+    with project.open_store(as_user=user) as store:  # said before a kernel starts
+        check_can_compare(store, params.audit_id)
     out.mkdir(parents=True, exist_ok=True)
     params = QualityParams(**{**asdict(params), "project": str(project.root),
-                              "out_dir": str(out.resolve())})
+                              "out_dir": str(out.resolve()), "as_user": user})
     executed = out / notebook.name
     _execute(notebook, executed, asdict(params), execute)
     report = out / "report.html"
     pdf_path, skipped = _pdf(report) if pdf else (None, "")
     files = [p for p in (report, pdf_path, out / "provenance.json") if p is not None]
     files += sorted(out.glob("*.csv"))
-    with project.open_store() as store:
+    with project.open_store(as_user=user) as store:
         event = store.audit(store.principal.acting_as(None), ISSUED,
                             audit_id=params.audit_id,
                             files={p.name: hashlib.sha256(p.read_bytes()).hexdigest()
