@@ -21,6 +21,9 @@ app = typer.Typer(help="Quality review of coding: audit samples re-coded blind, 
                   "report, feedback, review bundles.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 console = Console()
+#: Files of a quality report folder that a review bundle returns (report, tables, provenance,
+#: the executed notebook).
+REPORT_SUFFIXES = (".html", ".pdf", ".csv", ".json", ".ipynb")
 
 
 def _names(text: str) -> list[str]:
@@ -254,7 +257,7 @@ def export(
     try:
         p, _ = _project(project)
         files = tuple(sorted(f for f in (report_dir.iterdir() if report_dir else ())
-                             if f.suffix in (".html", ".pdf", ".csv")))
+                             if f.suffix in REPORT_SUFFIXES))
         with p.open_store() as store:
             manifest = export_review_bundle(store, audit_id, review_record(store, audit_id),
                                             dest, report_files=files)
