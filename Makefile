@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/audit.py
 	$(BIN)/python bench/reliability.py
 	$(BIN)/python bench/cli_start.py
+	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/study.py
 
 clean:

@@ -390,3 +390,105 @@ def test_cli_plan_and_dry_run_sample(audited: Project) -> None:
     out = runner.invoke(app, ["review", "sample", "D2", "--share", "2", "--reviewers", "r01",
                               "--lead", "r01", "-p", str(audited.root)])
     assert out.exit_code == 2 and "share" in out.output
+    for args, message in ((["--audit", "NOPE"], "no audit 'NOPE'"),
+                          (["--audit", "D1", "--threshold", "1.5"], "threshold 1.5"),
+                          ([], "name one audit")):
+        out = runner.invoke(app, ["review", "report", *args, "-p", str(audited.root)])
+        assert out.exit_code != 0 and message in out.output, out.output
+        assert "Traceback" not in out.output
+
+
+@pytest.mark.slow
+def test_the_report_notebook_runs_with_provenance_redaction_and_two_reviewers(
+        audited: Project) -> None:
+    """`bwv review report --audit` runs the papermill notebook: HTML and PDF through the one
+    renderer, provenance (codebook hash, data hash, parameters, packages, commit), examples
+    redacted (no planted detail of the sampled clips anywhere in the outputs), agreement
+    between two reviewers (checked against the `krippendorff` package), and the issued
+    report recorded in the audit chain by its hashes."""
+    import hashlib
+    import json
+
+    import krippendorff
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+    from workbench.model import REVIEWER_ROLES, Coder
+    from workbench.review.audit_sample import sign_off
+    from workbench.review.quality import review_pairs
+    from workbench.study.canonical import frames_hash
+    from workbench.study.pii_scan import scan_outputs
+
+    book = _codebook(audited)
+    ref = book.ref
+    with audited.open_store() as store:
+        if "r02" not in {c.coder_id for c in store.coders()}:
+            store.add_coder(Coder("r02", "Second simulated reviewer", REVIEWER_ROLES))
+        sample = draw_sample(store, AuditDesign("N1", size=24, seed=9), book)
+        open_review(store, sample, [DEMO_REVIEWER, "r02"], lead=DEMO_REVIEWER)
+        for seed, reviewer in enumerate((DEMO_REVIEWER, "r02")):
+            simulate_review(store, read_truth(audited.root), "N1", reviewer, sample.clip_ids,
+                            (ref.codebook_id, ref.version, ref.hash), seed=40 + seed)
+    early = CliRunner().invoke(app, ["--as", "r02", "review", "report", "--audit", "N1",
+                                     "-p", str(audited.root)])
+    assert early.exit_code != 0 and "still blind" in early.output  # before the sign-off
+    with audited.open_store(DEMO_REVIEWER) as lead:
+        sign_off(lead, "N1", lead=DEMO_REVIEWER, statement="Reviewed 24 clips blind.")
+    out = audited.root / "outputs" / "quality-N1"
+    done = CliRunner().invoke(app, ["--as", "r02", "review", "report", "--audit", "N1",
+                                    "--bootstrap", "200",
+                                    "--threshold", "0.99", "--examples", "25",
+                                    "-p", str(audited.root)])
+    assert done.exit_code == 0, done.output
+    assert {"report.html", "report.pdf", "quality_report.ipynb", "provenance.json",
+            "by_code.csv", "by_reviewers.csv", "examples.csv"} <= {p.name for p in
+                                                                 out.iterdir()}
+    assert out.joinpath("report.pdf").read_bytes()[:5] == b"%PDF-"
+    executed = json.loads(out.joinpath("quality_report.ipynb").read_text(encoding="utf-8"))
+    injected = [c for c in executed["cells"]
+                if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert injected and "threshold = 0.99" in "".join(injected[0]["source"])
+    record = json.loads(out.joinpath("provenance.json").read_text(encoding="utf-8"))
+    with audited.open_store() as store:
+        pairs = review_pairs(store, book, "N1")
+        issued = [e for e in store.audit_events(action="quality_report_issued")
+                  if e.detail["audit_id"] == "N1"]
+        courtesy = {(a.coder_id, a.clip_id, a.utterance_index)
+                    for a in store.annotations(layer=Layer.REVIEW, code_id="pj_courtesy")
+                    if a.audit_id == "N1"}
+        turns = store.utterances_frame()
+    assert record["codebook"] == {"id": book.id, "version": book.version, "hash": ref.hash}
+    assert record["data"]["hash"] == frames_hash([("pairs", pairs)])
+    assert record["parameters"]["threshold"] == 0.99 and record["parameters"]["seed"] == 0
+    assert record["workbench"]["commit"] and record["packages"]["papermill"] != "not installed"
+    assert record["data"]["synthetic"] is True and record["audit_chain_ok"] is True
+    assert record["made_by"] == "r02"  # the kernel's store was opened as `bwv --as`
+    [event] = issued
+    assert event.actor == "r02"
+    assert event.detail["files"]["report.html"] == hashlib.sha256(
+        out.joinpath("report.html").read_bytes()).hexdigest()
+    html = out.joinpath("report.html").read_text(encoding="utf-8")
+    assert "Signed off by r01" in html and "Agreement among the reviewers" in html
+    assert "Provenance" in html and ref.hash in html
+    # agreement between the two reviewers on one nominal code, by an independent library
+    officer = turns.loc[(turns["clip_id"].isin(sample.clip_ids))
+                        & (turns["role"] == "officer"), ["clip_id", "utterance_index"]]
+    matrix = np.array([[float((r, c, int(i)) in courtesy)
+                        for c, i in officer.itertuples(index=False)]
+                       for r in (DEMO_REVIEWER, "r02")])
+    between = pd.read_csv(out / "by_reviewers.csv").set_index("code_id")
+    assert between.loc["pj_courtesy", "n_reviewers"] == 2
+    assert between.loc["pj_courtesy", "alpha"] == pytest.approx(
+        krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"),
+        abs=1e-5)
+    # disclosure: example turns are shown redacted; nothing planted leaks into any output
+    planted = json.loads((audited.root / "corpus" / "_truth" / "planted_pii.json")
+                         .read_text(encoding="utf-8"))["planted"]
+    examples = pd.read_csv(out / "examples.csv")
+    shown = {(c, int(t) - 1) for c, t in zip(examples["clip_id"], examples["turn"],
+                                              strict=True) if t == t}
+    at_risk = [p["text"] for c in sample.clip_ids for p in planted.get(c, [])
+               if (c, p["utterance_index"]) in shown]
+    assert at_risk, "no example turn carries a planted detail: the check would be empty"
+    items = [p["text"] for c in sample.clip_ids for p in planted.get(c, [])]
+    assert scan_outputs(out, items) == []

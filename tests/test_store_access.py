@@ -326,6 +326,9 @@ def test_a_reviewer_recoding_an_audit_sample_is_blind_to_its_layers_until_sign_o
     blind.apply_code("rev", "k1", 0, "esc_command", "none", REF, layer=Layer.REVIEW,
                      audit_id="A1")
     assert [a.layer_name for a in blind.annotations(clip_id="k1", layer=None)] == ["review:A1"]
+    with pytest.raises(AccessError, match="hint"):  # hints are off for review re-coding
+        blind.apply_code("rev", "k1", 0, "esc_command", "bare_order", REF, layer=Layer.REVIEW,
+                         audit_id="A1", from_hint=True)
     blind.end_scope(ScopeKind.AUDIT_SAMPLE, "A1")
     signed_off = Store.open(url, as_user="rev")
     assert len(signed_off.annotations(clip_id="k1", layer=None)) == 4

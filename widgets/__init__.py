@@ -7,7 +7,7 @@ or :func:`review` (``notebooks/review.ipynb``).
 
 from widgets.codes import CodePanel
 from widgets.help import CodebookBrowser, HelpPanel
-from widgets.launch import open_codebook, open_overview, review, start_session
+from widgets.launch import open_codebook, open_overview, recode_audit, review, start_session
 from widgets.media import MediaPlayer
 from widgets.overview import CoderOverview
 from widgets.progress import ProgressIndicator
@@ -27,6 +27,7 @@ __all__ = [
     "TranscriptView",
     "open_codebook",
     "open_overview",
+    "recode_audit",
     "review",
     "start_session",
 ]

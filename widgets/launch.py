@@ -50,11 +50,13 @@ def _project(project: str | Path = "") -> tuple[Project, Store, Codebook]:
 
 def start_session(coder: str = "", project: str | Path = "", *,
                   visible_extra: Sequence[str] = DEFAULT_VISIBLE_EXTRA,
-                  show: bool = True) -> W.VBox:
+                  show: bool = True, audit: str = "") -> W.VBox:
     """Display a coding session for ``coder`` on ``project`` and return its container.
 
     The container first shows a progress indicator while the project, codebook and clip
     load, then the :class:`SessionWidget` (its ``.children[0]``), or the error to fix.
+    ``audit``: a reviewer's blind re-coding of that audit sample (queue: the sample; codes:
+    the ``review:<audit>`` layer; the original coding hidden by the store; hints off).
     """
     box = W.VBox([ProgressIndicator(steps=4, label="opening the project…")])
     if show:
@@ -67,20 +69,28 @@ def start_session(coder: str = "", project: str | Path = "", *,
         progress.step(f"codebook {codebook.label} loaded")
         coder = coder or os.environ.get("BWV_CODER", "")
         if not coder:
-            box.children = (_coder_picker(box, found, store, codebook, visible_extra),)
+            box.children = (_coder_picker(box, found, store, codebook, visible_extra,
+                                          audit),)
             return box
-        box.children = (_session(found, store, codebook, coder, visible_extra, progress),)
+        box.children = (_session(found, store, codebook, coder, visible_extra, progress,
+                                 audit),)
     except WorkbenchError as exc:
         box.children = (W.HTML(f"<b style='color:#b00020'>Cannot start: {exc}</b>"),)
     return box
 
 
 def _session(project: Project, store: Store, codebook: Codebook, coder: str,
-             visible_extra: Sequence[str], progress: ProgressIndicator) -> SessionWidget:
+             visible_extra: Sequence[str], progress: ProgressIndicator,
+             audit: str = "") -> SessionWidget:
     if store.user_id != coder:  # the session acts as the coder: the store enforces their rules
         store = project.open_store(as_user=coder)
-    session = CodingSession(store, codebook, coder, visible_extra=visible_extra)
-    progress.step(f"{len(session.queue)} clips assigned to {coder}")
+    session = CodingSession(store, codebook, coder, visible_extra=visible_extra,
+                            audit_id=audit or None)
+    if audit and not session.queue:
+        raise WorkbenchError(f"{coder} has no clips of audit {audit!r} to re-code (is the "
+                             "audit drawn, and are they one of its reviewers?)")
+    progress.step(f"{len(session.queue)} clips assigned to {coder}"
+                  + (f" for review {audit}" if audit else ""))
     widget = SessionWidget(session, media_root=project.root, open_clip=False)
     progress.step("opening the clip to resume…")
     widget.render(session.open())
@@ -89,7 +99,7 @@ def _session(project: Project, store: Store, codebook: Codebook, coder: str,
 
 
 def _coder_picker(box: W.VBox, project: Project, store: Store, codebook: Codebook,
-                  visible_extra: Sequence[str]) -> W.Widget:
+                  visible_extra: Sequence[str], audit: str = "") -> W.Widget:
     coders = [c.coder_id for c in store.coders()]
     pick = W.Dropdown(options=coders, description="Coder id")
     start = W.Button(description="Start coding", button_style="primary")
@@ -100,13 +110,21 @@ def _coder_picker(box: W.VBox, project: Project, store: Store, codebook: Codeboo
         box.children = (progress,)
         try:
             box.children = (_session(project, store, codebook, str(pick.value), visible_extra,
-                                     progress),)
+                                     progress, audit),)
         except WorkbenchError as exc:
             problem.value = f"<b style='color:#b00020'>{exc}</b>"
             box.children = (W.HBox([pick, start]), problem)
 
     start.on_click(go)
     return W.VBox([W.HTML("Who is coding?"), W.HBox([pick, start]), problem])
+
+
+def recode_audit(audit: str, reviewer: str = "", project: str | Path = "", *,
+                 show: bool = True) -> W.VBox:
+    """Open the ordinary coding widget on ``reviewer``'s queue of audit ``audit`` (default
+    ``$BWV_REVIEWER``): blind re-coding into ``review:<audit>``, hints off."""
+    return start_session(reviewer or os.environ.get("BWV_REVIEWER", ""), project,
+                         show=show, audit=audit)
 
 
 def review(project: str | Path = "", reviewer: str = "", *, show: bool = True) -> W.Widget:

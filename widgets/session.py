@@ -173,8 +173,11 @@ class SessionWidget(W.VBox):
 
     def _header(self) -> str:
         s = self.session
+        review = (f" · <b class='bwv-review-mode'>review {escape(s.audit_id)}</b>: blind "
+                  "re-coding (the original coding is hidden), hints off" if s.audit_id else "")
         return (f"<b>Coder {escape(s.coder_id)}</b> · codebook "
-                f"<code>{escape(s.codebook.label)}</code> · every action is saved at once")
+                f"<code>{escape(s.codebook.label)}</code>{review} · every action is saved "
+                "at once")
 
     def _mark(self, index: int) -> dict[str, Any]:
         turn = self.session.turns[index]

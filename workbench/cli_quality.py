@@ -21,6 +21,9 @@ app = typer.Typer(help="Quality review of coding: audit samples re-coded blind, 
                   "report, feedback, review bundles.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 console = Console()
+#: Files of a quality report folder that a review bundle returns (report, tables, provenance,
+#: the executed notebook).
+REPORT_SUFFIXES = (".html", ".pdf", ".csv", ".json", ".ipynb")
 
 
 def _names(text: str) -> list[str]:
@@ -142,39 +145,53 @@ def signoff(
 
 @app.command("report")
 def report(
-    audit_id: Annotated[str, typer.Argument()],
+    audit_id: Annotated[str | None, typer.Argument(help="The audit (or --audit)")] = None,
+    audit: Annotated[str | None, typer.Option("--audit", help="The audit")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Folder (default: the project's "
                                              "outputs/quality-<audit>)")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print report.pdf")] = True,
     resamples: Annotated[int, typer.Option("--bootstrap", help="Clip resamples")] = 1000,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    threshold: Annotated[float, typer.Option("--threshold", help="Agreed alpha threshold")
+                         ] = 0.667,
+    examples: Annotated[int, typer.Option("--examples", help="Examples of disagreement per "
+                                          "code below the threshold (0: none)")] = 3,
+    text: Annotated[bool, typer.Option("--text/--no-text", help="Show the examples' turns "
+                                       "(redacted) or withhold them")] = True,
     project: ProjectOption = None,
 ) -> None:
-    """The quality report of an audit (HTML, PDF, CSVs)."""
-    from workbench.report import PdfUnavailable
-    from workbench.review.audit_sample import signed_off
-    from workbench.review.quality import assess
-    from workbench.review.quality_report import write_quality_report
+    """The quality report of an audit: the notebook run with papermill (HTML, PDF, CSVs,
+    provenance), recorded in the audit chain."""
+    from workbench.review.quality_run import QualityParams, run_quality_report
 
     try:
-        p, book = _project(project)
-        folder = out or p.root / "outputs" / f"quality-{audit_id}"
-        with p.open_store() as store:
-            result = assess(store, book, audit_id, n_resamples=resamples, seed=seed)
-            sign = signed_off(store, audit_id)
-        try:
-            files = write_quality_report(result, book, sign, folder, pdf=pdf)
-        except PdfUnavailable as exc:
-            files = write_quality_report(result, book, sign, folder, pdf=False)
-            console.print(f"PDF skipped: {exc}")
+        chosen = audit or audit_id
+        if not chosen or (audit and audit_id and audit != audit_id):
+            raise WorkbenchError("name one audit: bwv review report --audit ID")
+        params = QualityParams(chosen, project=str(project) if project else None,
+                               out_dir=str(out) if out else None, threshold=threshold,
+                               n_resamples=resamples, seed=seed, per_code=examples,
+                               show_text=text)
+        done = run_quality_report(params, pdf=pdf)
     except WorkbenchError as exc:
         raise fail(exc) from exc
-    flags = result.flags
-    console.print(f"{len(result.below)} code(s) below {result.threshold:.3f}; "
-                  f"{len(flags)} coder flag(s): " + ", ".join(
-                      f"{r.coder_id} {r.flag} {r.code_id}" for r in flags.itertuples()),
-                  highlight=False)
-    console.print(f"report: {files[0]}", highlight=False)
+    flags = _read_csv(done.out_dir / "by_coder.csv", "flag")
+    below = _read_csv(done.out_dir / "by_code.csv", "below")
+    console.print(f"{sum(v == 'True' for v in below)} code(s) below {threshold:.3f}; "
+                  f"{sum(bool(v) for v in flags)} coder flag(s)", highlight=False)
+    if done.pdf_skipped:
+        console.print(done.pdf_skipped, highlight=False)
+    console.print(f"report: {done.report} (notebook {done.notebook.name}, "
+                  f"{done.seconds:.1f} s; audit record {done.event_id})", highlight=False)
+
+
+def _read_csv(path: Path, column: str) -> list[str]:
+    import csv
+
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row.get(column, "") or "" for row in csv.DictReader(handle)]
 
 
 @app.command("recode")
@@ -240,7 +257,7 @@ def export(
     try:
         p, _ = _project(project)
         files = tuple(sorted(f for f in (report_dir.iterdir() if report_dir else ())
-                             if f.suffix in (".html", ".pdf", ".csv")))
+                             if f.suffix in REPORT_SUFFIXES))
         with p.open_store() as store:
             manifest = export_review_bundle(store, audit_id, review_record(store, audit_id),
                                             dest, report_files=files)

@@ -48,7 +48,8 @@ class CodingSession:
     visible_extra : keys of ``Clip.extra`` coders may see (see :mod:`.visibility`).
     audit_id : a reviewer re-coding an audit sample blind: the queue is that audit's clips and
         every code goes to the ``review:<audit id>`` layer (the original coding is neither
-        shown nor changed; the store enforces it, :mod:`workbench.store.access`). Without it,
+        shown nor changed; the store enforces it, :mod:`workbench.store.access`), with hints
+        off (:attr:`hints`; the store refuses a hinted value on a review layer). Without it,
         review assignments stay out of the queue.
     """
 
@@ -61,6 +62,8 @@ class CodingSession:
         self.coder_id = coder_id
         self.visible_extra = tuple(visible_extra)
         self.audit_id = audit_id
+        #: whether assistance hints may be shown: never when re-coding an audit (ROUND2)
+        self.hints = audit_id is None
         self._layer: dict[str, Any] = ({"layer": Layer.REVIEW, "audit_id": audit_id}
                                        if audit_id else {})
         self.keymap = KeyMap.for_codebook(codebook)

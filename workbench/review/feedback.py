@@ -32,7 +32,11 @@ def request_recode(store: Store, codebook: Codebook, *, audit_id: str, code_id: 
                    coder_id: str, reviewer: str, note: str,
                    period: str | None = None) -> dict[str, int]:
     """Flag ``code_id`` for re-coding on ``coder_id``'s finished clips (in ``period``,
-    "YYYY-MM", if given); returns the clips reopened and the rows flagged. One transaction."""
+    "YYYY-MM", if given); returns the clips reopened and the rows flagged. One transaction.
+    A flagged element of a set code (``legal_explanation[grounds]``, as the report names it)
+    flags the set code: a set is re-coded whole."""
+    if code_id.endswith("]") and "[" in code_id:
+        code_id = code_id.split("[", 1)[0]
     if code_id not in codebook.code_ids:
         raise ParameterError(f"code {code_id!r} is not in {codebook.id} {codebook.version}",
                              field="code")

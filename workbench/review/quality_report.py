@@ -3,21 +3,23 @@
 Sections: the sample design (audit, codebook version, reviewers, clips per original coder);
 agreement per code with intervals; codes below the threshold with the direction of error; per
 original coder (who over- or under-codes what, with prevalence bias); agreement over time;
-disagreements as examples (turn text redacted); and the lead reviewer's sign-off (an audited
-record). Codes are shown by their codebook labels; the CSVs beside the report keep ids.
+disagreements as examples (turn text redacted); agreement between reviewers (where two or
+more re-coded a clip); and the lead reviewer's sign-off (an audited record; without it the
+report is marked a draft). The provenance (:mod:`workbench.review.quality_run`) is an appendix.
+Codes and set elements are shown by their codebook labels; the CSVs beside the report keep ids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.report import Cell, Document, Paragraph, Section, Table, write_html
-from workbench.review.quality import QualityResult
+from workbench.review.quality import QualityResult, variable_labels
 
 if TYPE_CHECKING:
     from workbench.codebook.book import Codebook
-
 
 
 def _n(value: Any, digits: int = 3) -> Cell:
@@ -30,15 +32,21 @@ def _n(value: Any, digits: int = 3) -> Cell:
     return Cell(f"{number:.{digits}f}", numeric=True)
 
 
-def _label(codebook: Codebook, code_id: str) -> str:
-    return codebook.code(code_id).label if code_id in codebook.code_ids else code_id
+def labeller(codebook: Codebook) -> Callable[[str], str]:
+    """id → label for codes and set elements (``code[option]``); unknown ids as they are."""
+    labels = variable_labels(codebook)
+    labels.update({c.id: c.label for c in codebook.codes if c.id not in labels})
+    return lambda code_id: labels.get(code_id, code_id)
 
 
 def quality_document(result: QualityResult, codebook: Codebook,
-                     signoff: dict[str, Any] | None) -> Document:
-    """Build the report document (validated)."""
+                     signoff: dict[str, Any] | None,
+                     provenance: dict[str, Any] | None = None) -> Document:
+    """Build the report document (validated); ``provenance`` (:mod:`workbench.review.
+    quality_run`) becomes an appendix, and a review not signed off is marked a draft."""
     audit = result.audit
     design = audit.get("design", {})
+    label = labeller(codebook)
     per_coder: dict[str, int] = {}
     for clip in audit.get("clips", []):
         per_coder[clip["coder_id"]] = per_coder.get(clip["coder_id"], 0) + 1
@@ -50,29 +58,29 @@ def quality_document(result: QualityResult, codebook: Codebook,
                               f"{design.get('size')}, share {design.get('share')}, seed "
                               f"{design.get('seed')}")],
         [Cell("Stratified by"), Cell(", ".join(design.get("stratify", [])) or "nothing")],
-        [Cell("Codes of concern"), Cell(", ".join(_label(codebook, c) for c in
+        [Cell("Codes of concern"), Cell(", ".join(label(c) for c in
                                                   design.get("concern_codes", [])) or "none")],
         [Cell("Reviewers"), Cell(", ".join(audit.get("reviewers", [])))],
         [Cell("Lead reviewer"), Cell(str(audit.get("lead")))],
         *[[Cell(f"Clips by {coder}"), Cell(str(n), numeric=True)]
           for coder, n in sorted(per_coder.items())],
     ]
-    by_code = [[Cell(_label(codebook, r.code_id)), _n(r.alpha), _n(r.ci_low), _n(r.ci_high),
+    by_code = [[Cell(label(r.code_id)), _n(r.alpha), _n(r.ci_low), _n(r.ci_high),
                 Cell(str(r.n_units), numeric=True), Cell(str(r.n_clips), numeric=True),
                 _n(100 * r.original_rate, 1), _n(100 * r.review_rate, 1), Cell(r.verdict)]
                for r in result.by_code.itertuples()]
-    below = [[Cell(_label(codebook, r.code_id)), _n(r.alpha),
+    below = [[Cell(label(r.code_id)), _n(r.alpha),
               Cell(r.direction or "no direction"),
               _n(100 * (r.original_rate - r.review_rate), 1)]
              for r in result.below.itertuples()]
-    coders = [[Cell(r.coder_id), Cell(_label(codebook, r.code_id)),
+    coders = [[Cell(r.coder_id), Cell(label(r.code_id)),
                Cell(str(r.n_units), numeric=True), Cell(str(r.b), numeric=True),
                Cell(str(r.c), numeric=True), _n(100 * r.prevalence_bias, 1), _n(r.p_holm, 4),
                Cell(r.flag or "–")]
               for r in result.by_coder.itertuples() if r.flag or r.p_holm < 0.5]
-    periods = [[Cell(_label(codebook, r.code_id)), Cell(str(r.period)), _n(r.alpha),
+    periods = [[Cell(label(r.code_id)), Cell(str(r.period)), _n(r.alpha),
                 Cell(str(r.n_units), numeric=True)] for r in result.by_period.itertuples()]
-    examples = [[Cell(_label(codebook, r.code_id)), Cell(str(r.clip_id)),
+    examples = [[Cell(label(r.code_id)), Cell(str(r.clip_id)),
                  Cell("clip" if r.turn is None or r.turn != r.turn else str(int(r.turn)),
                       numeric=True),
                  Cell(str(r.original)), Cell(str(r.review)), Cell(str(r.text))]
@@ -114,21 +122,71 @@ def quality_document(result: QualityResult, codebook: Codebook,
                 blocks=[Table("examples", "Examples of disagreement",
                               ["Code", "Clip", "Turn", "Original", "Review", "Text"],
                               examples or [[Cell("none")] + [Cell("")] * 5])]),
+        _reviewers_section(result, label),
         Section("signoff", "Sign-off", blocks=sign),
     ]
+    appendix = [_provenance_section(provenance)] if provenance else []
+    synthetic = bool(provenance and provenance.get("data", {}).get("synthetic"))
+    banner = " ".join(filter(None, [
+        "SYNTHETIC data: no real encounter." if synthetic else "",
+        "" if signoff else "Draft: the lead reviewer has not signed this review off."]))
     return Document(f"Quality review {audit.get('audit_id')}", sections,
-                    meta=[f"Codebook {codebook.id} {codebook.version}"]).validate()
+                    meta=[f"Codebook {codebook.id} {codebook.version}"], banner=banner,
+                    appendix=appendix).validate()
+
+
+def _reviewers_section(result: QualityResult, label: Callable[[str], str]) -> Section:
+    frame = result.between_reviewers
+    if frame is None or frame.empty:
+        return Section("reviewers", "Agreement between reviewers", blocks=[Paragraph(
+            "No clip was re-coded by two or more reviewers, so the reviewers' agreement with "
+            "each other is not measured here.")])
+    rows = [[Cell(label(r.code_id)), _n(r.alpha), _n(r.ci_low), _n(r.ci_high),
+             Cell(str(r.n_units), numeric=True), Cell(str(r.n_clips), numeric=True),
+             Cell(str(r.n_reviewers), numeric=True), Cell(r.verdict)]
+            for r in frame.itertuples()]
+    return Section("reviewers", "Agreement between reviewers", intro=(
+        "Krippendorff's alpha among the reviewers on the clips two or more of them re-coded "
+        "blind, with a 95% interval from resampling clips: how far the review itself is "
+        "reproducible."), blocks=[Table(
+            "by-reviewers", "Agreement among the reviewers",
+            ["Code", "Alpha", "Low", "High", "Units", "Clips", "Reviewers", "Verdict"], rows)])
+
+
+def _provenance_section(provenance: dict[str, Any]) -> Section:
+    book = provenance.get("codebook", {})
+    data = provenance.get("data", {})
+    commit = provenance.get("workbench", {})
+    rows = [
+        ["Codebook", f"{book.get('id')} {book.get('version')} (sha256 {book.get('hash')})"],
+        ["Data compared", f"sha256 {data.get('hash')} ({data.get('rows')} ratings of "
+                          f"{data.get('clips')} clips)"],
+        ["Parameters", ", ".join(f"{k} = {v}" for k, v in
+                                 sorted(provenance.get("parameters", {}).items()))],
+        ["Workbench commit", f"{commit.get('commit')}"
+                             + (" (uncommitted changes)" if commit.get("dirty") else "")],
+        ["Audit chain head", str(provenance.get("audit_head", ""))],
+        ["Python", f"{provenance.get('python')} on {provenance.get('platform')}"],
+        ["Packages", ", ".join(f"{k} {v}" for k, v in
+                               sorted(provenance.get("packages", {}).items()))],
+    ]
+    return Section("provenance", "Provenance", blocks=[Table(
+        "provenance", "What produced this report", ["Item", "Value"],
+        [[Cell(a), Cell(str(b))] for a, b in rows])])
 
 
 def write_quality_report(result: QualityResult, codebook: Codebook,
                          signoff: dict[str, Any] | None, out_dir: Path, *,
-                         pdf: bool = False) -> list[Path]:
+                         pdf: bool = False,
+                         provenance: dict[str, Any] | None = None) -> list[Path]:
     """Write report.html (and report.pdf with ``pdf``) and the CSV tables to ``out_dir``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [write_html(quality_document(result, codebook, signoff), out_dir / "report.html")]
+    written = [write_html(quality_document(result, codebook, signoff, provenance),
+                          out_dir / "report.html")]
     for name, frame in (("by_code", result.by_code), ("by_coder", result.by_coder),
-                        ("by_period", result.by_period), ("examples", result.examples)):
+                        ("by_period", result.by_period), ("examples", result.examples),
+                        ("by_reviewers", result.between_reviewers)):
         path = out_dir / f"{name}.csv"
         frame.to_csv(path, index=False, float_format="%.6g")
         written.append(path)
