@@ -22,6 +22,7 @@ import pytest
 from tests.support.lab import (
     COLUMNS_JS,
     IN_VIEW_JS,
+    NOTEBOOK,
     browser,
     key_to_all,
     key_to_seek,
@@ -325,13 +326,14 @@ def test_a_key_painted_at_once_is_rolled_back_visibly_when_the_store_refuses(day
     with browser() as chromium:
         page = chromium.new_page(viewport=SIZES[0])
         try:
-            open_notebook(page, url, "notebooks/refusing.ipynb", CURRENT)
-            page.locator(".bwv-transcript").focus()
-            index = page.locator(CURRENT).get_attribute("data-index")
-            assert page.locator(CURRENT).get_attribute("class").count("bwv-role-officer")
-            chip = (f"{CURRENT} .bwv-chip", "Courtesy (formal politeness)")
-            key_to_all(page, "c", [chip, (".bwv-status--error", "refused this code"),
-                                   (f".bwv-turn.bwv-undone[data-index='{index}']", ""),
+            here = f"{NOTEBOOK} {CURRENT}"     # JupyterLab keeps the coder's notebook, hidden
+            open_notebook(page, url, "notebooks/refusing.ipynb", here)
+            page.locator(f"{NOTEBOOK} .bwv-transcript").focus()
+            index = page.locator(here).get_attribute("data-index")
+            assert "bwv-role-officer" in page.locator(here).get_attribute("class")
+            chip = (f"{here} .bwv-chip", "Courtesy (formal politeness)")
+            key_to_all(page, "c", [chip, (f"{NOTEBOOK} .bwv-status--error", "refused this code"),
+                                   (f"{NOTEBOOK} .bwv-turn.bwv-undone[data-index='{index}']", ""),
                                    (f"!{chip[0]}", chip[1])])
             page.screenshot(path=str(shots / "95-refused-rolled-back.png"))
         except BaseException:
