@@ -346,10 +346,11 @@ def test_every_key_is_answered_after_its_marks_and_says_whether_to_guess_on(view
     sent = [m for m in log.messages if m.comm_id == view.transcript.model_id]
     kinds = [m.data.get("method") for m in sent]
     assert kinds[-1] == "custom" and "update" in kinds[:-1]   # the marks come first
-    assert sent[-1].data["content"] == {"type": "ack", "seq": 1, "guess": True}
+    assert sent[-1].data["content"] == {"type": "ack", "seq": 1, "view": None,
+                                         "guess": True}
     assert view.transcript.marks["0"]["codes"] == [["pj_explains_action", PRESENT, 1]]
     send_from_browser(view.transcript, {"type": "key", "key": "?", "code": None, "seq": 2})
-    assert log.messages[-1].data["content"] == {"type": "ack", "seq": 2, "guess": False}
+    assert log.messages[-1].data["content"]["guess"] is False
     send_from_browser(view.transcript, {"type": "key", "key": "t", "code": None, "seq": 3})
     assert log.messages[-1].data["content"]["guess"]      # the help was shown, not a code
 
@@ -362,8 +363,10 @@ def test_a_refused_key_is_still_answered_so_the_front_end_rolls_back(view, store
         raise AccessError("Ana is retired and codes no more")
     monkeypatch.setattr(view.session.store, "apply_code", refuse)
     log.clear()
-    send_from_browser(view.transcript, {"type": "key", "key": "e", "code": None, "seq": 7})
-    assert log.messages[-1].data["content"] == {"type": "ack", "seq": 7, "guess": True}
+    send_from_browser(view.transcript, {"type": "key", "key": "e", "code": None, "seq": 7,
+                                        "view": "v1"})
+    assert log.messages[-1].data["content"] == {"type": "ack", "seq": 7, "view": "v1",
+                                                "guess": True}
     assert "retired" in view.status.value and "bwv-status--error" in view.status.value
     assert view.transcript.marks.get("0", {}).get("chips", []) == [] and stored(store) == {}
 

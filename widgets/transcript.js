@@ -58,6 +58,7 @@ function render({ model, el }) {
   let answered = 0;           // the last key Python answered
   let waitFor = 0;            // no guesses until Python answered this key
   let mayGuess = true;        // Python's word: its forecast holds for the next key
+  const view = Math.random().toString(36).slice(2);  // this view's keys (a model may have several)
 
   function chip(text, cls) {
     const span = document.createElement("span");
@@ -229,7 +230,7 @@ function render({ model, el }) {
     if ((model.get("next_keys") || []).includes(event.key)) moveLocally(1);
     else if ((model.get("previous_keys") || []).includes(event.key)) moveLocally(-1);
     else if (!guess(event.key)) waitFor = seq;
-    model.send({ type: "key", key: event.key, code: codeUnder(root || el), seq });
+    model.send({ type: "key", key: event.key, code: codeUnder(root || el), seq, view });
   }
   let root = null;
   let watcher = null;
@@ -271,10 +272,13 @@ function render({ model, el }) {
   model.on("change:hint", paintHint);
   model.on("msg:custom", (msg) => {
     if (msg && msg.type === "focus") el.focus({ preventScroll: true });
-    if (msg && msg.type === "ack" && typeof msg.seq === "number") {
-      answered = Math.max(answered, msg.seq);
-      mayGuess = msg.guess !== false;
-      if (answered >= sent) settle();
+    if (msg && msg.type === "ack" && msg.view === view && typeof msg.seq === "number") {
+      // after the state updates sent before it (ipywidgets applies those asynchronously)
+      Promise.resolve(model.state_change).then(() => {
+        answered = Math.max(answered, msg.seq);
+        mayGuess = msg.guess !== false;
+        if (answered >= sent) settle();
+      });
     }
   });
   paintHint();

@@ -57,10 +57,11 @@ class TranscriptView(anywidget.AnyWidget):
     order], ...] (one per chip), "note": str, "flag": bool}.
 
     ``current`` is the highlighted turn; ``len(turns)`` is the clip-form row at the end.
-    Front-end messages: ``{"type": "key", "key": k, "code": id|None, "seq": n}`` and
-    ``{"type": "goto", "index": i}``; each key is answered ``{"type": "ack", "seq": n,
-    "guess": bool}`` once handled (``guess``: the forecast holds for the next key, False e.g.
-    while ``?`` waits for a code). ``can_guess`` gives that flag.
+    Front-end messages: ``{"type": "key", "key": k, "code": id|None, "seq": n, "view": v}``
+    and ``{"type": "goto", "index": i}``; each key is answered ``{"type": "ack", "seq": n,
+    "view": v, "guess": bool}`` once handled (``v``: which view sent it; ``guess``: the
+    forecast holds for the next key, False e.g. while ``?`` waits for a code, as
+    ``can_guess`` says).
     """
 
     _esm = HERE / "transcript.js"
@@ -93,7 +94,7 @@ class TranscriptView(anywidget.AnyWidget):
                 self._on_key(content["key"], code if isinstance(code, str) else None)
             finally:  # after the marks it changed: the front end settles its guesses
                 if isinstance(content.get("seq"), int):
-                    self.send({"type": "ack", "seq": content["seq"],
+                    self.send({"type": "ack", "seq": content["seq"], "view": content.get("view"),
                                "guess": bool(self._can_guess())})
         elif kind == "goto" and isinstance(content.get("index"), int):
             self._on_goto(content["index"])

@@ -34,7 +34,8 @@ def form_prompt(session: CodingSession) -> str:
         return ""
     choices = " · ".join(f"{n} {label}" for n, label in enumerate(
         (code.option(k).label for k in code.option_keys()), 1) if n <= 9)
-    return f"{code.label}: {choices} (→ ← other items · Enter: Clip done)"
+    return (f"{code.label}: {choices} (an item's [letter] or → ← other items · Enter: "
+            "Clip done)")
 
 
 def form_go(session: CodingSession, code_id: str) -> Change:
