@@ -8,7 +8,9 @@ kernel does. Prints medians and the machine. Targets: a code action persisted an
 re-rendered in ≤ 50 ms (median); opening a 150-utterance clip in ≤ 300 ms.
 
 Then the same store in a real JupyterLab in Chromium (:mod:`coding_browser`): key → visible
-change median ≤ 25 ms and p95 ≤ 50 ms, media seek ≤ 100 ms (``--no-browser`` skips it).
+change median ≤ 25 ms and p95 ≤ 50 ms (the chip the front end paints at once), with the
+kernel's confirmation (code stored) printed beside it, media seek ≤ 100 ms (``--no-browser``
+skips it).
 
 Run: ``.venv/bin/python bench/coding.py [--clips 500] [--actions 300] [--no-browser]``
 """

@@ -14,7 +14,7 @@ import pytest
 from workbench.codebook.book import Codebook
 from workbench.codebook.loading import load_codebook, load_ref
 from workbench.coding import CodingSession, grouped
-from workbench.coding.keys import KeyMap, interpret
+from workbench.coding.keys import KeyMap, form_letters, interpret, next_value, step_keys, steps
 from workbench.exceptions import CodebookError, CodingError, StoreError
 from workbench.model import (
     PRESENT,
@@ -499,6 +499,55 @@ def test_the_clip_form_is_filled_by_keyboard_and_enter_finishes_the_clip(session
     change = session.press("Enter")
     assert "clip c1 done" in change.message
     assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE
+
+
+def test_clip_form_items_have_letters_and_bang_confirms_the_check_for_enter(session, store):
+    assert session.form_keys == {"a": "out_find", "b": "gow_grounds"}
+    session.go(4)                                        # turns 2–4 never opened
+    session.press("b")                                   # a letter goes to its item
+    assert session.form_code.id == "gow_grounds"
+    assert session.press("?").keymap and session.press("a").help == "out_find"
+    assert session.form_code.id == "gow_grounds"         # help moved nothing
+    session.press("4")                                   # Grounds: not applicable
+    session.press("a")
+    session.press("3")                                   # Find: nothing
+    assert active(store) == {(None, "gow_grounds"): "not_applicable",
+                             (None, "out_find"): "nothing"}
+    with pytest.raises(CodingError, match=r"3 of 4 turns were never opened .*\(key !\)"):
+        session.press("Enter")
+    assert "ticked (3 turns never opened; audited)" in session.press("!").message
+    assert "withdrawn" in session.press("!").message and not session.checked
+    session.press("!")
+    assert "clip c1 done" in session.press("Enter").message
+    assert store.assignments("ana", "c1")[0].status == AssignmentStatus.DONE
+    [skip] = store.audit_events(clip_id="c1", action="clip_done_with_unvisited_turns")
+    assert skip.detail == {"unvisited": 3, "turns": 4}
+    assert not session.checked                           # the next clip starts unchecked
+
+
+def test_form_letters_leave_out_session_keys_and_codebook_shortcuts():
+    codes = [c for c in load_ref("stop-search@1.2.0").codes if c.unit == "clip"]
+    letters = form_letters(codes, KeyMap.for_codebook(load_ref("stop-search@1.2.0")))
+    assert list(letters) == [c.id for c in codes]        # all 13 items, in form order
+    assert "".join(letters.values()) == "abcdefghilmno"  # j and k move between turns
+    with_key = [codes[0].model_copy(update={"shortcut": "a"}), *codes[1:3]]
+    assert form_letters(with_key) == {codes[1].id: "b", codes[2].id: "c"}
+
+
+def test_step_keys_are_the_keys_whose_effect_is_one_codes_next_value(session):
+    officer = step_keys(session.panel_for(Role.OFFICER), session.keymap)
+    # 'c' is shared by two groups (a number settles it): never a step key
+    assert {k: c.id for k, c in officer.items()} == {
+        "e": "pj_explains_action", "E": "pj_explains_action", "r": "pj_responds_to_question",
+        "R": "pj_responds_to_question", "t": "esc_threat", "T": "esc_threat",
+        "b": "evt_search_begins", "B": "evt_search_begins"}
+    book = load_ref("stop-search@1.2.0")
+    panel = grouped(book, book.codes_for("utterance", Role.OFFICER))
+    keys = step_keys(panel, KeyMap.for_codebook(book))
+    assert "l" not in keys and "o" in keys               # a set code asks for its element
+    command = book.code("esc_command")
+    assert steps(command) == {v: next_value(command, v) for v in (None, *command.option_keys())}
+    assert steps(command)[None] == "softened_request" and None not in steps(command).values()
 
 
 def test_a_long_list_of_missing_items_is_shortened_in_the_refusal(store):

@@ -22,7 +22,9 @@ import pytest
 from tests.support.lab import (
     COLUMNS_JS,
     IN_VIEW_JS,
+    NOTEBOOK,
     browser,
+    key_to_all,
     key_to_seek,
     key_to_visible,
     lab_server,
@@ -97,6 +99,52 @@ class Day:
         return self.page.locator(".bwv-session .bwv-status").inner_text()
 
 
+# A key painted at once, then the kernel's confirmation: the chip the front end painted must
+# be the node still shown after the confirmation, at the same place and size (no layout jump).
+_STEADY = """([chip, text, confirmed]) => { window.__bwvSteady = new Promise((resolve) => {
+  let node = null, box = null, painted = null;
+  const current = () => document.querySelector(".bwv-turn.bwv-current");
+  const find = () => [...document.querySelectorAll(chip)].find((n) => n.textContent.includes(text));
+  const check = () => {
+    if (node === null) {
+      node = find() || null;
+      if (node === null) return;
+      painted = performance.now() - t0;
+      box = current().getBoundingClientRect().toJSON();
+      box.inKeyTask = inKeyTask;  // painted before any message from the kernel could come
+    }
+    if (document.querySelector(confirmed) === null) return;
+    obs.disconnect();
+    requestAnimationFrame(() => {
+      const after = current().getBoundingClientRect();
+      resolve({painted, confirmed: performance.now() - t0, inKeyTask: box.inKeyTask,
+               sameNode: node.isConnected && find() === node,
+               dy: Math.abs(after.top - box.top), dh: Math.abs(after.height - box.height)});
+    });
+  };
+  const obs = new MutationObserver(check);
+  let t0 = null, inKeyTask = false;
+  document.addEventListener("keydown", () => {
+    t0 = performance.now();
+    inKeyTask = true;
+    setTimeout(() => { inKeyTask = false; }, 0);
+    obs.observe(document.body, {subtree: true, childList: true, attributes: true,
+                                characterData: true});
+  }, {capture: true, once: true});
+  setTimeout(() => resolve(null), 10000);
+}); }"""
+
+
+def painted_then_confirmed(page: Any, key: str, text: str, button: str) -> dict[str, Any]:
+    """Press ``key``: its chip ``text`` on the current turn, then ``button`` (the kernel's
+    side panel, sent after the store write); what the page saw in between."""
+    page.evaluate(_STEADY, [f"{CURRENT} .bwv-chip", text, button])
+    page.keyboard.press(key)
+    seen = page.evaluate("() => window.__bwvSteady")
+    assert seen is not None, f"key {key!r}: {text!r} or {button} never showed"
+    return seen
+
+
 def _stored(project: Path, clip: str) -> tuple[dict[tuple, str], Any]:
     store = Store(Project.load(project).store_url)
     try:
@@ -122,7 +170,13 @@ def test_a_coders_day_by_keyboard_steady_layout_media_and_reload(day, tmp_path):
             d.key("?", ".bwv-help-panel .bwv-keymap", "media: play / pause", "key-map")
             d.key("Escape", "!.bwv-help-panel .bwv-keymap", name="key-map-closed")
             # turn 1 (officer): a nominal code, an ordinal code stepped, a set of elements
-            d.key("c", f"{CURRENT} .bwv-chip", "Courtesy (formal politeness)")
+            # a code key is painted at once; the kernel's confirmation changes nothing of it
+            steady = painted_then_confirmed(page, "c", "Courtesy (formal politeness)",
+                                            "button.bwv-code--pj_courtesy_formal.mod-success")
+            assert steady["inKeyTask"], f"painted only after the kernel answered: {steady}"
+            assert steady["sameNode"] and steady["dy"] <= 1 and steady["dh"] <= 1, steady
+            d.timings.append(steady["painted"])
+            d.check("painted-then-confirmed")
             d.key("o", f"{CURRENT} .bwv-chip", "Command: softened request", "ordinal-first")
             d.key("o", f"{CURRENT} .bwv-chip", "Command: bare order", "ordinal-next")
             d.key("l", ".bwv-status", "press 1 Grounds", "set-code-asks")
@@ -147,6 +201,9 @@ def test_a_coders_day_by_keyboard_steady_layout_media_and_reload(day, tmp_path):
             d.key("j", ".bwv-form-current", name="clip-form")
             d.key("Enter", ".bwv-status--error", "still needs", "done-refused")
             assert "Opening move" in d.status()          # labels, never ids
+            assert "[a]" in page.locator(".bwv-form-current").inner_text()
+            d.key("c", ".bwv-form-current", "Object of the search given [c]", "form-letter")
+            d.key("a", ".bwv-form-current", "[a]", "form-letter-back")
             for n in range(13):
                 last = n == 12
                 d.key("1", ".bwv-status", "every item is filled" if last else "next:",
@@ -240,3 +297,46 @@ def test_the_reviewer_decides_by_keyboard_in_the_review_notebook(day):
     [event] = store.audit_events(action="adjudicated")
     assert event.detail["rationale"] == "Per the definition: the turn gives the grounds."
     store.close()
+
+
+REFUSING = """from widgets import start_session
+from workbench.exceptions import AccessError
+
+box = start_session(coder="ana", project="")
+
+
+def refuse(*args, **kwargs):
+    raise AccessError("the store refused this code (a test of the roll-back)")
+
+
+box.children[0].session.store.apply_code = refuse
+"""
+
+
+def test_a_key_painted_at_once_is_rolled_back_visibly_when_the_store_refuses(day):
+    """The chip shows at once; the session's refusal removes it, flashes the row and says
+    why in the status line; the store has nothing."""
+    import nbformat
+
+    url, project = day
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(REFUSING)])
+    nbformat.write(notebook, project / "notebooks" / "refusing.ipynb")
+    before, _ = _stored(project, "c2")
+    shots = Path(os.environ.get("BWV_ARTIFACTS", REPO / "artifacts")) / "coding-day"
+    with browser() as chromium:
+        page = chromium.new_page(viewport=SIZES[0])
+        try:
+            here = f"{NOTEBOOK} {CURRENT}"     # JupyterLab keeps the coder's notebook, hidden
+            open_notebook(page, url, "notebooks/refusing.ipynb", here)
+            page.locator(f"{NOTEBOOK} .bwv-transcript").focus()
+            index = page.locator(here).get_attribute("data-index")
+            assert "bwv-role-officer" in page.locator(here).get_attribute("class")
+            chip = (f"{here} .bwv-chip", "Courtesy (formal politeness)")
+            key_to_all(page, "c", [chip, (f"{NOTEBOOK} .bwv-status--error", "refused this code"),
+                                   (f"{NOTEBOOK} .bwv-turn.bwv-undone[data-index='{index}']", ""),
+                                   (f"!{chip[0]}", chip[1])])
+            page.screenshot(path=str(shots / "95-refused-rolled-back.png"))
+        except BaseException:
+            page.screenshot(path=str(shots / "refusal-failure.png"), full_page=True)
+            raise
+    assert _stored(project, "c2")[0] == before

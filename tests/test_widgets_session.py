@@ -242,7 +242,8 @@ def test_a_new_widget_resumes_with_everything_shown_as_applied(store, log):
     assert second.transcript.current == 2
     assert second.transcript.marks["0"]["chips"] == ["Courtesy"]
     assert second.transcript.marks["1"] == {"chips": ["Distress"], "note": "crying",
-                                            "flag": False}
+                                            "flag": False,
+                                            "codes": [["subj_distress", PRESENT, 6]]}
     click_turn(second, 0)
     assert code_button(second, "pj_courtesy").button_style == "success"
     again.close()
@@ -292,3 +293,95 @@ def test_a_lone_question_mark_shows_the_key_map_beside_the_codes(view, store):
     press(view, "Escape")
     assert view.help.value == "" and "bwv-help--shown" not in view.help._dom_classes
     assert stored(store) == {}
+
+
+# ---- keys shown at once: the forecast the front end paints before Python confirms ----------
+def _forecast_chips(mark: dict, entry: dict) -> list[str]:
+    """What transcript.js paints for a key: the code's chip replaced by its next value's."""
+    held = [(c[0], c[1], c[2], chip) for c, chip in zip(mark.get("codes", []),
+                                                           mark.get("chips", []), strict=True)]
+    now = next((v for c, v, _, _ in held if c == entry["code"]), "")
+    new = entry["next"][now]
+    rest = [h for h in held if h[0] != entry["code"]]
+    if new is not None:
+        rest.append((entry["code"], new, entry["order"], entry["chips"][new]))
+    return [chip for *_, chip in sorted(rest, key=lambda h: h[2])]
+
+
+@pytest.mark.parametrize("book", ["mini", "stop-search@1.2.0"])
+def test_the_forecast_of_every_step_key_is_what_the_session_then_shows(store, log, book):
+    """Each key the front end paints at once, from every value the code can hold: the
+    painted chips equal the marks Python sends after storing the key (the truth)."""
+    from workbench.codebook.loading import load_ref
+    codebook = mini_codebook() if book == "mini" else load_ref(book)
+    view = SessionWidget(CodingSession(store, codebook, "ana"))
+    session = view.session
+    checked = 0
+    for index, turn in enumerate(view.transcript.turns):
+        click_turn(view, index)
+        for key, entry in view.transcript.forecast[turn["role"]].items():
+            code = codebook.code(entry["code"])
+            other = next((c for _, cs in session.panel() for c in cs if c.id != code.id
+                          and c.level == "nominal"), None)
+            if other is not None:                        # another chip on the turn, too
+                view._act(lambda o=other: session.apply(o.id))
+            for now in entry["next"]:
+                if now:
+                    view._act(lambda c=code.id, v=now: session.apply(c, v))
+                elif session.value(code.id) is not None:
+                    view._act(lambda c=code.id: session.remove(c))
+                painted = _forecast_chips(view.transcript.marks.get(str(index), {}), entry)
+                press(view, key)
+                assert view.transcript.marks[str(index)]["chips"] == painted, (key, now)
+                checked += 1
+            for c in (code, other):
+                if c is not None and session.value(c.id) is not None:
+                    view._act(lambda c=c: session.remove(c.id))
+    assert checked > (20 if book == "mini" else 80)
+
+
+def test_every_key_is_answered_after_its_marks_and_says_whether_to_guess_on(view, log):
+    log.clear()
+    send_from_browser(view.transcript, {"type": "key", "key": "e", "code": None, "seq": 1})
+    sent = [m for m in log.messages if m.comm_id == view.transcript.model_id]
+    kinds = [m.data.get("method") for m in sent]
+    assert kinds[-1] == "custom" and "update" in kinds[:-1]   # the marks come first
+    assert sent[-1].data["content"] == {"type": "ack", "seq": 1, "view": None,
+                                         "guess": True}
+    assert view.transcript.marks["0"]["codes"] == [["pj_explains_action", PRESENT, 1]]
+    send_from_browser(view.transcript, {"type": "key", "key": "?", "code": None, "seq": 2})
+    assert log.messages[-1].data["content"]["guess"] is False
+    send_from_browser(view.transcript, {"type": "key", "key": "t", "code": None, "seq": 3})
+    assert log.messages[-1].data["content"]["guess"]      # the help was shown, not a code
+
+
+def test_a_refused_key_is_still_answered_so_the_front_end_rolls_back(view, store, log,
+                                                                    monkeypatch):
+    from workbench.exceptions import AccessError
+
+    def refuse(*_args, **_kwargs):
+        raise AccessError("Ana is retired and codes no more")
+    monkeypatch.setattr(view.session.store, "apply_code", refuse)
+    log.clear()
+    send_from_browser(view.transcript, {"type": "key", "key": "e", "code": None, "seq": 7,
+                                        "view": "v1"})
+    assert log.messages[-1].data["content"] == {"type": "ack", "seq": 7, "view": "v1",
+                                                "guess": True}
+    assert "retired" in view.status.value and "bwv-status--error" in view.status.value
+    assert view.transcript.marks.get("0", {}).get("chips", []) == [] and stored(store) == {}
+
+
+def test_the_clip_form_shows_its_letters_and_bang_ticks_the_check_box(view, store):
+    click_turn(view, 4)
+    labels = " ".join(w.value for w in view.clip_form.rows.values()
+                      if isinstance(w, W.HTML)) + " ".join(
+        w.children[0].value for w in view.clip_form.rows.values() if isinstance(w, W.HBox))
+    assert "Find [a]" in labels and "[b]" in labels
+    press(view, "?")
+    assert "<kbd>a</kbd> Find" in view.help.value
+    assert "<kbd>!</kbd> clip-level form: tick / untick" in view.help.value
+    press(view, "Escape")
+    press(view, "!")
+    assert view.checked.value and "ticked" in view.status.value
+    set_from_browser(view.checked, value=False)          # and the box back to the session
+    assert not view.session.checked

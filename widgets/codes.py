@@ -7,7 +7,7 @@ classes ``bwv-code bwv-code--<id>`` so the front end knows which code is under t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 import ipywidgets as W
@@ -35,11 +35,13 @@ class CodePanel(W.VBox):
     """Buttons for ``groups`` of codes; clicks call ``on_choose(code_id, value)``.
 
     ``value`` is None for a nominal code (toggle), an option key, or the typed number.
-    ``numbered``: show the group numbers used by the 1–9 keys.
+    ``numbered``: show the group numbers used by the 1–9 keys; ``keys``: code id → a key
+    shown in [brackets] for codes without a codebook shortcut (the clip-level form's letters).
     """
 
     def __init__(self, codebook: Codebook, groups: Sequence[tuple[Group, Sequence[Code]]],
-                 on_choose: Choose, *, numbered: bool = True, title: str = "") -> None:
+                 on_choose: Choose, *, numbered: bool = True, title: str = "",
+                 keys: Mapping[str, str] | None = None) -> None:
         self.buttons: dict[tuple[str, str], W.Button] = {}
         self.numbers: dict[str, W.FloatText] = {}
         self.rows: dict[str, W.Widget] = {}
@@ -53,6 +55,7 @@ class CodePanel(W.VBox):
         self._row_layout = W.Layout(flex_flow="row wrap", flex="0 0 auto")
         self._style = W.ButtonStyle()
         self._sets = {c.id for _, codes in groups for c in codes if c.multiple}
+        self._keys = dict(keys or {})
         rows: list[W.Widget] = [W.HTML(f"<b>{title}</b>")] if title else []
         for n, (group, codes) in enumerate(groups, 1):
             prefix = f"<kbd>{n}</kbd> " if numbered and len(groups) > 1 else ""
@@ -74,7 +77,8 @@ class CodePanel(W.VBox):
 
     def _row(self, codebook: Codebook, code: Code) -> W.Widget:
         tip = tooltip_text(code_help(codebook, code.id))
-        key = f" [{code.shortcut}]" if code.shortcut else ""
+        shortcut = code.shortcut or self._keys.get(code.id)
+        key = f" [{shortcut}]" if shortcut else ""
         if code.level == "nominal":
             button = self._button(code, PRESENT, code.label + key, tip)
             button.layout = self._nominal_layout

@@ -9,7 +9,6 @@ import ipywidgets as W
 
 from workbench.codebook.book import Codebook
 from workbench.coding import CodeHelp, code_help, search_codes
-from workbench.coding.keys import Panel
 
 
 def tooltip_text(help_: CodeHelp) -> str:
@@ -52,15 +51,13 @@ def help_html(help_: CodeHelp) -> str:
         + items("Examples", examples) + "</div>")
 
 
-def keymap_html(rows: Sequence[tuple[str, str]], panel: Panel = ()) -> str:
-    """The key map: session keys, then the code keys of the current panel, by group."""
+def keymap_html(rows: Sequence[tuple[str, str]], codes: Sequence[tuple[str, str]] = ()) -> str:
+    """The key map: session keys, then the code keys where the coder is (key, label)."""
     def table(items: Iterable[tuple[str, str]]) -> str:  # one wrapping line per row
         return "<div class='bwv-keys'>" + "".join(
             f"<div class='bwv-key-row'><kbd>{escape(k)}</kbd> {escape(v)}</div>"
             for k, v in items) + "</div>"
 
-    codes = [(c.shortcut or "", f"{c.label} ({g.label})") for g, cs in panel for c in cs
-             if c.shortcut]
     return ("<div class='bwv-help bwv-keymap'><b>Keys</b>" + table(rows)
             + ("<b>Code keys here</b>" + table(codes) if codes else "")
             + "<div style='color:#666;font-size:11px'>Esc closes</div></div>")
@@ -76,8 +73,9 @@ class HelpPanel(W.HTML):
         self.value = help_html(code_help(codebook, code_id))
         self.add_class("bwv-help--shown")
 
-    def show_keymap(self, rows: Sequence[tuple[str, str]], panel: Panel = ()) -> None:
-        self.value = keymap_html(rows, panel)
+    def show_keymap(self, rows: Sequence[tuple[str, str]],
+                    codes: Sequence[tuple[str, str]] = ()) -> None:
+        self.value = keymap_html(rows, codes)
         self.add_class("bwv-help--shown")
 
     def clear(self) -> None:

@@ -24,9 +24,11 @@ from widgets.codes import CodePanel, chip_text
 from widgets.help import CodebookBrowser, HelpPanel
 from widgets.media import MediaPlayer
 from widgets.queue import QueuePanel
-from widgets.transcript import TranscriptView, turn_record
+from widgets.transcript import TranscriptView, key_forecast, turn_record
 from workbench.coding import Change, CodingSession
+from workbench.coding.pressing import keys_here
 from workbench.exceptions import WorkbenchError
+from workbench.model import Role
 
 #: Column proportions (queue and media · transcript · codes): fixed, whatever the content.
 COLUMNS = "minmax(0, 22fr) minmax(0, 45fr) minmax(0, 33fr)"
@@ -57,9 +59,13 @@ class SessionWidget(W.VBox):
         self.player = MediaPlayer(on_turn=self._player_turn)
         self.transcript = TranscriptView(
             on_key=lambda key, code: self._act(lambda: session.press(key, code)),
-            on_goto=lambda index: self._act(lambda: session.go(index)))
+            on_goto=lambda index: self._act(lambda: session.go(index)),
+            can_guess=lambda: not session.help_pending)
         self.transcript.next_keys = sorted(session.keymap.next_keys)
         self.transcript.previous_keys = sorted(session.keymap.previous_keys)
+        self.transcript.forecast = key_forecast(
+            {role.value: session.panel_for(role) for role in Role}, session.keymap, chip_text,
+            self._order)
         self.transcript.hint = (f"Click a turn, then keys — {session.keymap.describe()} · "
                                 "code keys in [brackets] · ? all keys")
         self.previous_button = W.Button(description="◀ previous", layout=W.Layout(width="auto"))
@@ -75,12 +81,14 @@ class SessionWidget(W.VBox):
                                     _dom_classes=("bwv-done",))
         self.checked = W.Checkbox(description="I checked every turn", indent=False,
                                   layout=W.Layout(width="auto"))
+        self.checked.observe(self._checked_ticked, names="value")
         self.done_button.on_click(
-            lambda _: self._act(lambda: session.finish_clip(checked=self.checked.value)))
+            lambda _: self._act(lambda: session.finish_clip(checked=session.checked)))
         self.done_row = W.HBox([self.done_button, self.checked],
                                layout=W.Layout(flex_flow="row wrap", align_items="center"))
         self.clip_form = CodePanel(codebook, session.clip_form, self._choose, numbered=False,
-                                   title="Clip-level form")
+                                   title="Clip-level form",
+                                   keys={c: k for k, c in session.form_keys.items()})
         self.panels: dict[tuple[str, ...], CodePanel] = {}
         self.turn_title = W.HTML()
         self.help = HelpPanel()
@@ -132,6 +140,9 @@ class SessionWidget(W.VBox):
         if not self._quiet:
             self._act(lambda: self.session.set_flag(bool(change["new"])))
 
+    def _checked_ticked(self, change: dict[str, Any]) -> None:
+        self.session.checked = bool(change["new"])
+
     # ---- rendering -------------------------------------------------------------------------
     def render(self, change: Change) -> None:
         """Update the parts of the view that ``change`` names, nothing else."""
@@ -153,11 +164,12 @@ class SessionWidget(W.VBox):
                 self._panel().show(session.turns[session.index].codes)
             if change.form:
                 self.clip_form.mark(session.form_code.id if session.form_code else None)
+                self.checked.value = session.checked
         message = change.message
         if change.help:
             self.help.show(session.codebook, change.help)
         elif change.keymap:
-            self.help.show_keymap(session.keymap.rows(), session.panel())
+            self.help.show_keymap(session.keymap.rows(), keys_here(session))
         elif change.moved or change.clip or (change.message == "" and not change.turns):
             self.help.clear()
         if change.media:
@@ -181,12 +193,18 @@ class SessionWidget(W.VBox):
 
     def _mark(self, index: int) -> dict[str, Any]:
         turn = self.session.turns[index]
-        return {"chips": self._chips(turn.codes), "note": turn.note, "flag": turn.flagged}
+        held = self._held(turn.codes)
+        return {"chips": self._chips(turn.codes), "codes": held, "note": turn.note,
+                "flag": turn.flagged}
+
+    def _held(self, codes: dict[str, str]) -> list[list[Any]]:
+        """[code id, value, order] in chip order (what the front end's guesses start from)."""
+        return [[code_id, value, self._order.get(code_id, 10**6)] for code_id, value
+                in sorted(codes.items(), key=lambda kv: self._order.get(kv[0], 10**6))]
 
     def _chips(self, codes: dict[str, str]) -> list[str]:
         book = self.session.codebook
-        return [chip_text(book.code(code_id), value) for code_id, value
-                in sorted(codes.items(), key=lambda kv: self._order.get(kv[0], 10**6))]
+        return [chip_text(book.code(code_id), value) for code_id, value, _ in self._held(codes)]
 
     def _end_chips(self) -> list[str]:
         return self._chips(self.session.clip_codes)

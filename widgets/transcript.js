@@ -11,6 +11,13 @@
 // rule as Python (one step, clamped to the turns and the clip-form row), and tells the media
 // player on the session (a "bwv-turn" DOM event) so it seeks without a round trip; Python's
 // "current" then confirms it.
+// A code key is painted at once too: "forecast" (role → key → the code and its value table,
+// computed in Python from the session's rules) gives the turn's new chips; the key goes to
+// Python with a number, and Python's {type: "ack", seq} (sent after it stored the code and
+// updated "marks") repaints the guessed rows from "marks", the truth. A guess Python did not
+// make (a refusal) is rolled back there and the row flashes; the status line says why. After
+// a key the forecast does not cover ("?", a set code, the clip form...), nothing is guessed
+// until Python has answered it.
 
 const ROLE_LABELS = {
   officer: "Officer",
@@ -46,6 +53,12 @@ function render({ model, el }) {
   let rows = [];
   let painted = [];
   let shown = -1;
+  const guesses = new Map();  // row index → the mark shown before Python confirmed it
+  let sent = 0;               // keys sent (their "seq")
+  let answered = 0;           // the last key Python answered
+  let waitFor = 0;            // no guesses until Python answered this key
+  let mayGuess = true;        // Python's word: its forecast holds for the next key
+  const view = Math.random().toString(36).slice(2);  // this view's keys (a model may have several)
 
   function chip(text, cls) {
     const span = document.createElement("span");
@@ -71,6 +84,7 @@ function render({ model, el }) {
     marks.className = "bwv-marks";
     row.append(head, text, marks);
     row.addEventListener("click", () => {
+      paintCurrent(index);
       model.send({ type: "goto", index });
       el.focus({ preventScroll: true });
     });
@@ -88,18 +102,27 @@ function render({ model, el }) {
     marks.className = "bwv-marks";
     row.append(head, marks);
     row.addEventListener("click", () => {
+      paintCurrent(index);
       model.send({ type: "goto", index });
       el.focus({ preventScroll: true });
     });
     return row;
   }
 
+  function markOf(index) {
+    if (guesses.has(index)) return guesses.get(index);
+    if (index === rows.length - 1) return { chips: model.get("end_chips") };
+    return model.get("marks")[String(index)] || {};
+  }
+
+  // what the DOM of a row shows (a guess and Python's mark alike)
+  const shownAs = (mark) => JSON.stringify([mark.chips || [], mark.note || "", Boolean(mark.flag)]);
+
   function paintMark(index) {
     const row = rows[index];
     if (!row) return;
-    const isEnd = index === rows.length - 1;
-    const mark = isEnd ? { chips: model.get("end_chips") } : (model.get("marks")[String(index)] || {});
-    const key = JSON.stringify(mark);
+    const mark = markOf(index);
+    const key = shownAs(mark);
     if (painted[index] === key) return;
     painted[index] = key;
     const box = row.querySelector(".bwv-marks");
@@ -107,6 +130,45 @@ function render({ model, el }) {
     if (mark.note) parts.push(chip(`✎ ${mark.note}`, "bwv-note"));
     box.replaceChildren(...parts);
     row.classList.toggle("bwv-flagged", Boolean(mark.flag));
+  }
+
+  // Paint what `key` does on the highlighted turn, if the forecast knows; true if painted.
+  function guess(key) {
+    if (!mayGuess || waitFor > answered) return false;
+    const index = shown >= 0 ? shown : model.get("current");
+    const turn = model.get("turns")[index];
+    const entry = turn && ((model.get("forecast") || {})[turn.role] || {})[key];
+    if (!entry) return false;
+    const mark = markOf(index);
+    const codes = (mark.codes || []).map((c) => [...c]);
+    const chips = [...(mark.chips || [])];
+    const at = codes.findIndex((c) => c[0] === entry.code);
+    const now = at >= 0 ? codes[at][1] : "";
+    if (!(now in entry.next) || codes.length !== chips.length) return false;
+    const next = entry.next[now];
+    if (at >= 0) { codes.splice(at, 1); chips.splice(at, 1); }
+    if (next !== null) {
+      let place = codes.findIndex((c) => c[2] > entry.order);
+      if (place < 0) place = codes.length;
+      codes.splice(place, 0, [entry.code, next, entry.order]);
+      chips.splice(place, 0, entry.chips[next]);
+    }
+    guesses.set(index, { ...mark, chips, codes });
+    paintMark(index);
+    return true;
+  }
+
+  // Python answered every key sent: show its marks; a row it did not confirm flashes.
+  function settle() {
+    for (const [index, mark] of [...guesses]) {
+      guesses.delete(index);
+      paintMark(index);
+      const row = rows[index];
+      if (row && painted[index] !== shownAs(mark)) {
+        row.classList.add("bwv-undone");
+        setTimeout(() => row.classList.remove("bwv-undone"), 1500);
+      }
+    }
   }
 
   function moveLocally(step) {
@@ -138,6 +200,7 @@ function render({ model, el }) {
     rows.push(endRow(turns.length));
     painted = [];
     shown = -1;
+    guesses.clear();
     list.replaceChildren(...rows);
     rows.forEach((_, i) => paintMark(i));
     paintCurrent();
@@ -163,9 +226,11 @@ function render({ model, el }) {
     const onButton = event.target && event.target.closest && event.target.closest("button");
     if (onButton && (event.key === "Enter" || event.key === " ")) return;
     event.preventDefault();
+    const seq = ++sent;
     if ((model.get("next_keys") || []).includes(event.key)) moveLocally(1);
     else if ((model.get("previous_keys") || []).includes(event.key)) moveLocally(-1);
-    model.send({ type: "key", key: event.key, code: codeUnder(root || el) });
+    else if (!guess(event.key)) waitFor = seq;
+    model.send({ type: "key", key: event.key, code: codeUnder(root || el), seq, view });
   }
   let root = null;
   let watcher = null;
@@ -207,6 +272,14 @@ function render({ model, el }) {
   model.on("change:hint", paintHint);
   model.on("msg:custom", (msg) => {
     if (msg && msg.type === "focus") el.focus({ preventScroll: true });
+    if (msg && msg.type === "ack" && msg.view === view && typeof msg.seq === "number") {
+      // after the state updates sent before it (ipywidgets applies those asynchronously)
+      Promise.resolve(model.state_change).then(() => {
+        answered = Math.max(answered, msg.seq);
+        mayGuess = msg.guess !== false;
+        if (answered >= sent) settle();
+      });
+    }
   });
   paintHint();
   build();

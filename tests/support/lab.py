@@ -3,9 +3,9 @@ browser benchmark.
 
 :func:`lab_server` starts ``jupyter lab`` on 127.0.0.1 (free port, no token, settings in a
 temporary folder) over a folder of notebooks; :func:`open_notebook` opens one in a page and
-runs its code cell; :func:`key_to_visible` and :func:`key_to_seek` time a key press in the
-page itself (``performance.now()`` from the keydown to the frame after the DOM shows the
-change, or to the media element's ``seeked`` event).
+runs its code cell; :func:`key_to_visible`, :func:`key_to_all` and :func:`key_to_seek` time
+a key press in the page itself (``performance.now()`` from the keydown to the frame after the
+DOM shows the change, or to the media element's ``seeked`` event).
 """
 
 from __future__ import annotations
@@ -130,23 +130,34 @@ def open_notebook(page: Any, url: str, name: str, ready: str) -> None:
     page.locator(ready).first.wait_for(timeout=60_000)
 
 
-_MEASURE = """([selector, text]) => { window.__bwvPending = new Promise((resolve) => {
+_MEASURE = """(conditions) => { window.__bwvPending = new Promise((resolve) => {
   let t0 = null;
-  const gone = selector.startsWith("!");
-  const found = () => [...document.querySelectorAll(gone ? selector.slice(1) : selector)].some(
-      (n) => n.offsetParent !== null && (!text || n.textContent.includes(text)));
-  const shown = () => gone ? !found() : found();
-  const done = () => {
-    obs.disconnect();
-    requestAnimationFrame(() => resolve(performance.now() - t0));
+  const times = conditions.map(() => null);
+  const found = (selector, text) => {
+    const gone = selector.startsWith("!");
+    const hit = [...document.querySelectorAll(gone ? selector.slice(1) : selector)].some(
+        (n) => n.offsetParent !== null && (!text || n.textContent.includes(text)));
+    return gone ? !hit : hit;
   };
-  const obs = new MutationObserver(() => { if (t0 !== null && shown()) done(); });
+  const check = () => {
+    if (t0 === null) return;
+    conditions.forEach(([selector, text], i) => {
+      if (times[i] === null && found(selector, text)) {
+        times[i] = -1;  // met: timed in the frame after the change
+        requestAnimationFrame(() => {
+          times[i] = performance.now() - t0;
+          if (times.every((t) => t !== null && t >= 0)) { obs.disconnect(); resolve(times); }
+        });
+      }
+    });
+  };
+  const obs = new MutationObserver(check);
   document.addEventListener("keydown", () => {
     t0 = performance.now();
     obs.observe(document.body,
                 {subtree: true, childList: true, attributes: true, characterData: true});
   }, {capture: true, once: true});
-  setTimeout(() => resolve(-1), 10000);
+  setTimeout(() => resolve(times.map((t) => (t === null || t < 0 ? -1 : t))), 10000);
 }); }"""
 
 _SEEK = """() => { window.__bwvPending = new Promise((resolve) => {
@@ -163,11 +174,18 @@ _SEEK = """() => { window.__bwvPending = new Promise((resolve) => {
 def key_to_visible(page: Any, key: str, selector: str, text: str = "") -> float:
     """Press ``key``; ms from its keydown until ``selector`` (containing ``text``) shows, in
     the frame after the change ("!selector": until none shows). AssertionError after 10 s."""
-    page.evaluate(_MEASURE, [selector, text])
+    return key_to_all(page, key, [(selector, text)])[0]
+
+
+def key_to_all(page: Any, key: str, conditions: list[tuple[str, str]]) -> list[float]:
+    """Press ``key``; for each (selector, text) as in :func:`key_to_visible`, ms from the
+    keydown to the frame after it first held (e.g. the change painted, then confirmed)."""
+    page.evaluate(_MEASURE, [list(c) for c in conditions])
     page.keyboard.press(key)
-    ms = float(page.evaluate("() => window.__bwvPending"))
-    assert ms >= 0, f"key {key!r}: {selector} {text!r} never showed"
-    return ms
+    times = [float(t) for t in page.evaluate("() => window.__bwvPending")]
+    missing = [c for c, t in zip(conditions, times, strict=True) if t < 0]
+    assert not missing, f"key {key!r}: {missing} never showed"
+    return times
 
 
 def key_to_seek(page: Any, key: str) -> float:

@@ -90,12 +90,14 @@ def _environment(autoescape: bool) -> Environment:
 
 
 def _context(codebook: Codebook) -> dict[str, Any]:
-    from workbench.coding.keys import KeyMap  # the one key map (imports this package)
+    from workbench.coding.keys import KeyMap, form_letters  # the one key map
+    from workbench.coding.state import grouped
 
     by_id = {c.id: c for c in codebook.codes}
     sections: list[tuple[Group, list[Code]]] = [
         (g, codebook.codes_in(g.id)) for g in codebook.groups]
     shortcuts = [(c.shortcut, c) for c in codebook.codes if c.shortcut]
+    keymap = KeyMap.for_codebook(codebook)
     return {
         "cb": codebook,
         "sections": [(g, codes) for g, codes in sections if codes],
@@ -104,7 +106,10 @@ def _context(codebook: Codebook) -> dict[str, Any]:
         "who": _who,
         "formulas": {m.id: m.formula(by_id) for m in codebook.derived},
         "shortcuts": shortcuts,
-        "session_keys": KeyMap.for_codebook(codebook).rows(),
+        "session_keys": keymap.rows(),
+        "form_keys": [(key, by_id[code_id]) for code_id, key in form_letters(
+            [c for _, cs in grouped(codebook, codebook.codes_for("clip")) for c in cs],
+            keymap).items()],
         "n_utterance": len(codebook.codes_for("utterance")),
         "n_clip": len(codebook.codes_for("clip")),
     }

@@ -14,6 +14,9 @@
   A set code (``multiple: true``) asks for the element: its key, then the element's number
   toggles that element in the turn's set.
 - Media: Space play/pause, ``0`` replay this turn from its start, ``[`` slower, ``]`` faster.
+- At the clip-level form: each item has a letter (:func:`form_letters`, shown beside it) that
+  moves to it, ``1``–``9`` set the item's value, → ← move between items, ``!`` ticks (or
+  unticks) "I checked every turn", Enter is Clip done.
 
 Codebook shortcuts win over ``j``/``k`` and the media keys: when a codebook uses one of them
 for a code, that key is the code's in every turn (so a key never changes meaning between
@@ -31,6 +34,7 @@ from workbench.codebook.schema import Code, Group
 from workbench.model import UnitType
 
 HELP_KEY = "?"
+CHECKED_KEY = "!"  # at the clip form: "I checked every turn" on / off
 CANCEL_KEY = "Escape"
 CLEAR_KEYS = frozenset({"Backspace", "Delete"})
 
@@ -92,9 +96,29 @@ class KeyMap:
                 ("1–9", "pick a code group (when two groups share a key)"),
                 ("? then a code's key", "that code's definition, rules and examples"),
                 ("?", "this key map"),
-                ("Esc", "close help, cancel a pending choice")]
+                ("Esc", "close help, cancel a pending choice"),
+                ("an item's letter", "clip-level form: go to that item (its letter in "
+                 "[brackets])"),
+                ("1–9", "clip-level form: the item's value, then on to the next empty item"),
+                ("→ ←", "clip-level form: next / previous item"),
+                (CHECKED_KEY, "clip-level form: tick / untick 'I checked every turn' (Clip "
+                 "done without opening every turn; audited)"),
+                ("Enter", "clip-level form: Clip done")]
         rows += [(key_name(k), f"media: {_MEDIA_WORDS[m]}") for k, m in self.media_keys]
         return rows
+
+
+def form_letters(codes: Sequence[Code], keymap: KeyMap = KeyMap()) -> dict[str, str]:
+    """Letters for the clip-level items, in form order: code id → key.
+
+    Letters a–z not used by the session keys, ``!`` or the items' own codebook shortcuts
+    (an item with a codebook shortcut keeps it and gets no letter); past 26 items, none.
+    """
+    taken = (set(keymap.next_keys | keymap.previous_keys) | {k for k, _ in keymap.media_keys}
+             | {HELP_KEY, CHECKED_KEY} | {c.shortcut for c in codes if c.shortcut})
+    letters = [ch for ch in "abcdefghijklmnopqrstuvwxyz" if ch not in taken]
+    free = [c.id for c in codes if not c.shortcut]
+    return dict(zip(free, letters, strict=False))
 
 
 @dataclass(frozen=True)
@@ -196,3 +220,27 @@ def next_value(code: Code, current: str | None) -> str | None:
     if current is None or current not in keys:
         return keys[0]
     return keys[(keys.index(current) + 1) % len(keys)]
+
+
+def step_keys(panel: Panel, keymap: KeyMap = KeyMap()) -> dict[str, Code]:
+    """Keys whose whole effect on ``panel`` is one code's :func:`next_value` step: key → code.
+
+    What a view may show before the session confirms it. Leaves out set codes (their key
+    asks for an element), interval codes and keys two groups share (settled by a number).
+    """
+    codes = {c.id: c for _, cs in panel for c in cs}
+    found: dict[str, Code] = {}
+    for code in codes.values():
+        if code.shortcut is None:
+            continue
+        for key in sorted({code.shortcut, code.shortcut.lower(), code.shortcut.upper()}):
+            action = interpret(key, panel, None, keymap)
+            hit = codes.get(action.code_id or "") if action.kind == "code" else None
+            if hit is not None and not hit.multiple and hit.level != "interval":
+                found[key] = hit
+    return found
+
+
+def steps(code: Code) -> dict[str | None, str | None]:
+    """Each value a code can hold here (None: not set) → the value its key sets next."""
+    return {now: next_value(code, now) for now in (None, *code.option_keys())}

@@ -2,8 +2,8 @@
 
 Kept apart from :mod:`.session` so that the session's module holds the coding rules and this
 one the keyboard: pending choices (a set code waiting for its element, a ``?`` waiting for a
-code), the clip-level form by keyboard (→ ← between items, 1–9 a value, Enter: Clip done),
-media keys and clearing.
+code), the clip-level form by keyboard (an item's letter or → ← to move between items, 1–9 a
+value, ``!`` "I checked every turn", Enter: Clip done), media keys and clearing.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from workbench.codebook.sets import split_set
-from workbench.coding.keys import KeyAction, interpret
+from workbench.coding.keys import CHECKED_KEY, KeyAction, interpret
 from workbench.coding.state import Change
 
 if TYPE_CHECKING:
@@ -34,7 +34,34 @@ def form_prompt(session: CodingSession) -> str:
         return ""
     choices = " · ".join(f"{n} {label}" for n, label in enumerate(
         (code.option(k).label for k in code.option_keys()), 1) if n <= 9)
-    return f"{code.label}: {choices} (→ ← other items · Enter: Clip done)"
+    return (f"{code.label}: {choices} (an item's [letter] or → ← other items · Enter: "
+            "Clip done)")
+
+
+def form_go(session: CodingSession, code_id: str) -> Change:
+    """An item's letter at the clip form: move the cursor to that item."""
+    target = [c.id for c in session.form_codes].index(code_id)
+    return form_move(session, target - session.form_item)
+
+
+def toggle_checked(session: CodingSession) -> Change:
+    """``!`` at the clip form: the coder confirms (or withdraws) "I checked every turn"."""
+    session.checked = not session.checked
+    if not session.checked:
+        return Change(form=True, message="'I checked every turn' withdrawn: Clip done needs "
+                      "every turn opened")
+    left = len(session.unvisited())
+    skipped = f"{left} turns never opened; " if left else ""
+    return Change(form=True, message=f"'I checked every turn' ticked ({skipped}audited) — "
+                  "Enter for Clip done")
+
+
+def keys_here(session: CodingSession) -> list[tuple[str, str]]:
+    """The code keys where the coder is, for the key map: (key, "label (group)")."""
+    letters = {code_id: key for key, code_id in session.form_keys.items()}
+    here = session.panel()
+    return [(c.shortcut or letters.get(c.id, ""), f"{c.label} ({g.label})") for g, cs in here
+            for c in cs if c.shortcut or (session.at_clip_form and c.id in letters)]
 
 
 def form_choose(session: CodingSession, number: int) -> Change:
@@ -82,13 +109,20 @@ def press(session: CodingSession, key: str, pointed_code: str | None = None) -> 
         if _digit(key):
             return choose_element(session, session.choosing, key)
         session.choosing = None
+    if session.at_clip_form and key in session.form_keys:
+        if session.help_pending:
+            session.help_pending = False
+            return Change(help=session.form_keys[key])
+        return form_go(session, session.form_keys[key])
     if session.at_clip_form and not session.help_pending:
+        if key == CHECKED_KEY:
+            return toggle_checked(session)
         if key in FORM_KEYS:
             return form_move(session, FORM_KEYS[key])
         if _digit(key) and session.form_code is not None:
             return form_choose(session, _digit(key))
         if key == "Enter":
-            return session.finish_clip()
+            return session.finish_clip(checked=session.checked)
     if key == "Enter":
         return Change()
     action: KeyAction = interpret(key, session.panel(), session.active_group, session.keymap)

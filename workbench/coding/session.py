@@ -15,7 +15,7 @@ from workbench.codebook.book import Codebook
 from workbench.codebook.identity import register_codebook
 from workbench.codebook.schema import Code, Group
 from workbench.codebook.sets import toggle
-from workbench.coding.keys import KeyMap, next_value
+from workbench.coding.keys import KeyMap, form_letters, next_value
 from workbench.coding.pressing import form_prompt, press
 from workbench.coding.queue import Progress, QueueEntry, ordered, progress_of, resume_clip
 from workbench.coding.state import Change, TurnState, grouped
@@ -82,6 +82,9 @@ class CodingSession:
         self.choosing: str | None = None   # a set code waiting for its element's number
         self.last_code: str | None = None  # the code Backspace clears
         self.form_item = 0                  # the keyboard's item on the clip-level form
+        self.checked = False                # "I checked every turn", for Clip done
+        #: the clip-level items' letters at the clip form: key → code id
+        self.form_keys = {k: c for c, k in form_letters(self.form_codes, self.keymap).items()}
         self.status: ClipStatus | None = None
         self.refresh_queue()
 
@@ -158,6 +161,7 @@ class CodingSession:
         self.active_group = None
         self.help_pending = False
         self.choosing = self.last_code = None
+        self.checked = False
         self._enter_form()
         self.status = ClipStatus(self.store, self.coder_id, clip_id, entry.status,
                                  len(utterances))

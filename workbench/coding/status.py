@@ -89,7 +89,7 @@ class ClipStatus:
             raise CodingError(
                 f"not done yet: {len(unvisited)} of {self.n_turns} turns were never opened "
                 f"(turns {_turn_list(unvisited)}). Go through them, or tick "
-                "'I checked every turn' and press Clip done again.")
+                "'I checked every turn' (key !) and press Clip done again.")
 
     def finish(self, last_utterance: int, *, checked: bool = False) -> None:
         """Store "done" (after :meth:`check_done`); a confirmed skip is audited."""
