@@ -66,7 +66,7 @@ def add_synthetic_panel(store: Store, *, seed: int = 17, members_per_screening: 
                 screening.screening_id, code, f"SYNTHETIC member {q + 1}-{m + 1}",
                 group={"age_band": band, "lived_experience": lived}, consent=True)
             n_members += 1
-            with Store.open(store.url, as_user=member_id) as me:
+            with Store.open(store.url, as_user=member_id) as me, me.transaction():
                 for clip in chosen:
                     for item in RATING_ITEMS:
                         mean = latent[clip] - (PLANTED_RESPECT_GAP if band == "18-24"
