@@ -17,11 +17,13 @@ import hashlib
 import json
 import platform
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from workbench.exceptions import ParameterError
 from workbench.panels.learning import LearningData
 from workbench.report import Cell, Document, Paragraph, Section, Table, write_html
 
@@ -191,23 +193,31 @@ def run_learning_report(project: str | Path, quarter: str, *, out_dir: str | Pat
 
     from workbench.exceptions import StudyRunError
     from workbench.panels.learning import parse_quarter
+    from workbench.project import Project
+    from workbench.study.kernels import KERNEL, KERNEL_ARGUMENTS, local_kernel_manager
 
     period = str(parse_quarter(quarter))
+    with Project.load(project).open_store(as_user=as_user) as store:  # fail before a kernel
+        if not any(str(pd.Period(s.held_on, "Q")) == period for s in store.screenings()):
+            raise ParameterError(f"no screening was held in {period}", field="quarter")
     out = Path(out_dir) if out_dir else Path(project) / "outputs" / "panels" / period
     out.mkdir(parents=True, exist_ok=True)
     executed = out / "quarterly_report.ipynb"
-    try:
-        papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters={
-            "project": str(Path(project).resolve()), "quarter": period,
-            "out_dir": str(out.resolve()), "as_user": as_user}, progress_bar=False,
-            log_output=False, kernel_name="python3", cwd=str(out))
-    except papermill.PapermillExecutionError as exc:
-        if exc.ename in ("ParameterError", "AccessError", "StoreError"):
-            from workbench import exceptions
+    with tempfile.TemporaryDirectory(prefix="bwv-panel-report-") as private:
+        try:  # the kernel talks over IPC sockets in a private folder, as the study's do
+            papermill.execute_notebook(
+                str(NOTEBOOK), str(executed), parameters={
+                    "project": str(Path(project).resolve()), "quarter": period,
+                    "out_dir": str(out.resolve()), "as_user": as_user},
+                progress_bar=False, log_output=False, kernel_name=KERNEL, cwd=private,
+                kernel_manager_class=local_kernel_manager(), extra_arguments=KERNEL_ARGUMENTS)
+        except papermill.PapermillExecutionError as exc:
+            if exc.ename in ("ParameterError", "AccessError", "StoreError"):
+                from workbench import exceptions
 
-            raise getattr(exceptions, exc.ename)(exc.evalue) from None
-        raise StudyRunError(NOTEBOOK.name, cell=exc.exec_count, error=exc.ename,
-                            detail=exc.evalue, executed=executed) from None
+                raise getattr(exceptions, exc.ename)(exc.evalue) from None
+            raise StudyRunError(NOTEBOOK.name, cell=exc.exec_count, error=exc.ename,
+                                detail=exc.evalue, executed=executed) from None
     html = out / "report.html"
     if not pdf:
         return html, None
