@@ -121,15 +121,22 @@ def test_theme_rules_clustering_and_actions_from_the_pages(url) -> None:
     proposed = client.post("/facilitator/themes/propose", data={"k": "2", "seed": "0"})
     assert "Cluster 1" in proposed.text and "Cluster 2" in proposed.text
     assert client.post("/facilitator/themes/propose", data={"k": "9"}).status_code == 400
-    client.post("/facilitator/themes/accept", data={"k": "2", "seed": "0",
-                                                    "name-0": "Everything", "name-1": ""})
+    fingerprint = proposed.text.split('name="fingerprint" value="')[1].split('"')[0]
+    accept = {"k": "2", "seed": "0", "fingerprint": fingerprint}
+    client.post("/facilitator/themes/accept", data={**accept, "name-0": "Everything",
+                                                    "name-1": ""})
     with Store.open(url, as_user="fac") as fac:
         accepted = fac.comment_themes()
     assert {t for *_, t in accepted} == {"Everything"} and 0 < len(accepted) < 4  # one dropped
-    client.post("/facilitator/themes/accept", data={"k": "2", "seed": "0",
-                                                    "name-0": "Same", "name-1": "Same"})
+    client.post("/facilitator/themes/accept", data={**accept, "name-0": "Same",
+                                                    "name-1": "Same"})
     with Store.open(url, as_user="fac") as fac:
         assert len(fac.comment_themes()) == 4  # merged
+    with Store.open(url, as_user=members[0]) as me:  # a comment changes after the proposal
+        me.save_answer("c2", "comment", "", "Handcuffs for no reason.")
+    stale = client.post("/facilitator/themes/accept", data={**accept, "name-0": "X",
+                                                            "name-1": "Y"})
+    assert stale.status_code == 400 and "changed since" in stale.text
     recorded = client.post("/facilitator/actions", data={
         "theme": "Reasons", "what": "Brief officers on grounds", "who": "Lambeth BCU",
         "due": "2026-04-01"})

@@ -204,3 +204,25 @@ def test_each_coders_own_codes_and_scores_sit_beside_the_panel(url) -> None:
     assert set(rows["panel_score"]) == {75.0}  # two members rated 4: (4 − 1) × 25
     assert set(rows["consensus_score"]) == {derived.loc["c1", "pj_respect"]}
     assert rows["coder_score"].notna().all() and not pd.isna(rows["panel_score"]).any()
+
+
+def test_login_and_expire_on_the_command_line(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+    from workbench.project import Project
+
+    project = Project.init(tmp_path / "p")
+    with Store(project.store_url) as owner:
+        owner.add_coder(Coder("fac", roles=frozenset({UserRole.FACILITATOR})))
+    run = CliRunner()
+    got = run.invoke(app, ["--as", "fac", "panel", "login", "--project", str(project.root)])
+    assert got.exit_code == 0, got.output
+    code = got.output.split("): ")[1].split()[0]
+    with Store.open(project.store_url, as_user="fac") as fac:
+        assert fac.facilitator_for_token(code) == "fac"
+    got = run.invoke(app, ["--as", "fac", "panel", "expire", "--project", str(project.root)])
+    assert got.exit_code == 0 and "nothing to erase" in got.output
+    refused = run.invoke(app, ["--as", "nobody", "panel", "login", "--project",
+                               str(project.root)])
+    assert refused.exit_code != 0 and "Traceback" not in refused.output

@@ -143,3 +143,24 @@ def test_bwv_panel_report_runs_the_notebook(project, tmp_path) -> None:
     bad = CliRunner().invoke(app, ["panel", "report", "--quarter", "2025Q1", "--no-pdf",
                                    "--out", str(tmp_path / "none"), "--project", str(project)])
     assert bad.exit_code != 0 and "no screening was held" in bad.output
+
+
+def test_the_demo_project_carries_the_synthetic_panel_and_its_planted_difference(
+        demo_project) -> None:
+    loaded = Project.load(demo_project)
+    with loaded.open_store() as owner:  # the owner reads the coders' layers too
+        screenings = owner.screenings()
+        assert len(screenings) == 4 and all("SYNTHETIC" in s.panel for s in screenings)
+        assert len(owner.panel_members()) == 48
+        data = load_learning(owner, "2026Q4", codebook=loaded.load_codebook())
+    tables = learning_tables(data)
+    assert data.synthetic and data.missing == []
+    coders = tables["coders"]
+    shown = {c for s in data.screenings for c in s.clip_ids}
+    assert set(coders["clip_id"]) == shown and coders["coder_id"].notna().all()
+    assert coders["consensus_score"].notna().any() and coders["codes"].str.contains("=").any()
+    diffs = tables["differences_age_band"]
+    assert set(diffs[diffs["flagged"]]["item"]) == {"pj_respect"}
+    null_pair = diffs[(diffs["group_a"] == "25-39") & (diffs["group_b"] == "40+")]
+    assert len(null_pair) == 9 and not null_pair["flagged"].any()
+    assert len(tables["theme_counts"]) >= 3

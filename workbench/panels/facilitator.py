@@ -143,14 +143,15 @@ def facilitator_routes(url: str, joiner: Store, page: Callable[..., Response], *
 
     def themes_page(store: Store, status: int = 200, error: str = "",
                     proposal: list[dict[str, Any]] | None = None,
-                    k: int = 4, seed: int = 0) -> Response:
+                    k: int = 4, seed: int = 0, fingerprint: str = "") -> Response:
         from workbench.panels.themes import current_rules, store_themes, theme_counts
 
         rules = current_rules(store)
         themed = store_themes(store)
         counts = theme_counts(themed) if len(themed) else None
         return page("fac_themes.html", status=status, error=error, rules=rules,
-                    free=RULE_ROWS_FREE, counts=counts, proposal=proposal, k=k, seed=seed)
+                    free=RULE_ROWS_FREE, counts=counts, proposal=proposal, k=k, seed=seed,
+                    fingerprint=fingerprint)
 
     async def themes(request: Request, store: Store) -> Response:
         return themes_page(store)
@@ -173,6 +174,12 @@ def facilitator_routes(url: str, joiner: Store, page: Callable[..., Response], *
 
         return cluster_proposal(comments_frame(store), k, seed=seed)
 
+    def _fingerprint(proposal: Any) -> str:
+        """The comments a proposal was made from (accepting needs the same ones)."""
+        from workbench.panels.themes import comment_hash
+
+        return comment_hash("\n".join(sorted(proposal["text"])))
+
     async def propose(request: Request, store: Store) -> Response:
         form = await request.form()
         try:
@@ -183,7 +190,8 @@ def facilitator_routes(url: str, joiner: Store, page: Callable[..., Response], *
         clusters = [{"cluster": int(c), "name": group["proposed_name"].iloc[0],
                      "n": len(group), "examples": list(dict.fromkeys(group["text"]))
                      [:PROPOSAL_EXAMPLES]} for c, group in found.groupby("cluster")]
-        return themes_page(store, proposal=clusters, k=k, seed=seed)
+        return themes_page(store, proposal=clusters, k=k, seed=seed,
+                           fingerprint=_fingerprint(found))
 
     async def accept(request: Request, store: Store) -> Response:
         from workbench.panels.themes import accept_proposal, acceptance_rows
@@ -192,6 +200,9 @@ def facilitator_routes(url: str, joiner: Store, page: Callable[..., Response], *
         try:
             k, seed = _int(str(form.get("k", "")), "k"), _int(str(form.get("seed", "")), "seed")
             found = _proposal(store, k, seed)
+            if form.get("fingerprint") != _fingerprint(found):
+                raise ParameterError("the comments have changed since this proposal was "
+                                     "made; propose the themes again", field="proposal")
             names = {c: (str(form.get(f"name-{c}", "")).strip() or None)
                      for c in sorted(set(found["cluster"]))}
             store.accept_comment_themes(acceptance_rows(accept_proposal(found, names)))
