@@ -34,15 +34,24 @@ from workbench.store.chain import content_hash
 BOOK = load_ref("stop-search@1.0.0", BUNDLED_CODEBOOKS)
 
 
-@pytest.fixture
-def url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'panel.sqlite'}"
+def _seed(url: str) -> str:
     with Store(url) as store:
         for i in range(1, 5):
             store.put_clip(*_clip(f"c{i}"), f"h{i}")
         store.add_coder(Coder("fac", roles=frozenset({UserRole.FACILITATOR})))
         store.add_coder(Coder("anl", roles=frozenset({UserRole.ANALYST})))
     return url
+
+
+@pytest.fixture
+def url(tmp_path) -> str:
+    return _seed(f"sqlite:///{tmp_path / 'panel.sqlite'}")
+
+
+@pytest.fixture
+def both(store_url) -> str:
+    """The store on SQLite, then on PostgreSQL."""
+    return _seed(store_url)
 
 
 def _screening_with_comments(url: str) -> tuple[str, list[str]]:
@@ -85,9 +94,9 @@ def test_theme_rules_are_saved_whole_cleaned_audited_and_read_back(url) -> None:
         assert event.actor == "fac" and new_hash == content_hash(saved)
 
 
-def test_an_accepted_clustering_is_kept_by_text_hash_and_themes_comments(url) -> None:
-    sid, _ = _screening_with_comments(url)
-    with Store.open(url, as_user="fac") as fac:
+def test_an_accepted_clustering_is_kept_by_text_hash_and_themes_comments(both) -> None:
+    sid, _ = _screening_with_comments(both)
+    with Store.open(both, as_user="fac") as fac:
         comments = comments_frame(fac)
         assert "07700 900123" not in " ".join(comments["text"])  # redacted
         proposal = cluster_proposal(comments, 2, seed=0)
@@ -103,21 +112,21 @@ def test_an_accepted_clustering_is_kept_by_text_hash_and_themes_comments(url) ->
             fac.accept_comment_themes([(sid, "c1", "not-a-hash", "x")])
         with pytest.raises(StoreError, match="unknown screenings"):
             fac.accept_comment_themes([("nope", "c1", "a" * 64, "x")])
-    with Store.open(url, as_user="anl") as analyst:
+    with Store.open(both, as_user="anl") as analyst:
         assert len(analyst.comment_themes()) == 2
         with pytest.raises(AccessError):
             analyst.accept_comment_themes([])
 
 
-def test_facilitator_logins_expire_and_end_with_the_role(url) -> None:
-    with Store.open(url, as_user="fac") as fac:
+def test_facilitator_logins_expire_and_end_with_the_role(both) -> None:
+    with Store.open(both, as_user="fac") as fac:
         code = fac.issue_facilitator_login()
         short = fac.issue_facilitator_login(hours=0.0001)
         assert fac.facilitator_for_token(code) == "fac"
         assert fac.facilitator_for_token(code + "x") is None
         with pytest.raises(AccessError):
             fac.issue_facilitator_login("anl")  # only for themselves
-    with Store(url) as owner:
+    with Store(both) as owner:
         with pytest.raises(AccessError, match="not a facilitator"):
             owner.issue_facilitator_login("anl")
         owner_code = owner.issue_facilitator_login("fac")
@@ -132,9 +141,9 @@ def test_facilitator_logins_expire_and_end_with_the_role(url) -> None:
         assert len(stored) == 3 and code not in stored  # only hashes are kept
 
 
-def test_members_data_expire_after_the_retention_period_audited(url) -> None:
-    sid, members = _screening_with_comments(url)
-    with Store.open(url, as_user="fac") as fac:
+def test_members_data_expire_after_the_retention_period_audited(both) -> None:
+    sid, members = _screening_with_comments(both)
+    with Store.open(both, as_user="fac") as fac:
         fac.close_screening(sid)
         now = datetime.now(UTC)
         assert fac.expire_panel_data(365, now=now + timedelta(days=364)).screenings == {}
@@ -148,9 +157,9 @@ def test_members_data_expire_after_the_retention_period_audited(url) -> None:
         assert fac.expire_panel_data(365, now=now + timedelta(days=400)).screenings == {}
         with pytest.raises(ParameterError):
             fac.expire_panel_data(0)
-    with Store.open(url, as_user="anl") as analyst, pytest.raises(AccessError):
+    with Store.open(both, as_user="anl") as analyst, pytest.raises(AccessError):
         analyst.expire_panel_data(365)
-    with Store(url) as owner:
+    with Store(both) as owner:
         joined = owner.audit_events(action="panel_joined")
         expected = hashlib.sha256(CONSENT_STATEMENT.format(days=365).encode()).hexdigest()
         assert all(e.detail["consent"] is True and e.detail["consent_statement"] == expected
