@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_panels_store import _clip
-from workbench.exceptions import ParameterError
+from workbench.exceptions import ParameterError, StoreError
 from workbench.model import Coder, UserRole
 from workbench.panels.demo import add_synthetic_panel
 from workbench.panels.learning import learning_tables, load_learning, parse_quarter
@@ -50,6 +50,8 @@ def project(tmp_path_factory) -> Path:
         fac.close_screening(extra)
         fac.set_theme_rules({**DEFAULT_RULES, "shouting": ("shout",)})
     assert len(made.screening_ids) == 4
+    with Store(loaded.store_url) as store, pytest.raises(StoreError, match="already"):
+        add_synthetic_panel(store)  # `bwv panel demo` twice adds nothing
     return root
 
 
@@ -63,7 +65,7 @@ def test_the_quarter_shows_its_screenings_clips_ratings_and_actions(project) -> 
     data = _data(project, "2026Q3")
     tables = learning_tables(data)
     assert list(tables["screenings"]["held_on"]) == ["2026-08-11", "2026-09-01"]
-    assert list(tables["screenings"]["members"]) == [12, 0]  # the extra member only commented
+    assert list(tables["screenings"]["members"]) == [12, 1]  # members who joined
     assert len(tables["clips"]) == 3 + 1 and set(tables["clips"]["members"]) == {12, 1}
     ratings = tables["ratings"].set_index("item")
     mine = data.ratings[(data.ratings["held_on"] == date(2026, 8, 11))

@@ -70,6 +70,7 @@ class LearningData:
     settings: PanelSettings
     synthetic: bool
     data_hash: str
+    joined: dict[str, int] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
 
     @property
@@ -112,10 +113,13 @@ def load_learning(store: Store, quarter: str, *, settings: PanelSettings | None 
         ensure_ascii=False).encode()).hexdigest()
     synthetic = any("SYNTHETIC" in s.panel.upper() for s in held) or bool(
         clips["synthetic"].all() if "synthetic" in clips else False)
+    joined: dict[str, int] = {}
+    for m in store.panel_members():
+        joined[m.screening_id] = joined.get(m.screening_id, 0) + 1
     return LearningData(period, store.principal.name, held, [s for s in upto if s not in held],
                         ratings, comments, store_themes(store, comments), current_rules(store),
                         flags, store.panel_actions(), clips, coders, settings, synthetic,
-                        digest, missing)
+                        digest, joined, missing)
 
 
 def _clip_row(store: Store, screening: Screening, clip_id: str, answers: list) -> dict:
@@ -170,8 +174,7 @@ def learning_tables(data: LearningData) -> dict[str, pd.DataFrame]:
     tables["screenings"] = pd.DataFrame(
         [{"screening": s.screening_id, "panel": s.panel, "held_on": s.held_on.isoformat(),
           "clips": len(s.clip_ids), "selection": s.selection.get("method", ""),
-          "members": int(quarter.loc[quarter["screening_id"] == s.screening_id,
-                                     "member_id"].nunique()), "status": s.status}
+          "members": data.joined.get(s.screening_id, 0), "status": s.status}
          for s in data.screenings])
     tables["clips"] = data.clips.drop(columns=["synthetic"])
     earlier = data.ratings[~data.ratings["screening_id"].isin(data.screening_ids)]
