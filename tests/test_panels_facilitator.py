@@ -72,7 +72,7 @@ def test_screenings_are_created_three_ways_shown_by_pseudonym_and_closed(url) ->
     client.post("/facilitator/screenings", data={**base, "method": "by_rule",
                                                 "power": "s1_pace"})
     client.post("/facilitator/screenings", data={**base, "method": "at_random", "n": "3",
-                                                "seed": "7"})
+                                                "seed": "7", "media_reviewed": "yes"})
     bad = client.post("/facilitator/screenings", data={**base, "method": "by_hand",
                                                       "clips": "c9"})
     assert bad.status_code == 400 and "c9" in bad.text
@@ -81,6 +81,8 @@ def test_screenings_are_created_three_ways_shown_by_pseudonym_and_closed(url) ->
     assert short.status_code == 400 and "at least 6" in short.text
     with Store.open(url, as_user="fac") as fac:
         found = {s.selection["method"]: s.clip_ids for s in fac.screenings()}
+        reviewed = {s.selection["method"]: s.media_reviewed for s in fac.screenings()}
+        assert reviewed == {"by_hand": False, "by_rule": False, "at_random": True}
         from workbench.panels import at_random
         assert found == {"by_hand": ("c2", "c1"), "by_rule": ("c5", "c6"),
                          "at_random": tuple(at_random(fac, 3, seed=7)[0])}

@@ -121,7 +121,8 @@ def facilitator_routes(url: str, joiner: Store, page: Callable[..., Response], *
             clips, selection = choose_clips(store, form)
             made = store.create_screening(form.get("panel", ""),
                                           _date(form.get("held_on", ""), "date"), clips,
-                                          form.get("code", ""), selection=selection)
+                                          form.get("code", ""), selection=selection,
+                                          media_reviewed=form.get("media_reviewed") == "yes")
         except AccessError:
             raise
         except WorkbenchError as exc:
