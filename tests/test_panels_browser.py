@@ -196,5 +196,8 @@ def test_a_whole_screening_in_three_browsers(served) -> None:
             assert hidden not in report
         pdf = root / "outputs" / "panels" / "2026Q1" / "report.pdf"
         assert pdf.read_bytes().startswith(b"%PDF")
+        desk.goto(base + "/facilitator")  # the report stays listed, HTML and PDF
+        got = desk.request.get(base + desk.get_by_role("link", name="PDF").get_attribute("href"))
+        assert got.ok and got.body().startswith(b"%PDF")
         browser.close()
 

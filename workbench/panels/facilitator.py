@@ -108,9 +108,12 @@ def facilitator_routes(url: str, joiner: Store, page: Callable[..., Response], *
 
     def home_page(store: Store, status: int = 200, error: str = "",
                   form: dict[str, str] | None = None, report: str = "") -> Response:
+        folder = project / "outputs" / "panels" if project else None
+        reports = sorted((p.name, (p / "report.pdf").is_file()) for p in folder.iterdir()
+                         if (p / "report.html").is_file()) if folder and folder.is_dir() else []
         return page("fac_home.html", status=status, error=error, form=form or {},
                     screenings=store.screenings(), me=store.principal.name, report=report,
-                    can_report=project is not None)
+                    can_report=project is not None, reports=reports)
 
     async def home(request: Request, store: Store) -> Response:
         return home_page(store, report=request.query_params.get("report", ""))
