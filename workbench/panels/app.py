@@ -8,7 +8,10 @@ Each answer is saved on its own (``POST /api/answer``, by ``panel.js`` on every 
 in the browser's ``localStorage`` while offline and re-sent when back); without JavaScript
 the form's Save button posts every answer (``POST /clips/{id}``).
 
-Run: ``bwv panel serve --store URL`` (or ``uvicorn`` on :func:`create_app`).
+The same app serves the facilitator's pages under ``/facilitator``
+(:mod:`workbench.panels.facilitator`).
+
+Run: ``bwv --as FAC panel serve`` (or ``uvicorn`` on :func:`create_app`).
 """
 
 from __future__ import annotations
