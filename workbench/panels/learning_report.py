@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from workbench.exceptions import ParameterError
@@ -49,14 +50,18 @@ ITEM_LABELS = {"pj_voice": "Voice", "pj_neutrality": "Neutrality", "pj_respect":
 
 
 def _text(value: Any) -> Cell:
-    if value is None or (isinstance(value, float) and value != value):
+    """A table cell: numbers right-aligned (p-values to 3 places, others to 1), labels for
+    rating items, "–" for a missing value."""
+    if value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, float | np.floating) and np.isnan(value)):
         return Cell("–", numeric=True)
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return Cell("yes" if value else "no")
-    if isinstance(value, int | float):
-        return Cell(f"{value:.3f}" if isinstance(value, float) and abs(value) < 1 and value
-                    else str(round(value, 1) if isinstance(value, float) else value),
-                    numeric=True)
+    if isinstance(value, int | np.integer):
+        return Cell(str(int(value)), numeric=True)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return Cell(f"{number:.3f}" if 0 < abs(number) < 1 else f"{number:.1f}", numeric=True)
     return Cell(ITEM_LABELS.get(str(value), str(value)))
 
 
