@@ -6,6 +6,7 @@ and the papermill notebook run by `bwv panel report`."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -114,6 +115,8 @@ def test_quotes_are_redacted_and_nothing_names_a_member(project, tmp_path) -> No
                     "Themes", "Good practice", "Concerns", "Actions", "Provenance"):
         assert heading in text
     assert "SYNTHETIC data" in text
+    sources = set(re.findall(r"<code>([\w-]+\.csv)</code>", text))
+    assert len(sources) >= 10 and all((tmp_path / "out" / name).is_file() for name in sources)
     record = json.loads((tmp_path / "out" / "provenance.json").read_text())
     assert record["answers_sha256"] == data.data_hash and record["read_as"] == "fac-demo"
     assert set(record["outputs_sha256"]) >= {"quotes.csv", "actions.csv"}

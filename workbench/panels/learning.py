@@ -173,7 +173,7 @@ def learning_tables(data: LearningData) -> dict[str, pd.DataFrame]:
     quarter = data.ratings[data.ratings["screening_id"].isin(data.screening_ids)]
     tables["screenings"] = pd.DataFrame(
         [{"screening": s.screening_id, "panel": s.panel, "held_on": s.held_on.isoformat(),
-          "clips": len(s.clip_ids), "selection": s.selection.get("method", ""),
+          "clips": len(s.clip_ids), "selection": s.selection.get("method", "").replace("_", " "),
           "members": data.joined.get(s.screening_id, 0), "status": s.status}
          for s in data.screenings])
     tables["clips"] = data.clips.drop(columns=["synthetic"])

@@ -32,7 +32,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO_ROOT / "notebooks" / "panels" / "quarterly_report.ipynb"
 LABELS = {
     "screening": "Screening", "panel": "Panel", "held_on": "Held on", "clips": "Clips",
-    "selection": "Clips chosen", "members": "Members", "status": "Status", "clip_id": "Clip",
+    "selection": "Clips chosen", "members": "Members", "screening_id": "Screening",
+    "status": "Status", "clip_id": "Clip",
     "power": "Power", "bcu": "BCU", "comments": "Comments", "item": "Rated", "ratings":
     "Ratings", "mean_score": "Mean score (0–100)", "earlier_mean_score":
     "Earlier quarters", "group": "Group", "n_members": "Members", "group_a": "Group A",
@@ -65,14 +66,20 @@ def _text(value: Any) -> Cell:
     return Cell(ITEM_LABELS.get(str(value), str(value)))
 
 
-def _table(table_id: str, title: str, frame: pd.DataFrame, notes: str = "",
+def _label(column: str) -> str:
+    text = str(column).replace("_", " ")
+    return LABELS.get(str(column), text[:1].upper() + text[1:])
+
+
+def _table(name: str, title: str, frame: pd.DataFrame, notes: str = "",
            empty: str = "none") -> Table:
-    columns = [LABELS.get(c, c.replace("_", " ").capitalize()) for c in frame.columns]
+    """The table ``name`` of :func:`learning_tables` (its CSV is ``name.csv``)."""
+    columns = [_label(c) for c in frame.columns]
     rows = [[_text(v) for v in row] for row in frame.itertuples(index=False)]
     if not rows:
         rows = [[Cell(empty)] + [Cell("")] * (len(columns) - 1)] if columns else []
-    return Table(table_id, title, columns or ["None"], rows or [[Cell(empty)]], notes=notes,
-                 source=f"{table_id}.csv")
+    return Table(name.replace("_", "-"), title, columns or ["None"], rows or [[Cell(empty)]],
+                 notes=notes, source=f"{name}.csv")
 
 
 def learning_document(data: LearningData, tables: dict[str, pd.DataFrame],
@@ -82,11 +89,11 @@ def learning_document(data: LearningData, tables: dict[str, pd.DataFrame],
     threshold = data.settings.min_group_cell
     groups = [b for name in ("age_band", "ethnicity", "lived_experience")
               if f"groups_{name}" in tables for b in (
-                  _table(f"groups-{name}", f"Mean scores by {name.replace('_', ' ')}",
+                  _table(f"groups_{name}", f"Mean scores by {name.replace('_', ' ')}",
                          tables[f"groups_{name}"], notes=f"Pooled over every screening up "
                          f"to the end of {q}; groups of fewer than {threshold} members "
                          "shown [c]."),
-                  _table(f"differences-{name}", f"Differences by {name.replace('_', ' ')}",
+                  _table(f"differences_{name}", f"Differences by {name.replace('_', ' ')}",
                          tables[f"differences_{name}"], notes="Mann–Whitney U on members' "
                          "mean scores, Holm-adjusted over every pair and item; differs: "
                          "Holm p < 0.05. Groups under the threshold are not compared."))]
@@ -99,7 +106,7 @@ def learning_document(data: LearningData, tables: dict[str, pd.DataFrame],
     counts = tables["theme_counts"]
     sections = [
         Section("held", "Screenings held", intro=(
-            f"{len(data.screenings)} screenings in {q}; {len(data.earlier)} earlier."),
+            f"Screenings in {q}: {len(data.screenings)}; earlier: {len(data.earlier)}."),
             blocks=[_table("screenings", f"Screenings held in {q}", tables["screenings"])]),
         Section("clips", "Clips reviewed", blocks=[_table(
             "clips", "Clips shown to the panels", tables["clips"])]),
@@ -115,13 +122,13 @@ def learning_document(data: LearningData, tables: dict[str, pd.DataFrame],
         Section("themes", "Themes", intro=(
             "Comments grouped by the facilitator's keyword rules and the accepted "
             "clustering. Quotes are redacted and carry no member or pseudonym."),
-            blocks=[_table("theme-counts", "Comments per theme and quarter", counts),
+            blocks=[_table("theme_counts", "Comments per theme and quarter", counts),
                     _table("quotes", f"Quotes from {q}", tables["quotes"])]),
         Section("good", "Good practice", blocks=[_table(
-            "good-practice", "Turns members marked as good practice",
+            "good_practice", "Turns members marked as good practice",
             tables["good_practice"], notes="Turn text redacted; members: how many marked it.")]),
         Section("concerns", "Concerns", blocks=[_table(
-            "concerns", "Turns members marked as a concern", tables["concern"],
+            "concern", "Turns members marked as a concern", tables["concern"],
             notes="Turn text redacted; members: how many marked it.")]),
         Section("actions", "Actions", intro=(
             "Actions recorded against themes, with their state at the end of the quarter."),
