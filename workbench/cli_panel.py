@@ -93,8 +93,8 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
     except WorkbenchError as exc:
         raise fail(exc) from exc
     if code:
-        console.print(f"facilitator pages: http://{host}:{port}/facilitator/login?code={code}",
-                      highlight=False)
+        console.print(f"facilitator pages: http://{host}:{port}/facilitator/login — login "
+                      f"code (valid 12 h): {code}", highlight=False)
     uvicorn.run(app_, host=host, port=port)
 
 

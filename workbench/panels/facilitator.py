@@ -1,7 +1,8 @@
 """The facilitator's pages of the panel app: screenings, members, themes, actions, report.
 
-A facilitator logs in with a code from ``bwv --as FAC panel login`` (or the link ``bwv
-panel serve`` prints); the code's hash is checked by the store
+A facilitator logs in with a code from ``bwv --as FAC panel login`` (or the one ``bwv
+panel serve`` prints), typed on ``/facilitator/login`` (``?code=`` also works, but puts the
+code in the server's access log); the code's hash is checked by the store
 (:meth:`Store.facilitator_for_token`), which also requires that the person still holds the
 facilitator role. Every page then opens the store *as that facilitator*, so the store's
 rules decide what they may do — the pages enforce nothing themselves. Plain HTML forms; no
