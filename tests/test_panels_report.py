@@ -5,6 +5,7 @@ and the papermill notebook run by `bwv panel report`."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date
@@ -56,7 +57,9 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
+@functools.cache
 def _data(project: Path, quarter: str, user: str = "anl"):
+    """The report's data (read once per quarter and reader; the tests only read it)."""
     loaded = Project.load(project)
     with loaded.open_store(as_user=user) as store:
         return load_learning(store, quarter, codebook=loaded.load_codebook())
