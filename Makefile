@@ -47,6 +47,8 @@ bench: install
 	$(BIN)/python bench/reliability.py
 	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/panels.py
+	$(BIN)/python bench/assist.py
 	$(BIN)/python bench/study.py
 
 clean:

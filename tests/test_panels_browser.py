@@ -1,7 +1,9 @@
 """A whole screening in headless Chromium (playwright, the system's /usr/bin/chromium): the
-facilitator creates it, three members in separate browser contexts join, rate, flag and
-comment — one by keyboard only, one dropping offline and coming back — and the facilitator
-closes it, after which the page shows nothing more."""
+facilitator logs in and creates it in the browser, three members in separate browser
+contexts join, rate, flag and comment — one by keyboard only, one dropping offline and coming
+back — and the facilitator sees who joined (pseudonyms only), closes it (after which the
+members' page shows nothing more), records an action and runs the quarterly report (HTML and
+PDF, redacted, naming no member)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -28,19 +30,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(tmp_path) -> Iterator[tuple[str, str]]:
+def served(tmp_path) -> Iterator[tuple[str, str, Path]]:
     import uvicorn
 
     from workbench.panels.app import create_app
+    from workbench.project import Project
 
-    url = f"sqlite:///{tmp_path / 'panel.sqlite'}"
+    project = Project.init(tmp_path / "project")
+    url = project.store_url
     with Store(url) as store:
         for i in range(1, 5):
             store.put_clip(*_clip(f"c{i}"), f"h{i}")
         store.add_coder(Coder("fac", roles=frozenset({UserRole.FACILITATOR})))
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(url, join_as="fac"), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+    app = create_app(url, join_as="fac", project=project.root)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(100):
@@ -48,7 +53,7 @@ def served(tmp_path) -> Iterator[tuple[str, str]]:
             break
         time.sleep(0.05)
     assert server.started
-    yield url, f"http://127.0.0.1:{port}"
+    yield url, f"http://127.0.0.1:{port}", project.root
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -77,15 +82,29 @@ def _join(page, base: str, screening: str, name: str, group: str) -> None:
 def test_a_whole_screening_in_three_browsers(served) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    url, base = served
-    with Store.open(url, as_user="fac") as fac:  # the facilitator creates the screening
-        screening = fac.create_screening("Lambeth PEP", date(2026, 1, 20), ["c1", "c2"],
-                                         "panel-2026").screening_id
+    url, base, root = served
+    with Store.open(url, as_user="fac") as fac:  # the code `bwv --as fac panel login` prints
+        code = fac.issue_facilitator_login()
     chromium = find_chromium()
     assert chromium is not None, "CI has Debian's chromium (.ci/run installs it)"
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(chromium),
                                          args=list(CHROMIUM_ARGS))
+        desk = browser.new_context().new_page()  # the facilitator creates the screening
+        desk.goto(base + "/facilitator")
+        desk.get_by_label("Login code").fill(code)
+        desk.get_by_role("button", name="Log in").click()
+        expect(desk.get_by_role("heading", level=1)).to_have_text("Screenings")
+        desk.get_by_label("Panel", exact=True).fill("Lambeth PEP")
+        desk.get_by_label("Date", exact=True).fill("2026-01-20")
+        desk.get_by_label("Access code for members").fill("panel-2026")
+        desk.get_by_label("Chosen by hand").check()
+        desk.get_by_label("Clip ids").fill("c1 c2")
+        desk.get_by_role("button", name="Create screening").click()
+        expect(desk.locator("#screening-status")).to_have_text("open")
+        screening = desk.locator("#screening-id").inner_text()
+        with Store.open(url, as_user="fac") as fac:
+            assert fac.screening(screening).clip_ids == ("c1", "c2")
         contexts = [browser.new_context(viewport={"width": 390, "height": 844})
                     for _ in range(3)]
         pages = [c.new_page() for c in contexts]
@@ -142,10 +161,43 @@ def test_a_whole_screening_in_three_browsers(served) -> None:
         assert got["Wren"] == {("c1", "rating", "fair", "2"),
                                ("c1", "comment", "", "Calm and polite throughout.")}
 
-        with Store.open(url, as_user="fac") as fac:  # the facilitator closes it
-            assert fac.close_screening(screening) == 3
+        desk.reload()  # who joined: pseudonyms only, never their self-described groups
+        expect(desk.locator("#joined")).to_have_text("3 members joined.")
+        for name in ("Kestrel", "Heron", "Wren"):
+            expect(desk.get_by_role("listitem").filter(has_text=name)).to_have_count(1)
+        assert "18-24" not in desk.content()
+        desk.get_by_role("button", name="Close the screening").click()  # the facilitator closes
+        expect(desk.locator("#screening-status")).to_have_text("closed")
         kestrel.reload()
         expect(kestrel.get_by_role("heading", level=1)).to_have_text(
             "This screening is not available")
         assert "stopped" not in kestrel.content()
+
+        desk.get_by_role("link", name="Actions").click()  # an action against a theme
+        desk.get_by_label("Theme").fill("explanation")
+        desk.get_by_label("What").fill("Brief officers on giving grounds")
+        desk.get_by_label("Who (a team or role)").fill("Lambeth BCU")
+        desk.get_by_label("By when").fill("2026-03-01")
+        desk.get_by_role("button", name="Record the action").click()
+        expect(desk.get_by_role("cell", name="Brief officers on giving grounds", exact=True)
+               ).to_be_visible()
+
+        desk.get_by_role("link", name="Screenings").click()  # ... and runs the quarterly report
+        desk.get_by_label("Quarter").fill("2026Q1")
+        desk.set_default_timeout(240_000)  # a kernel starts: slow on a busy machine
+        desk.get_by_role("button", name="Run the quarterly report").click()
+        expect(desk.get_by_role("heading", level=1)).to_have_text(
+            "Panel learning report 2026Q1", timeout=240_000)
+        report = desk.content()
+        for shown in ("Lambeth PEP", "He was never told why he was stopped.",
+                      "Brief officers on giving grounds", "Turns members marked as a concern"):
+            assert shown in report
+        for hidden in ("Kestrel", "Heron", "Wren", "John Smith", "SW9 8AB"):
+            assert hidden not in report
+        pdf = root / "outputs" / "panels" / "2026Q1" / "report.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF")
+        desk.goto(base + "/facilitator")  # the report stays listed, HTML and PDF
+        got = desk.request.get(base + desk.get_by_role("link", name="PDF").get_attribute("href"))
+        assert got.ok and got.body().startswith(b"%PDF")
         browser.close()
+

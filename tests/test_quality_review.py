@@ -155,7 +155,9 @@ NO_VALUES = ("assignments", "audit_head", "clip", "clip_source_hash", "clip_sour
              "reliability_clip_ids", "scopes", "speaker_roles", "utterances",
              "utterances_frame", "verify_audit",
              # panel screenings: members' ratings and facilitators' actions, not a coding layer
-             "screening", "screenings", "panel_members", "panel_answers", "panel_actions")
+             "screening", "screenings", "panel_members", "panel_answers", "panel_actions",
+             # panel learning: theme rules and accepted themes of members' comments
+             "theme_rules", "comment_themes")
 
 
 def _read_methods() -> list[str]:

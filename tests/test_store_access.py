@@ -240,6 +240,16 @@ ATTEMPTS: dict[str, list[tuple[Attempt, frozenset[str]]]] = {
                        frozenset({"fac"}))],
     "set_action_done": [(lambda s, me: s.set_action_done(1), frozenset({"fac"}))],
     "panel_actions": [(lambda s, me: s.panel_actions(), PANEL_READERS)],
+    "set_theme_rules": [(lambda s, me: s.set_theme_rules({"respect": ["polite"]}),
+                         frozenset({"fac"}))],
+    "theme_rules": [(lambda s, me: s.theme_rules(), PANEL_READERS)],
+    "accept_comment_themes": [(lambda s, me: s.accept_comment_themes(
+        [("S1", "k2", "a" * 64, "respect")]), frozenset({"fac"}))],
+    "comment_themes": [(lambda s, me: s.comment_themes(), PANEL_READERS)],
+    "issue_facilitator_login": [(lambda s, me: s.issue_facilitator_login(),
+                                 frozenset({"fac"}))],
+    "facilitator_for_token": [(lambda s, me: s.facilitator_for_token("t"), frozenset({"fac"}))],
+    "expire_panel_data": [(lambda s, me: s.expire_panel_data(365), frozenset({"fac"}))],
 }
 
 

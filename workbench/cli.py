@@ -212,7 +212,7 @@ mount("clip", "workbench.cli_audit:clip_app",
 mount("doctor", "workbench.cli_audit:doctor",
       "Check a deployment: store, schema, codebook hashes, audit chain, roles.")
 mount("panel", "workbench.cli_panel:app",
-      "Community panel screenings: create, close, serve the members' page.")
+      "Community panel screenings: create, close, serve, report, expire.")
 mount("export", "workbench.cli_bundle:export",
       "Write the store as a portable bundle (Parquet, codebooks, audit chain, manifest).")
 mount("import", "workbench.cli_bundle:import_",

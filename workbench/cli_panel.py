@@ -1,4 +1,5 @@
-"""``bwv panel``: create and close screenings, serve the members' page (facilitators)."""
+"""``bwv panel``: create and close screenings, serve the members' and facilitators' pages,
+the quarterly report, retention (facilitators)."""
 
 from __future__ import annotations
 
@@ -84,9 +85,16 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = "127
 
     try:
         loaded = Project.load(project)
-        app_ = create_app(loaded.store_url, join_as=acting_user())
+        app_ = create_app(loaded.store_url, join_as=acting_user(), project=loaded.root)
+        code = None
+        if acting_user():
+            with loaded.open_store() as store:
+                code = store.issue_facilitator_login()
     except WorkbenchError as exc:
         raise fail(exc) from exc
+    if code:
+        console.print(f"facilitator pages: http://{host}:{port}/facilitator/login — login "
+                      f"code (valid 12 h): {code}", highlight=False)
     uvicorn.run(app_, host=host, port=port)
 
 
@@ -127,3 +135,57 @@ def groups(group: Annotated[str, typer.Argument(help="A self-described group, e.
                   highlight=False)
     if len(flagged):
         console.print(flagged.to_string(index=False), highlight=False)
+
+
+@app.command("report")
+def report(quarter: Annotated[str, typer.Option("--quarter", help="Quarter, e.g. 2026Q3")],
+           out: Annotated[str | None, typer.Option("--out", help="Output folder (default: "
+                                                   "<project>/outputs/panels/<quarter>)")] = None,
+           pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print the PDF")]
+           = True,
+           project: ProjectOption = None) -> None:
+    """The quarterly learning report (HTML and PDF), read as the acting user."""
+    from workbench.acting import acting_user
+    from workbench.panels.learning_report import run_learning_report
+    from workbench.project import Project
+
+    try:
+        root = Project.load(project).root
+        html, printed = run_learning_report(root, quarter, out_dir=out, as_user=acting_user(),
+                                            pdf=pdf)
+    except WorkbenchError as exc:
+        raise fail(exc) from exc
+    console.print(f"report: {html}" + (f"\nPDF: {printed}" if printed else ""),
+                  highlight=False)
+
+
+@app.command("expire")
+def expire(project: ProjectOption = None) -> None:
+    """Erase members' comments, pseudonyms and self-descriptions of screenings closed longer
+    than the retention period (``panels: retention_days`` in bwv.yaml; default 365)."""
+    from workbench.panels import PanelSettings
+    from workbench.project import Project
+
+    try:
+        loaded = Project.load(project)
+        settings = PanelSettings.from_project(loaded.root)
+        with loaded.open_store() as store:
+            done = store.expire_panel_data(settings.retention_days)
+    except WorkbenchError as exc:
+        raise fail(exc) from exc
+    console.print(done.summary(), highlight=False)
+
+
+@app.command("login")
+def login(hours: Annotated[float, typer.Option(help="Hours the code is valid")] = 12,
+          project: ProjectOption = None) -> None:
+    """A login code for the facilitator pages of `bwv panel serve` (run with --as FAC)."""
+    from workbench.project import Project
+
+    try:
+        with Project.load(project).open_store() as store:
+            code = store.issue_facilitator_login(hours=hours)
+    except WorkbenchError as exc:
+        raise fail(exc) from exc
+    console.print(f"facilitator login code (valid {hours:g} h): {code}\n"
+                  f"open /facilitator/login on the panel server and enter it", highlight=False)

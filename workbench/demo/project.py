@@ -69,6 +69,7 @@ class DemoSummary:
     seconds: float
     already_built: bool = False
     media: str = ""
+    panel: str = ""
 
     def __str__(self) -> str:
         if self.already_built:
@@ -78,7 +79,8 @@ class DemoSummary:
                 f"{self.n_utterances} utterances, {self.n_annotations} coder annotations "
                 f"({self.n_reliability_clips} clips double-coded), {self.n_adjudicated} "
                 f"disagreements adjudicated, in {self.seconds:.1f} s"
-                + (f"\n{self.media}" if self.media else ""))
+                + (f"\n{self.media}" if self.media else "")
+                + (f"\n{self.panel}" if self.panel else ""))
 
 
 def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 20211,
@@ -115,10 +117,22 @@ def create_demo_project(folder: str | Path, *, n_clips: int = 500, seed: int = 2
         trainee = sorted(store.assignments(DEMO_TRAINEE), key=lambda a: a.position)
         media = add_demo_media(store, project.root,
                                [a.clip_id for a in trainee[:media_clips]])
+        panel = _add_panel(store)
         return DemoSummary(project.root, len(report.added) + len(report.unchanged),
                            report.n_utterances, coded,
                            len({a.clip_id for a in plan if a.reliability}), n_adjudicated,
-                           time.perf_counter() - started, media=str(media))
+                           time.perf_counter() - started, media=str(media), panel=panel)
+
+
+def _add_panel(store: Store) -> str:
+    """The SYNTHETIC community panel (:mod:`workbench.panels.demo`), once."""
+    from workbench.panels.demo import add_synthetic_panel
+
+    if store.screenings():
+        return ""
+    made = add_synthetic_panel(store)
+    return (f"SYNTHETIC community panel: {len(made.screening_ids)} quarterly screenings, "
+            f"{made.n_members} invented members (`bwv panel report --quarter 2026Q4`)")
 
 
 def _simulate(store: Store, truth: pd.DataFrame, plan: list[Assignment], codebook: Codebook,

@@ -8,7 +8,10 @@ Each answer is saved on its own (``POST /api/answer``, by ``panel.js`` on every 
 in the browser's ``localStorage`` while offline and re-sent when back); without JavaScript
 the form's Save button posts every answer (``POST /clips/{id}``).
 
-Run: ``bwv panel serve --store URL`` (or ``uvicorn`` on :func:`create_app`).
+The same app serves the facilitator's pages under ``/facilitator``
+(:mod:`workbench.panels.facilitator`).
+
+Run: ``bwv --as FAC panel serve`` (or ``uvicorn`` on :func:`create_app`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from workbench.exceptions import AccessError, StoreError, WorkbenchError
+from workbench.panels.settings import PanelSettings
 from workbench.store import Store
 from workbench.store.screenings import FELT_ITEMS, PJ_DIMENSIONS, RATING_VALUES
 
@@ -53,19 +57,27 @@ def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(_ENV.get_template(name).render(**context), status_code=status)
 
 
-def create_app(url: str, *, join_as: str | None = None,
-               media_root: Path | None = None) -> Starlette:
+def create_app(url: str, *, join_as: str | None = None, media_root: Path | None = None,
+               project: Path | None = None,
+               settings: PanelSettings | None = None) -> Starlette:
     """The member's app on the store at ``url``; joins go through a handle opened as
     ``join_as`` (a facilitator; None: the store's owner, i.e. the server's own trust).
 
     ``media_root``: the folder clips' ``media_path`` is relative to (None: no media). Media is
     served muted over the redacted turns (:mod:`workbench.panels.media`); media that cannot
     be muted is shown only if the facilitator marked the screening's media as reviewed.
+    ``project``: the project folder (the facilitator pages' quarterly report; its
+    ``panels:`` settings when ``settings`` is None). The facilitator pages are
+    :mod:`workbench.panels.facilitator`.
     """
     import tempfile
 
+    from workbench.panels.facilitator import facilitator_routes
     from workbench.panels.media import mute_spans, muted_wav
 
+    if settings is None:
+        settings = PanelSettings.from_project(project) if project else PanelSettings()
+    consent = settings.consent_statement
     joiner = Store.open(url, as_user=join_as)
     muted_dir = Path(tempfile.mkdtemp(prefix="bwv-panel-media-"))
 
@@ -75,7 +87,7 @@ def create_app(url: str, *, join_as: str | None = None,
         return Store.open(url, as_user=member_id) if member_id else None
 
     async def home(request: Request) -> Response:
-        return _page("join.html", groups=GROUP_FIELDS, error="", form={})
+        return _page("join.html", groups=GROUP_FIELDS, error="", form={}, consent=consent)
 
     async def join(request: Request) -> Response:
         form = dict(await request.form())
@@ -83,10 +95,11 @@ def create_app(url: str, *, join_as: str | None = None,
         try:
             _, token = joiner.join_screening(
                 str(form.get("screening", "")).strip(), str(form.get("code", "")),
-                str(form.get("pseudonym", "")), group=group, consent=form.get("consent") == "yes")
+                str(form.get("pseudonym", "")), group=group, consent=form.get("consent") == "yes",
+                consent_statement=consent)
         except (AccessError, StoreError) as exc:
             return _page("join.html", status=403 if isinstance(exc, AccessError) else 400,
-                         groups=GROUP_FIELDS, error=str(exc), form=form)
+                         groups=GROUP_FIELDS, error=str(exc), form=form, consent=consent)
         response = RedirectResponse("/clips", status_code=303)
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
         return response
@@ -181,4 +194,5 @@ def create_app(url: str, *, join_as: str | None = None,
         Route("/", home), Route("/join", join, methods=["POST"]), Route("/clips", clips),
         Route("/clips/{clip_id}", clip, methods=["GET", "POST"]),
         Route("/api/answer", answer, methods=["POST"]), Route("/media/{clip_id}", media),
-        Route("/panel.js", script)])
+        Route("/panel.js", script),
+        *facilitator_routes(url, joiner, _page, project=project)])

@@ -6,6 +6,9 @@
   the panel (mean of its members' scores per clip) and the consensus layer's derived score
   (:func:`workbench.reliability.krippendorff_alpha`). **Member vs member**: alpha (ordinal,
   the 1–5 scale) over the members who rated each clip.
+* **Individual coders** (:func:`beside_coders`): for the same clips, each coder's own
+  derived score per dimension and the codes behind it (the indicator codes of the
+  codebook's measure, with their values and turns), beside the panel and the consensus.
 * **Groups**: each member's mean score per dimension, pooled across screenings and quarters;
   each pair of groups compared with the two-sided Mann–Whitney U test, p-values adjusted by
   Holm over every pair and dimension; a pair is *flagged* when the adjusted p is under
@@ -16,6 +19,7 @@
 from __future__ import annotations
 
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +29,9 @@ from workbench.privacy.disclosure import DEFAULT_THRESHOLD, suppress_rows
 from workbench.reliability import ReliabilityData, krippendorff_alpha
 from workbench.store import Store
 from workbench.store.screenings import PJ_DIMENSIONS, RATING_VALUES
+
+if TYPE_CHECKING:
+    from workbench.codebook.book import Codebook
 
 RATING_COLUMNS = ("screening_id", "held_on", "clip_id", "member_id", "item", "rating", "score")
 
@@ -62,6 +69,48 @@ def compare_with_coders(ratings: pd.DataFrame, consensus: pd.DataFrame) -> pd.Da
     table = panel.merge(coders, on=["clip_id", "item"], how="left")
     table["difference"] = table["panel_score"] - table["consensus_score"]
     return table.sort_values(["item", "clip_id"], ignore_index=True)
+
+
+def coder_codes(codebook: Codebook, annotations: pd.DataFrame, utterances: pd.DataFrame,
+                clip_ids: list[str] | None = None) -> pd.DataFrame:
+    """Per clip, dimension and individual coder: the coder's derived score and the codes
+    behind it (``codes``: "code=value ×turns; …", codebook ids).
+
+    ``annotations``: coder-layer rows (``coder_id``, ``clip_id``, ``utterance_index``,
+    ``code_id``, ``value``), e.g. ``store.annotations_frame(layer=Layer.CODER,
+    counted_only=True)``; ``utterances``: the clips' turns with ``role``.
+    """
+    from workbench.codebook import compute_derived
+
+    columns = ["clip_id", "item", "coder_id", "coder_score", "codes"]
+    measures = {m.id: m for m in codebook.derived if m.id in PJ_DIMENSIONS}
+    if clip_ids is not None:
+        annotations = annotations[annotations["clip_id"].isin(clip_ids)]
+    rows = []
+    for coder, mine in annotations.groupby("coder_id"):
+        turns = utterances[utterances["clip_id"].isin(mine["clip_id"])]
+        derived = compute_derived(codebook, mine, turns)
+        for item, measure in measures.items():
+            ids = {c for ind in (*measure.indicators, *measure.negative) for c in ind.code_ids}
+            used = mine[mine["code_id"].isin(ids)]
+            for clip in sorted(set(mine["clip_id"])):
+                here = used[used["clip_id"] == clip]
+                counts = here.groupby(["code_id", "value"]).size()
+                rows.append({"clip_id": clip, "item": item, "coder_id": str(coder),
+                             "coder_score": float(derived.loc[clip, item]),
+                             "codes": "; ".join(f"{c}={v} ×{n}" for (c, v), n in
+                                                counts.items()) or "none"})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def beside_coders(ratings: pd.DataFrame, consensus: pd.DataFrame,
+                  codes: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare_with_coders` with one row per individual coder of each clip
+    (``coder_id``, ``coder_score``, ``codes`` from :func:`coder_codes`; a clip no coder coded
+    keeps one row with those blank)."""
+    side = compare_with_coders(ratings, consensus)
+    table = side.merge(codes, on=["clip_id", "item"], how="left")
+    return table.sort_values(["item", "clip_id", "coder_id"], ignore_index=True)
 
 
 def agreement(ratings: pd.DataFrame, consensus: pd.DataFrame) -> pd.DataFrame:

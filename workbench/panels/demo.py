@@ -14,12 +14,14 @@ from datetime import date
 
 import numpy as np
 
+from workbench.exceptions import StoreError
 from workbench.model import Coder, UserRole
 from workbench.panels.selection import at_random
 from workbench.store import Store
 from workbench.store.screenings import RATING_ITEMS
 
 FACILITATOR = "fac-demo"
+PANEL_NAME = "SYNTHETIC panel (demo)"
 AGE_BANDS = ("18-24", "25-39", "40+")
 PLANTED_RESPECT_GAP = 1.5  # rating points, 18-24 lower on pj_respect
 QUARTERS = (date(2026, 2, 10), date(2026, 5, 12), date(2026, 8, 11), date(2026, 11, 10))
@@ -45,6 +47,8 @@ class SyntheticPanel:
 def add_synthetic_panel(store: Store, *, seed: int = 17, members_per_screening: int = 12,
                         clips_per_screening: int = 3) -> SyntheticPanel:
     """Add the synthetic panel to ``store`` (opened as its owner); returns what was added."""
+    if any(s.panel.startswith(PANEL_NAME) for s in store.screenings()):
+        raise StoreError(f"the store has the {PANEL_NAME} already")
     rng = np.random.default_rng(seed)
     if FACILITATOR not in {c.coder_id for c in store.coders()}:
         store.add_coder(Coder(FACILITATOR, "SYNTHETIC facilitator",
@@ -56,7 +60,7 @@ def add_synthetic_panel(store: Store, *, seed: int = 17, members_per_screening: 
     for q, held_on in enumerate(QUARTERS):
         chosen, selection = at_random(fac, clips_per_screening, seed=seed + q)
         code = f"synthetic-{seed}-{q}"
-        screening = fac.create_screening(f"SYNTHETIC panel (demo) Q{q + 1}", held_on, chosen,
+        screening = fac.create_screening(f"{PANEL_NAME} Q{q + 1}", held_on, chosen,
                                          code, selection=selection)
         screenings.append(screening.screening_id)
         for m in range(members_per_screening):
@@ -66,7 +70,7 @@ def add_synthetic_panel(store: Store, *, seed: int = 17, members_per_screening: 
                 screening.screening_id, code, f"SYNTHETIC member {q + 1}-{m + 1}",
                 group={"age_band": band, "lived_experience": lived}, consent=True)
             n_members += 1
-            with Store.open(store.url, as_user=member_id) as me:
+            with Store.open(store.url, as_user=member_id) as me, me.transaction():
                 for clip in chosen:
                     for item in RATING_ITEMS:
                         mean = latent[clip] - (PLANTED_RESPECT_GAP if band == "18-24"

@@ -8,11 +8,15 @@
   clusters, merging them (two clusters given one name) or dropping them (no name).
 
 Comments are redacted (:func:`workbench.privacy.redaction.redact`) before they are shown;
-the tables carry the screening, clip and quarter of each comment, never who wrote it.
+the tables carry the screening, clip and quarter of each comment, never who wrote it. The
+facilitator's rules and accepted clustering are kept in the store
+(:meth:`Store.set_theme_rules`, :meth:`Store.accept_comment_themes`); :func:`store_themes`
+applies both.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pandas as pd
@@ -28,6 +32,17 @@ DEFAULT_RULES: dict[str, tuple[str, ...]] = {
     "voice": ("talked over", "listen", "answer", "interrupt"),
     "force and escalation": ("handcuff", "force", "escalat", "intimidat", "too many officers"),
 }
+
+
+def comment_hash(text: str) -> str:
+    """The key of an accepted theme: SHA-256 of the comment's redacted text."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def current_rules(store: Store) -> dict[str, tuple[str, ...]]:
+    """The facilitator's saved rules, or :data:`DEFAULT_RULES` until they save some."""
+    saved = store.theme_rules()
+    return dict(DEFAULT_RULES) if saved is None else saved
 
 
 def comments_frame(store: Store) -> pd.DataFrame:
@@ -90,3 +105,23 @@ def theme_counts(themed: pd.DataFrame) -> pd.DataFrame:
     """Comments per theme and quarter (themes as rows, quarters as columns)."""
     return (themed.groupby(["theme", "quarter"]).size().unstack("quarter", fill_value=0)
             .sort_index())
+
+
+def acceptance_rows(accepted: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """The rows :meth:`Store.accept_comment_themes` keeps for :func:`accept_proposal`'s
+    result: (screening, clip, text hash, theme)."""
+    return sorted({(r.screening_id, r.clip_id, comment_hash(r.text), r.theme)
+                   for r in accepted.itertuples(index=False)})
+
+
+def store_themes(store: Store, comments: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Comments in themes: by the saved keyword rules (``source`` "rule") and by the
+    accepted clustering (``source`` "cluster"); one row per comment and theme."""
+    comments = comments_frame(store) if comments is None else comments
+    ruled = keyword_themes(comments, current_rules(store)).assign(source="rule")
+    accepted = pd.DataFrame(store.comment_themes(),
+                            columns=["screening_id", "clip_id", "text_hash", "theme"])
+    keyed = comments.assign(text_hash=comments["text"].map(comment_hash))
+    clustered = keyed.merge(accepted, on=["screening_id", "clip_id", "text_hash"])
+    clustered = clustered.drop(columns="text_hash").assign(source="cluster")
+    return pd.concat([ruled, clustered[ruled.columns]], ignore_index=True)

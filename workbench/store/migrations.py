@@ -143,6 +143,14 @@ def _panel_screenings(op: Operations) -> None:
         table.create(conn)
 
 
+def _panel_learning(op: Operations) -> None:
+    """Step 7: theme keyword rules, accepted clustering themes, facilitator logins."""
+    conn = op.get_bind()
+    for table in (schema.panel_theme_rules, schema.panel_comment_themes,
+                  schema.facilitator_logins):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: clips, utterances, coders, assignments, annotations, audit",
               _initial),
@@ -153,6 +161,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "speaker roles set per clip", _speaker_roles),
     Migration(5, "panel screenings: screenings, members, answers, actions on themes",
               _panel_screenings),
+    Migration(7, "panel learning: theme keyword rules, accepted clustering themes, "
+                 "facilitator logins", _panel_learning),
 )
 
 LATEST = MIGRATIONS[-1].version

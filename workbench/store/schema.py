@@ -277,3 +277,33 @@ panel_actions = sa.Table(  # what the facilitator will do about a theme: what, w
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("done_at", sa.DateTime(timezone=True)),
 )
+
+# ---- panel learning (workbench.panels; schema version 7) ----------------------------------
+panel_theme_rules = sa.Table(  # the facilitator's keyword rules: theme -> words
+    "panel_theme_rules",
+    metadata,
+    sa.Column("theme", sa.String(200), primary_key=True),
+    sa.Column("words", sa.JSON, nullable=False, default=list),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+panel_comment_themes = sa.Table(  # an accepted clustering: comment (by its text's hash) -> theme
+    "panel_comment_themes",
+    metadata,
+    sa.Column("screening_id", sa.String(100), primary_key=True),
+    sa.Column("clip_id", sa.String(100), primary_key=True),
+    sa.Column("text_hash", sa.String(64), primary_key=True),
+    sa.Column("theme", sa.String(200), primary_key=True),
+    sa.Column("accepted_by", sa.String(100), nullable=False),
+    sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+facilitator_logins = sa.Table(  # the panel app's facilitator sessions (token hash only)
+    "facilitator_logins",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("coder_id", sa.String(100), sa.ForeignKey("coders.coder_id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -223,10 +223,12 @@ class ScreeningQueries:
     # ---- joining (the panel app's handle) --------------------------------------------------
     @rule(Rule.JOIN_SCREENING)
     def join_screening(self, screening_id: str, access_code: str, pseudonym: str, *,
-                       group: dict[str, str] | None = None,
-                       consent: bool = False) -> tuple[str, str]:
+                       group: dict[str, str] | None = None, consent: bool = False,
+                       consent_statement: str = "") -> tuple[str, str]:
         """Enrol a member: returns (member id, session token). Wrong code or a closed
         screening: :class:`AccessError`; no consent or a taken pseudonym: :class:`StoreError`.
+        The consent is recorded with the member (and the time they joined); the audit record
+        keeps the SHA-256 of the ``consent_statement`` they agreed to.
         """
         pseudonym = " ".join(pseudonym.split())
         if not 1 <= len(pseudonym) <= 40 or not pseudonym.isprintable():
@@ -256,7 +258,8 @@ class ScreeningQueries:
                                        "consent": True, "token_hash": _sha(token),
                                        "joined_at": utc_now()})
             self.audit(self.principal.acting_as(None), "panel_joined", member=member_id,
-                       screening=screening_id,
+                       screening=screening_id, consent=True,
+                       consent_statement=_sha(consent_statement) if consent_statement else "",
                        new_content={"pseudonym": pseudonym, "group": group})
         return member_id, token
 

@@ -40,6 +40,7 @@ from workbench.store.connection import (
     utc_now,
 )
 from workbench.store.erasure import ClipErasure
+from workbench.store.panel_learning import PanelLearning
 from workbench.store.people import PeopleQueries, load_principal
 from workbench.store.pg_security import check_login
 from workbench.store.screenings import ScreeningQueries
@@ -72,7 +73,7 @@ HIDDEN_CLIP_FIELDS: tuple[str, ...] = ("outcome", "ethnicity", "age_band", "gend
 
 
 class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries, TranscriptEdits,
-            ScreeningQueries):
+            ScreeningQueries, PanelLearning):
     """All persistent state of a project, behind one SQLAlchemy URL, opened as someone.
 
     ``as_user``: the person this handle acts for (their roles and scopes decide what each
