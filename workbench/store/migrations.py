@@ -161,7 +161,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "speaker roles set per clip", _speaker_roles),
     Migration(5, "panel screenings: screenings, members, answers, actions on themes",
               _panel_screenings),
-    Migration(7, "panel learning: theme keyword rules, accepted clustering themes, "
+    Migration(6, "panel learning: theme keyword rules, accepted clustering themes, "
                  "facilitator logins", _panel_learning),
 )
 

@@ -278,7 +278,7 @@ panel_actions = sa.Table(  # what the facilitator will do about a theme: what, w
     sa.Column("done_at", sa.DateTime(timezone=True)),
 )
 
-# ---- panel learning (workbench.panels; schema version 7) ----------------------------------
+# ---- panel learning (workbench.panels; schema version 6) ----------------------------------
 panel_theme_rules = sa.Table(  # the facilitator's keyword rules: theme -> words
     "panel_theme_rules",
     metadata,
