@@ -28,9 +28,8 @@ from workbench.assist.features import feature_frame
 from workbench.assist.suggest import (
     MIN_CLIPS,
     MIN_POSITIVES,
-    classifier,
-    enough,
     feature_transformer,
+    fit_targets,
     labels,
     targets,
 )
@@ -82,14 +81,16 @@ def cross_validate(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Code
             features = feature_transformer().fit(frame[train_mask])
             x_train = features.transform(frame[train_mask])
             x_test = features.transform(frame[test_mask])
+            models = fit_targets(frame[train_mask].reset_index(drop=True), x_train, codes,
+                                 codebook, only=[t.key for t in wanted])
             for t in wanted:
-                tr, te = role_ok[t.key][train_mask], role_ok[t.key][test_mask]
-                y_tr, y_te = y_all[t.key][train_mask][tr], y_all[t.key][test_mask][te]
-                if not enough(y_tr, frame.loc[train_mask, "clip_id"][tr]) or not te.any():
+                te = role_ok[t.key][test_mask]
+                if t.key not in models or not te.any():
                     continue
-                model = classifier().fit(x_train[tr], y_tr)
+                y_te = y_all[t.key][test_mask][te]
                 truth[t.key].append(y_te)
-                guess[t.key].append((model.predict_proba(x_test[te])[:, 1] >= 0.5).astype(int))
+                p = models[t.key].predict_proba(x_test[te])[:, 1]
+                guess[t.key].append((p >= 0.5).astype(int))
         for t in wanted:
             rows.append(_scores(t.key, scheme, truth[t.key], guess[t.key],
                                 int(y_all[t.key][role_ok[t.key]].sum())))
