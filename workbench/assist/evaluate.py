@@ -67,11 +67,17 @@ def fold_plan(frame: pd.DataFrame, scheme: str, folds: int = 5, seed: int = 0
 
 def cross_validate(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Codebook, *,
                    schemes: tuple[str, ...] = SCHEMES, folds: int = 5, seed: int = 0,
-                   only: list[str] | None = None) -> pd.DataFrame:
-    """Per target and scheme: :data:`COLUMNS` (NaN figures with a ``note`` when too few)."""
+                   only: list[str] | None = None, reference: pd.DataFrame | None = None
+                   ) -> pd.DataFrame:
+    """Per target and scheme: :data:`COLUMNS` (NaN figures with a ``note`` when too few).
+
+    Models learn from ``codes``; test turns are scored against ``reference`` (default
+    ``codes``; e.g. the demo's ground truth, ``corpus/_truth/codes.csv``).
+    """
     frame = feature_frame(utterances)
     wanted = [t for t in targets(codebook) if only is None or t.key in only]
-    y_all = {t.key: labels(frame, codes, t) for t in wanted}
+    y_all = {t.key: labels(frame, codes if reference is None else reference, t)
+             for t in wanted}
     role_ok = {t.key: frame["role"].isin(t.roles).to_numpy() for t in wanted}
     rows = []
     for scheme in schemes:
@@ -110,3 +116,15 @@ def _scores(key: str, scheme: str, truth: list[np.ndarray], guess: list[np.ndarr
     return {"key": key, "scheme": scheme, "n_test": len(y), "n_pos": int(y.sum()),
             "precision": float(p), "recall": float(r), "f1": float(f), "kappa": float(kappa),
             "note": ""}
+
+
+def code_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """:func:`cross_validate` output as one row per target: ``key``, then ``precision, recall,
+    f1, kappa`` held out (the figures that count) and ``…_within``, ``n_pos`` and ``note``."""
+    figures = ["precision", "recall", "f1", "kappa"]
+    held = scores[scores["scheme"] == "held_out"].set_index("key")
+    within = scores[scores["scheme"] == "within"].set_index("key")
+    out = held[["n_test", "n_pos", *figures]].join(
+        within[figures].add_suffix("_within"), how="left")
+    out["note"] = held["note"]
+    return out.reset_index()
