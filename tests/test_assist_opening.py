@@ -58,8 +58,11 @@ def test_demo_opening_words_recover_the_planted_effect(demo_opening) -> None:
     assert set(auc.index) == {"held_out", "within"}
     assert auc.loc["held_out", "auc_low"] > 0.5  # the interval excludes no effect
     assert auc.loc["held_out", "auc"] < auc.loc["held_out", "auc_high"]
-    coef = demo_opening["markers"].set_index("marker")["coefficient"]
+    markers = demo_opening["markers"].set_index("marker")
+    coef = markers["coefficient"]
     assert coef["command"] > 0 and coef["reason"] < 0  # planted: command up, reason down
+    esc = markers.loc["command"]
+    assert esc["pct_escalated"] == pytest.approx(100 * esc["with_escalated"] / esc["escalated"])
 
 
 def test_demo_command_first_and_reason_rates_by_outcome(demo_opening) -> None:

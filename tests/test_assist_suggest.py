@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.assist import cross_validate, fold_plan, targets, template_of, train
+from workbench.assist import code_table, cross_validate, fold_plan, targets, template_of, train
 from workbench.assist.features import feature_frame
 from workbench.assist.templates import template_ids
 from workbench.exceptions import ParameterError
@@ -91,3 +91,39 @@ def test_cross_validation_reports_both_schemes_and_beats_chance(small) -> None:
     assert soft["precision"] > 3 * base_rate and soft["kappa"] > 0.2
     rare = held.loc["evt_handcuffs"]
     assert np.isnan(rare["f1"]) == (rare["note"] != "")
+
+
+def test_code_table_puts_the_held_out_figures_first_and_scores_against_a_reference(small):
+    u, c, book = small
+    keys = ["esc_command=softened_request", "pj_courtesy"]
+    scores = cross_validate(u, c, book, folds=3, only=keys)
+    table = code_table(scores).set_index("key")
+    assert list(table.columns[:6]) == ["n_test", "n_pos", "precision", "recall", "f1", "kappa"]
+    for scheme, suffix in (("held_out", ""), ("within", "_within")):
+        part = scores[scores["scheme"] == scheme].set_index("key")
+        for key in keys:
+            assert table.loc[key, f"f1{suffix}"] == part.loc[key, "f1"]
+            assert table.loc[key, f"kappa{suffix}"] == part.loc[key, "kappa"]
+    # scored against a reference without courtesy codes: no positives to find, F1 0
+    reference = c[c["code_id"] != "pj_courtesy"]
+    other = code_table(cross_validate(u, c, book, folds=3, only=keys, schemes=("held_out",),
+                                      reference=reference)).set_index("key")
+    assert other.loc["pj_courtesy", "n_pos"] == 0 and other.loc["pj_courtesy", "f1"] == 0
+    assert other.loc["esc_command=softened_request", "f1"] == table.loc[
+        "esc_command=softened_request", "f1"]
+
+
+def test_suggest_scores_every_applicable_turn_like_each_model_alone(small):
+    u, c, book = small
+    models = train(u, c, book, only=KEYS)
+    turns = u.head(60)
+    out = models.suggest(turns).set_index(["key", "clip_id", "utterance_index"])
+    frame = feature_frame(turns)
+    x = models.features.transform(frame)
+    for key, model in models.models.items():
+        rows = frame["role"].isin(models.targets[key].roles).to_numpy()
+        want = model.predict_proba(x[rows])[:, 1]
+        got = out.loc[key].loc[list(zip(frame.loc[rows, "clip_id"],
+                                        frame.loc[rows, "utterance_index"], strict=True)),
+                               "probability"].to_numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-9)

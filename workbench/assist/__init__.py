@@ -8,6 +8,8 @@
   probabilities, never annotations;
 - :mod:`~workbench.assist.evaluate`: :func:`cross_validate`, grouped by clip, with demo
   templates held out (``held_out``, the figure that counts) and within templates;
+  :func:`code_table` (one row per code, both schemes);
+- :mod:`~workbench.assist.heads`: every code's logistic head fitted at once;
 - :mod:`~workbench.assist.templates`: :func:`template_of` (the demo phrase template of a text);
 - :mod:`~workbench.assist.opening`: the opening-words analysis (Rho et al. 2023);
 - :mod:`~workbench.assist.archive`: :func:`score_archive` on Dask, writing Parquet.
@@ -26,6 +28,7 @@ _LAZY = {
     "marker_table": "features", "feature_frame": "features",
     "train": "suggest", "targets": "suggest", "SuggestionModels": "suggest",
     "Target": "suggest", "cross_validate": "evaluate", "fold_plan": "evaluate",
+    "code_table": "evaluate",
     "template_of": "templates", "template_ids": "templates",
     "opening_words": "opening", "opening_frame": "opening", "opening_auc": "opening",
     "opening_markers": "opening", "opening_rates": "opening",

@@ -28,9 +28,8 @@ from workbench.assist.features import feature_frame
 from workbench.assist.suggest import (
     MIN_CLIPS,
     MIN_POSITIVES,
-    classifier,
-    enough,
     feature_transformer,
+    fit_targets,
     labels,
     targets,
 )
@@ -68,11 +67,17 @@ def fold_plan(frame: pd.DataFrame, scheme: str, folds: int = 5, seed: int = 0
 
 def cross_validate(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Codebook, *,
                    schemes: tuple[str, ...] = SCHEMES, folds: int = 5, seed: int = 0,
-                   only: list[str] | None = None) -> pd.DataFrame:
-    """Per target and scheme: :data:`COLUMNS` (NaN figures with a ``note`` when too few)."""
+                   only: list[str] | None = None, reference: pd.DataFrame | None = None
+                   ) -> pd.DataFrame:
+    """Per target and scheme: :data:`COLUMNS` (NaN figures with a ``note`` when too few).
+
+    Models learn from ``codes``; test turns are scored against ``reference`` (default
+    ``codes``; e.g. the demo's ground truth, ``corpus/_truth/codes.csv``).
+    """
     frame = feature_frame(utterances)
     wanted = [t for t in targets(codebook) if only is None or t.key in only]
-    y_all = {t.key: labels(frame, codes, t) for t in wanted}
+    y_all = {t.key: labels(frame, codes if reference is None else reference, t)
+             for t in wanted}
     role_ok = {t.key: frame["role"].isin(t.roles).to_numpy() for t in wanted}
     rows = []
     for scheme in schemes:
@@ -82,14 +87,16 @@ def cross_validate(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Code
             features = feature_transformer().fit(frame[train_mask])
             x_train = features.transform(frame[train_mask])
             x_test = features.transform(frame[test_mask])
+            models = fit_targets(frame[train_mask].reset_index(drop=True), x_train, codes,
+                                 codebook, only=[t.key for t in wanted])
             for t in wanted:
-                tr, te = role_ok[t.key][train_mask], role_ok[t.key][test_mask]
-                y_tr, y_te = y_all[t.key][train_mask][tr], y_all[t.key][test_mask][te]
-                if not enough(y_tr, frame.loc[train_mask, "clip_id"][tr]) or not te.any():
+                te = role_ok[t.key][test_mask]
+                if t.key not in models or not te.any():
                     continue
-                model = classifier().fit(x_train[tr], y_tr)
+                y_te = y_all[t.key][test_mask][te]
                 truth[t.key].append(y_te)
-                guess[t.key].append((model.predict_proba(x_test[te])[:, 1] >= 0.5).astype(int))
+                p = models[t.key].predict_proba(x_test[te])[:, 1]
+                guess[t.key].append((p >= 0.5).astype(int))
         for t in wanted:
             rows.append(_scores(t.key, scheme, truth[t.key], guess[t.key],
                                 int(y_all[t.key][role_ok[t.key]].sum())))
@@ -109,3 +116,15 @@ def _scores(key: str, scheme: str, truth: list[np.ndarray], guess: list[np.ndarr
     return {"key": key, "scheme": scheme, "n_test": len(y), "n_pos": int(y.sum()),
             "precision": float(p), "recall": float(r), "f1": float(f), "kappa": float(kappa),
             "note": ""}
+
+
+def code_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """:func:`cross_validate` output as one row per target: ``key``, then ``precision, recall,
+    f1, kappa`` held out (the figures that count) and ``…_within``, ``n_pos`` and ``note``."""
+    figures = ["precision", "recall", "f1", "kappa"]
+    held = scores[scores["scheme"] == "held_out"].set_index("key")
+    within = scores[scores["scheme"] == "within"].set_index("key")
+    out = held[["n_test", "n_pos", *figures]].join(
+        within[figures].add_suffix("_within"), how="left")
+    out["note"] = held["note"]
+    return out.reset_index()

@@ -134,18 +134,20 @@ def opening_auc(frame: pd.DataFrame, *, folds: int = 5, seed: int = 0) -> pd.Dat
 
 
 def opening_markers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per marker: ``marker, pct_escalated, pct_not_escalated, coefficient`` (log-odds per SD
-    of the marker in a logistic regression on all the opening's markers, C = 1), largest
-    absolute coefficient first."""
+    """Per marker: ``marker``, ``escalated`` (clips), ``with_escalated`` (of them, with the
+    marker in the opening), ``pct_escalated``, the same for ``not_escalated``, and
+    ``coefficient`` (log-odds per SD of the marker in a logistic regression on all the
+    opening's markers, C = 1); largest absolute coefficient first."""
     x = StandardScaler().fit_transform(frame[list(MARKER_COLUMNS)].to_numpy(dtype=float))
     y = frame["escalated"].to_numpy().astype(int)
     coef = LogisticRegression(C=1.0, max_iter=1000).fit(x, y).coef_[0]
     esc = frame["escalated"].to_numpy()
-    table = pd.DataFrame({
-        "marker": list(MARKER_COLUMNS),
-        "pct_escalated": [100 * frame.loc[esc, m].gt(0).mean() for m in MARKER_COLUMNS],
-        "pct_not_escalated": [100 * frame.loc[~esc, m].gt(0).mean() for m in MARKER_COLUMNS],
-        "coefficient": coef})
+    table = pd.DataFrame({"marker": list(MARKER_COLUMNS)})
+    for name, part in (("escalated", frame[esc]), ("not_escalated", frame[~esc])):
+        table[name] = len(part)
+        table[f"with_{name}"] = [int(part[m].gt(0).sum()) for m in MARKER_COLUMNS]
+        table[f"pct_{name}"] = 100 * table[f"with_{name}"] / max(len(part), 1)
+    table["coefficient"] = coef
     return table.reindex(table["coefficient"].abs().sort_values(ascending=False).index
                          ).reset_index(drop=True)
 

@@ -4,8 +4,11 @@ Features (:func:`feature_transformer`): word 1–2-gram and character 2–4-gram
 text, the markers (:mod:`workbench.assist.markers`), the speaker role (one-hot) and the position
 in the clip. One target per code (nominal: present; categorical/ordinal: one target per option,
 ``code_id=value``), trained on the turns whose role the code applies to, with scikit-learn's
-`LogisticRegression` (liblinear, C = 4; its probabilities are calibrated by the log-loss fit;
-:func:`classifier` can wrap it in a sigmoid `CalibratedClassifierCV`). A target with fewer
+`LogisticRegression` (L2, C = 4; its probabilities are calibrated by the log-loss fit;
+:func:`classifier` can wrap it in a sigmoid `CalibratedClassifierCV`). All targets are fitted
+at once on one feature matrix (:mod:`workbench.assist.heads`: the same optimum as one
+`LogisticRegression` each, for a fraction of the passes over the matrix), and suggestions for
+every target come from one matrix product. A target with fewer
 than :data:`MIN_POSITIVES` positives, or positives in fewer than :data:`MIN_CLIPS` clips, is
 marked ``too_few`` and suggests nothing.
 
@@ -28,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from workbench.assist.features import feature_frame
+from workbench.assist.heads import as_estimators, fit_heads, head_probabilities
 from workbench.assist.markers import MARKER_NAMES
 from workbench.codebook.book import Codebook
 
@@ -36,6 +40,8 @@ MIN_POSITIVES = 20
 #: … in at least this many clips, or it suggests nothing.
 MIN_CLIPS = 5
 ROLES = ("officer", "subject", "third_party", "unknown")
+#: Inverse L2 strength of every suggestion model.
+C = 4.0
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,10 @@ def feature_transformer() -> ColumnTransformer:
 
 
 def classifier(calibrate: bool = False) -> LogisticRegression | CalibratedClassifierCV:
-    """The learning half: logistic regression (liblinear, C = 4), whose log-loss fit already
-    gives calibrated probabilities; ``calibrate=True`` adds a sigmoid `CalibratedClassifierCV`
-    (3 folds; three times the cost)."""
-    model = LogisticRegression(C=4.0, solver="liblinear", max_iter=200)
+    """The learning half for one target alone: logistic regression (C = 4), whose log-loss
+    fit already gives calibrated probabilities; ``calibrate=True`` adds a sigmoid
+    `CalibratedClassifierCV` (3 folds; three times the cost)."""
+    model = LogisticRegression(C=C, solver="lbfgs", max_iter=1000)
     return CalibratedClassifierCV(model, method="sigmoid", cv=3) if calibrate else model
 
 
@@ -118,22 +124,42 @@ class SuggestionModels:
         turn and every trained target whose role applies (too-few targets: no rows)."""
         frame = feature_frame(utterances)
         if frame.empty:
-            return pd.DataFrame(columns=["clip_id", "utterance_index", "key", "code_id",
-                                         "value", "probability"])
+            return pd.DataFrame(columns=list(SUGGESTION_COLUMNS))
         x = self.features.transform(frame)
-        parts = []
-        for key, model in self.models.items():
-            t = self.targets[key]
-            rows = frame["role"].isin(t.roles).to_numpy()
-            if not rows.any():
-                continue
-            p = model.predict_proba(x[rows])[:, 1]
-            parts.append(pd.DataFrame({
-                "clip_id": frame.loc[rows, "clip_id"].to_numpy(),
-                "utterance_index": frame.loc[rows, "utterance_index"].to_numpy(),
-                "key": key, "code_id": t.code_id, "value": t.value, "probability": p}))
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=["clip_id", "utterance_index", "key", "code_id", "value", "probability"])
+        keys = list(self.models)
+        if not keys:
+            return pd.DataFrame(columns=list(SUGGESTION_COLUMNS))
+        coef, intercept = self._stacked(keys)
+        p = head_probabilities(x, coef, intercept)  # rows × targets, one product
+        applies = np.column_stack([frame["role"].isin(self.targets[k].roles).to_numpy()
+                                   for k in keys])
+        row, col = np.nonzero(applies)
+        key = np.asarray(keys, dtype=object)
+        return pd.DataFrame({
+            "clip_id": frame["clip_id"].to_numpy()[row],
+            "utterance_index": frame["utterance_index"].to_numpy()[row],
+            "key": key[col],
+            "code_id": np.asarray([self.targets[k].code_id for k in keys], dtype=object)[col],
+            "value": np.asarray([self.targets[k].value for k in keys], dtype=object)[col],
+            "probability": p[row, col]}).sort_values(["key", "clip_id", "utterance_index"],
+                                                      kind="stable", ignore_index=True)
+
+    def _stacked(self, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Every model's weights as one matrix (cached; logistic models only)."""
+        cached = self.__dict__.get("_stack")
+        if cached is None or cached[0] != keys:
+            models = [self.models[k] for k in keys]
+            if all(isinstance(m, LogisticRegression) for m in models):
+                coef = np.vstack([m.coef_ for m in models])
+                intercept = np.concatenate([m.intercept_ for m in models])
+            else:  # calibrated wrappers: no single linear form
+                raise TypeError("stacked scoring needs plain logistic models")
+            cached = (keys, coef, intercept)
+            self.__dict__["_stack"] = cached
+        return cached[1], cached[2]
+
+
+SUGGESTION_COLUMNS = ("clip_id", "utterance_index", "key", "code_id", "value", "probability")
 
 
 def data_hash(utterances: pd.DataFrame, codes: pd.DataFrame) -> str:
@@ -157,14 +183,34 @@ def train(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Codebook,
     features = feature_transformer().fit(frame)
     x = features.transform(frame)
     out = SuggestionModels(codebook.hash, data_hash(utterances, codes), features)
+    for key, model in fit_targets(frame, x, codes, codebook, only=only, out=out).items():
+        out.models[key] = model
+    return out
+
+
+def fit_targets(frame: pd.DataFrame, x, codes: pd.DataFrame, codebook: Codebook, *,
+                only: list[str] | None = None, out: SuggestionModels | None = None
+                ) -> dict[str, LogisticRegression]:
+    """One logistic model per target with enough positives, all fitted at once on the one
+    feature matrix ``x`` of ``frame`` (:func:`workbench.assist.heads.fit_heads`). Targets
+    with too few positives are recorded in ``out.too_few`` when ``out`` is given."""
+    keep, ys, masks = [], [], []
     for t in targets(codebook):
         if only is not None and t.key not in only:
             continue
         rows = frame["role"].isin(t.roles).to_numpy()
-        y = labels(frame[rows], codes, t)
-        out.targets[t.key] = t
-        if not enough(y, frame.loc[rows, "clip_id"]):
-            out.too_few[t.key] = int(y.sum())
+        y = np.zeros(len(frame), dtype=int)
+        y[rows] = labels(frame[rows], codes, t)
+        if out is not None:
+            out.targets[t.key] = t
+        if not enough(y[rows], frame.loc[rows, "clip_id"]):
+            if out is not None:
+                out.too_few[t.key] = int(y.sum())
             continue
-        out.models[t.key] = classifier().fit(x[rows], y)
-    return out
+        keep.append(t.key)
+        ys.append(y)
+        masks.append(rows)
+    if not keep:
+        return {}
+    coef, intercept, _, _ = fit_heads(x, np.column_stack(ys), np.column_stack(masks), c=C)
+    return dict(zip(keep, as_estimators(coef, intercept, c=C), strict=True))
