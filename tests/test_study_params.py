@@ -44,6 +44,7 @@ def test_a_full_file_is_read(tmp_path: Path) -> None:
     ("disclosure_threshold: ten", "disclosure_threshold", "whole number ≥ 10"),
     ("rounding_base: 0", "rounding_base", "e.g. 5"),
     ("bootstrap_resamples: -1", "bootstrap_resamples", "0 to 100000"),
+    ("opening_words: 2", "opening_words", "5 to 500"),
     ("seed: -3", "seed", "whole number ≥ 0"),
     ("group_by: []", "group_by", "non-empty list"),
     ("group_by: [ethnicity, ethnicity]", "group_by", "distinct"),

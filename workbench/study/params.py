@@ -16,6 +16,7 @@ default). Example ``study.yaml``::
     small_cells_reason: null    # why smaller cells may be shown; printed in the report
     rounding_base: null         # e.g. 5: round published counts to a multiple of 5
     bootstrap_resamples: 1000
+    opening_words: 45           # the officer's first N words (section 12; Rho et al. 2023)
     seed: 20211
     output_dir: outputs         # run folders go inside; relative to this file (default:
                                 # the project's outputs/ folder)
@@ -94,6 +95,7 @@ ALLOWED: dict[str, str] = {
                           "published, or null",
     "rounding_base": "a whole number ≥ 1 (e.g. 5) or null (no rounding)",
     "bootstrap_resamples": "a whole number from 0 to 100000",
+    "opening_words": "a whole number of words from 5 to 500 (45 in Rho et al. 2023)",
     "seed": "a whole number ≥ 0",
     "output_dir": "a folder path",
 }
@@ -119,6 +121,7 @@ class StudyParams(BaseModel):
     small_cells_reason: str | None = None
     rounding_base: int | None = Field(default=None, ge=1)
     bootstrap_resamples: int = Field(default=1000, ge=0, le=100_000)
+    opening_words: int = Field(default=45, ge=5, le=500)
     seed: int = Field(default=20211, ge=0)
     output_dir: Path = Path("outputs")
 
