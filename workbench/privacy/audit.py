@@ -17,7 +17,9 @@ The model
   ``*`` is "coded, any level" (the base of a share "of those coded"), the sum over the levels
   of ``V`` seen anywhere; ``(other)`` holds clips not coded or with an unlisted level. A
   yes/no event (listed in ``events``) always has both levels, so ``no`` is the complement
-  base − count, whether or not a table shows it.
+  base − count, whether or not a table shows it. A variable listed in ``complete`` is known
+  for every clip (e.g. "has at least one turn coded X": yes or no for every encounter), so
+  ``N(P ∪ {V=(other)}) = 0`` and its base is the population itself.
 * The adversary knows every published count and these identities; each population is a
   whole number ≥ 0. A population is **sensitive** when its true size is from 1 to
   ``threshold − 1`` (for a complement that no table shows, the size the true counts imply).
@@ -96,9 +98,11 @@ def describe(population: Population) -> str:
 class _Model:
     """The populations, their identities and true values for one set of cells."""
 
-    def __init__(self, cells: Sequence[Cell], events: Iterable[str]) -> None:
+    def __init__(self, cells: Sequence[Cell], events: Iterable[str],
+                 complete: Iterable[str] = ()) -> None:
         self.cells = list(cells)
         self.events = set(events)
+        self.complete = set(complete)
         explicit: dict[Population, int] = {}
         where: dict[Population, set[str]] = defaultdict(set)
         for cell in self.cells:
@@ -144,11 +148,13 @@ class _Model:
                 other = parent | {(variable, OTHER)}
                 parts = tuple(parent | {(variable, level)} for level in self._levels(variable))
                 out += [(parent, (coded, other)), (coded, parts)]
+                if variable in self.complete:  # known for every clip: nothing is "other"
+                    out.append((other, ()))
                 for key in (parent, coded, other, *parts):
                     if key not in known:
                         known.add(key)
                         pending.append(key)
-        return sorted(out, key=lambda e: (_order(e[0]), _order(e[1][0])))
+        return sorted(out, key=lambda e: (_order(e[0]), _order(e[1][0]) if e[1] else (-1, [])))
 
 
     def terms(self, n: int) -> tuple[Population, ...]:
@@ -326,15 +332,16 @@ class _Audit:
         return out
 
 
-def check(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = ()
-          ) -> list[Finding]:
+def check(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = (),
+          complete: Iterable[str] = ()) -> list[Finding]:
     """Sensitive (or suppressed) populations that the published cells narrow to a range of
     fewer than ``threshold`` values overlapping 1 … threshold − 1."""
-    return _Audit(_Model(cells, events), threshold).findings(
+    return _Audit(_Model(cells, events, complete), threshold).findings(
         {c.population for c in cells if c.published})
 
 
 def protect(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = (),
+            complete: Iterable[str] = (),
             candidates: Callable[[Cell], bool] | None = None) -> list[Cell]:
     """The further cells to suppress so no sensitive population is pinned (see the module
     docstring); ``candidates`` says which published cells may be suppressed (default all).
@@ -344,7 +351,7 @@ def protect(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = ()
     DisclosureAuditError
         a sensitive population is pinned and no allowed cell can hide it.
     """
-    model = _Model(cells, events)
+    model = _Model(cells, events, complete)
     audit = _Audit(model, threshold)
     published = {c.population for c in cells if c.published}
     allowed = candidates or (lambda cell: True)
