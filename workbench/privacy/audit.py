@@ -220,9 +220,14 @@ def _components(model: _Model, unknown: set[Population]) -> list[set[Population]
 
 
 def _bounds(model: _Model, fixed: dict[Population, float], variables: list[Population],
-            targets: Sequence[Population]) -> dict[Population, tuple[float, float]]:
+            targets: Sequence[Population], threshold: int | None = None
+            ) -> dict[Population, tuple[float, float]]:
     """min and max of each target over whole-number solutions, ``fixed`` counts known;
-    ``variables``: one component of the unknowns."""
+    ``variables``: one component of the unknowns.
+
+    With ``threshold``, a target whose values in the solutions found so far already spread
+    over ``threshold`` or more is given that spread (a part of its range), unsolved: enough
+    to know it is not pinned, and most targets of a component are decided so."""
     index = {k: i for i, k in enumerate(variables)}
     rows: list[int] = []
     cols: list[int] = []
@@ -245,8 +250,14 @@ def _bounds(model: _Model, fixed: dict[Population, float], variables: list[Popul
     constraints = [LinearConstraint(a, b, b)] if equations else []
     integrality = np.ones(len(variables))
     bounds = Bounds(np.zeros(len(variables)), np.full(len(variables), np.inf))
+    seen: list[np.ndarray] = []
     out = {}
     for target in targets:
+        if threshold is not None and seen:
+            values = [float(x[index[target]]) for x in seen]
+            if max(values) - min(values) >= threshold:
+                out[target] = (round(min(values), 6), round(max(values), 6))
+                continue
         c = np.zeros(len(variables))
         c[index[target]] = 1.0
         low = milp(c, constraints=constraints, integrality=integrality, bounds=bounds)
@@ -254,6 +265,7 @@ def _bounds(model: _Model, fixed: dict[Population, float], variables: list[Popul
             raise ValueError(f"the published counts are inconsistent ({low.message}) "
                              f"around {describe(target)}")
         high = milp(-c, constraints=constraints, integrality=integrality, bounds=bounds)
+        seen += [x.x for x in (low, high) if x.status == 0 and x.x is not None]
         out[target] = (round(low.fun, 6), round(-high.fun, 6) if high.status == 0 else np.inf)
     return out
 
@@ -300,7 +312,7 @@ class _Audit:
             signature = (frozenset(component), touching)
             if signature not in self.cache:
                 self.cache[signature] = _bounds(model, fixed, sorted(component, key=_order),
-                                                targets)
+                                                targets, threshold)
             for target, (low, high) in self.cache[signature].items():
                 if _pinned(low, high, threshold):
                     found.append(Finding(target, int(self.truth[target][0]), low, high))

@@ -25,11 +25,11 @@ Population specs (per row): ``"group_var:group"`` reads the variable's name from
 ``group_var`` and its level from ``group`` (a row with ``all`` there is the whole sample);
 ``"opening_move"`` is the variable ``opening_move`` at the row's value, and
 ``"esc_opening_move=opening_move"`` names the variable (as other tables do); a level ``all``
-in a one-column spec means "coded, any level", and ``(missing)`` "not coded". A base is the population coded for the
-variable or event counted (``{V=*}``: "of those coded"), so bases that leave uncoded clips out
-are modelled as they are; rows outside ``level_when`` count events known for every clip
-(a turn-level code: "at least one turn coded X", yes or no), whose base is the whole
-population.
+in a one-column spec means "coded, any level", and ``(missing)`` "not coded". A base is the
+population coded for the variable or event counted (``{V=*}``: "of those coded"), so bases
+that leave uncoded clips out are modelled as they are; rows outside ``level_when`` count
+events known for every clip (a turn-level code: "at least one turn coded X", yes or no),
+whose base is the whole population.
 """
 from __future__ import annotations
 
