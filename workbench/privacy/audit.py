@@ -248,7 +248,6 @@ def _bounds(model: _Model, fixed: dict[Population, float], variables: list[Popul
     a = coo_matrix((data, (rows, cols)), shape=(len(equations), len(variables))).tocsr()
     b = np.array(rhs)
     constraints = [LinearConstraint(a, b, b)] if equations else []
-    integrality = np.ones(len(variables))
     bounds = Bounds(np.zeros(len(variables)), np.full(len(variables), np.inf))
     seen: list[np.ndarray] = []
     out = {}
@@ -260,14 +259,28 @@ def _bounds(model: _Model, fixed: dict[Population, float], variables: list[Popul
                 continue
         c = np.zeros(len(variables))
         c[index[target]] = 1.0
-        low = milp(c, constraints=constraints, integrality=integrality, bounds=bounds)
+        low = _optimum(c, constraints, bounds)
         if low.status != 0:
             raise ValueError(f"the published counts are inconsistent ({low.message}) "
                              f"around {describe(target)}")
-        high = milp(-c, constraints=constraints, integrality=integrality, bounds=bounds)
+        high = _optimum(-c, constraints, bounds)
         seen += [x.x for x in (low, high) if x.status == 0 and x.x is not None]
         out[target] = (round(low.fun, 6), round(-high.fun, 6) if high.status == 0 else np.inf)
     return out
+
+
+def _optimum(c: np.ndarray, constraints: list[LinearConstraint], bounds: Bounds) -> Any:
+    """min ``c·x`` over whole numbers: the linear relaxation first (several times faster);
+    its answer is exact when the solution it finds is whole, else the integer programme."""
+    relaxed = milp(c, constraints=constraints, bounds=bounds)
+    if relaxed.status == 3:  # unbounded: so are the whole numbers (rational data)
+        return relaxed
+    if relaxed.status == 0 and relaxed.x is not None and \
+            np.allclose(relaxed.x, np.round(relaxed.x), atol=1e-7):
+        relaxed.x = np.round(relaxed.x)
+        relaxed.fun = float(c @ relaxed.x)
+        return relaxed
+    return milp(c, constraints=constraints, integrality=np.ones(len(c)), bounds=bounds)
 
 
 def _sensitive(truth: tuple[float, float], threshold: int) -> bool:

@@ -61,7 +61,7 @@ WHOLE = "all"
 MISSING = "(missing)"
 
 
-def _condition(spec: str, row: pd.Series) -> tuple[str, str] | None:
+def _condition(spec: str, row: Mapping[str, Any]) -> tuple[str, str] | None:
     if ":" in spec:
         variable, level = spec.split(":", 1)
         name, value = row[variable], row[level]
@@ -82,7 +82,7 @@ def _number(value: Any) -> int | None:
     return int(number) if math.isfinite(number) and number == int(number) else None
 
 
-def _inner(rule: CountRule, row: pd.Series) -> tuple[str, str, bool, bool] | None:
+def _inner(rule: CountRule, row: Mapping[str, Any]) -> tuple[str, str, bool, bool] | None:
     """(variable, level, is a yes/no event, its base is the whole population) of the row's
     count within its base."""
     if rule.level:
@@ -98,11 +98,6 @@ def _inner(rule: CountRule, row: pd.Series) -> tuple[str, str, bool, bool] | Non
     return (event, YES, True, False) if event else None
 
 
-def _hidden(shown: pd.DataFrame, i: int, column: str, marker: str) -> bool:
-    value = shown.iloc[i][column]
-    return isinstance(value, str) and value == marker
-
-
 def rule_cells(table: str, rule: CountRule, raw: pd.DataFrame, shown: pd.DataFrame,
                marker: str) -> tuple[list[Cell], set[str], set[str]]:
     """The audited cells of one rule (row, column, population, true value, published), the
@@ -110,8 +105,8 @@ def rule_cells(table: str, rule: CountRule, raw: pd.DataFrame, shown: pd.DataFra
     cells: list[Cell] = []
     events: set[str] = set()
     complete: set[str] = set()
-    for i in range(len(raw)):
-        row = raw.iloc[i]
+    shown_rows = shown.to_dict("records")
+    for i, row in enumerate(raw.to_dict("records")):
         population = frozenset(c for c in (_condition(s, row) for s in rule.population)
                                if c is not None)
         inner = _inner(rule, row)
@@ -135,8 +130,9 @@ def rule_cells(table: str, rule: CountRule, raw: pd.DataFrame, shown: pd.DataFra
             value = _number(row[column])
             if value is None:
                 continue
+            published = shown_rows[i][column]
             cells.append(Cell(table, i, column, key, value,
-                              not _hidden(shown, i, column, marker)))
+                              not (isinstance(published, str) and published == marker)))
     return cells, events, complete
 
 
