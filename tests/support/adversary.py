@@ -251,7 +251,9 @@ def _crosstab(problem: Problem, name: str, rows: list[dict[str, str]]) -> None:
 
 
 def solve(problem: Problem, threshold: int) -> list[Leak]:
-    """Every target's range from the published cells; the leaks."""
+    """Every target's range from the published cells; the leaks. A target whose value in
+    two solutions found for earlier targets of its component already differs by the
+    threshold is not narrowed enough to leak, and is not solved again."""
     names = list(problem.index)
     free = [n for n in names if n not in problem.value]
     position = {n: i for i, n in enumerate(free)}
@@ -268,22 +270,30 @@ def solve(problem: Problem, threshold: int) -> list[Leak]:
         for j in ids[1:]:
             parent[find(j)] = find(ids[0])
     leaks = []
+    seen: dict[frozenset[int], list[dict[tuple, float]]] = defaultdict(list)
     for table, what, terms in problem.targets:
         ids = [position[n] for n in terms if n in position]
         constant = sum(c * problem.value[n] for n, c in terms.items() if n in problem.value)
         if not ids:
             low = high = constant
         else:
-            roots = {find(i) for i in ids}
+            roots = frozenset(find(i) for i in ids)
+            points = [sum(c * (point[n] if n in point else problem.value[n])
+                          for n, c in terms.items()) for point in seen[roots]]
+            if points and max(points) - min(points) >= threshold:
+                continue  # two solutions already this far apart: not narrowed enough
             members = [i for i in range(len(free)) if find(i) in roots]
-            low, high = _range(problem, free, members, terms, constant)
+            low, high, found = _range(problem, free, members, terms, constant)
+            seen[roots] += found
         if high - low < threshold and low <= threshold - 1 and high >= 1:
             leaks.append(Leak(table, what, low, high))
     return leaks
 
 
 def _range(problem: Problem, free: list[tuple], members: list[int],
-           terms: dict[tuple, float], constant: float) -> tuple[float, float]:
+           terms: dict[tuple, float], constant: float
+           ) -> tuple[float, float, list[dict[tuple, float]]]:
+    """min and max of the target, and the solutions found (unknown → value)."""
     local = {free[i]: k for k, i in enumerate(members)}
     r, c, d, lo, hi = [], [], [], [], []
     for row_terms, low, high in problem.rows:
@@ -308,7 +318,10 @@ def _range(problem: Problem, free: list[tuple], members: list[int],
     low = milp(objective, **options)
     high = milp(-objective, **options)
     assert low.status == 0, f"published cells inconsistent: {low.message}"
-    return (low.fun + constant, -high.fun + constant if high.status == 0 else np.inf)
+    names = [free[i] for i in members]
+    found = [dict(zip(names, r.x, strict=True)) for r in (low, high)
+             if r.status == 0 and r.x is not None]
+    return (low.fun + constant, -high.fun + constant if high.status == 0 else np.inf, found)
 
 
 def leaks(run_dir: Path, threshold: int) -> list[Leak]:

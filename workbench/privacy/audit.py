@@ -322,8 +322,9 @@ class _Audit:
             touching = frozenset((t, fixed[t]) for k in component
                                  for n in model.equation_ids[k] for t in model.terms(n)
                                  if t in fixed)
-            signature = (frozenset(component), touching)
-            if signature not in self.cache:
+            complete = frozenset(v for k in component for v, _ in k if v in model.complete)
+            signature = (frozenset(component), touching, complete, threshold)
+            if not set(targets) <= set(self.cache.get(signature, ())):
                 self.cache[signature] = _bounds(model, fixed, sorted(component, key=_order),
                                                 targets, threshold)
             for target, (low, high) in self.cache[signature].items():
@@ -367,9 +368,13 @@ def check(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = (),
 
 def protect(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = (),
             complete: Iterable[str] = (),
-            candidates: Callable[[Cell], bool] | None = None) -> list[Cell]:
+            candidates: Callable[[Cell], bool] | None = None,
+            cache: dict[Any, Any] | None = None) -> list[Cell]:
     """The further cells to suppress so no sensitive population is pinned (see the module
     docstring); ``candidates`` says which published cells may be suppressed (default all).
+    ``cache``: bounds already solved (by signature of the problem: its unknowns, the known
+    counts they touch, the threshold), used and filled, so a later audit with more tables
+    re-solves only what they change.
 
     Raises
     ------
@@ -378,6 +383,8 @@ def protect(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = ()
     """
     model = _Model(cells, events, complete)
     audit = _Audit(model, threshold)
+    if cache is not None:
+        audit.cache = cache
     published = {c.population for c in cells if c.published}
     allowed = candidates or (lambda cell: True)
     by_population: dict[Population, list[Cell]] = defaultdict(list)

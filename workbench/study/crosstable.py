@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 import shutil
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -173,6 +174,7 @@ class RunAudit:
         self.threshold = threshold
         self.section = section
         self._memory: dict[str, dict[str, Any]] = {}
+        self._bounds: dict[Any, Any] = {}
         self._imposed = imposed(folder) if folder is not None else {}
         if folder is not None:
             mine = folder / section
@@ -246,7 +248,8 @@ class RunAudit:
                         if {v for v, _ in c.population} <= variables]
         try:
             extra = protect([*earlier, *cells], self.threshold, events=sorted(events),
-                            complete=sorted(complete), candidates=lambda c: c.table == table)
+                            complete=sorted(complete), candidates=lambda c: c.table == table,
+                            cache=self._bounds)
         except ValueError as exc:
             raise ParameterError(f"table {table!r}: {exc}", field="protect") from None
         more = {(c.row, c.column) for c in extra} | {
@@ -261,9 +264,14 @@ class RunAudit:
         if self.folder is not None:
             path = self.folder / self.section / f"{table}.json"
             path.write_text(json.dumps(record), encoding="utf-8")
+            with (self.folder / self.section / BOUNDS).open("wb") as handle:
+                pickle.dump(self._bounds, handle)
 
 
 IMPOSED = "imposed.json"
+#: A section's solved bounds (:func:`workbench.privacy.audit.protect`'s cache), reused by the
+#: run's audit for every part of the problem that the other sections do not change.
+BOUNDS = "bounds.pickle"
 
 
 def imposed(folder: Path) -> dict[str, list[list[Any]]]:
@@ -308,12 +316,17 @@ def audit_run(folder: Path, threshold: int) -> dict[str, list[tuple[int, str]]]:
     cells: list[Cell] = []
     events: set[str] = set()
     complete: set[str] = set()
+    cache: dict[Any, Any] = {}
+    for path in sorted(Path(folder).glob(f"*/{BOUNDS}")):
+        with path.open("rb") as handle:  # written by this run's sections (private folder)
+            cache.update(pickle.load(handle))
     for name, record in run_records(folder).items():
         cells += _cells_of(name, record)
         events |= set(record["events"])
         complete |= set(record.get("complete", ()))
     try:
-        extra = protect(cells, threshold, events=sorted(events), complete=sorted(complete))
+        extra = protect(cells, threshold, events=sorted(events), complete=sorted(complete),
+                        cache=cache)
     except DisclosureAuditError:
         raise
     except ValueError as exc:
