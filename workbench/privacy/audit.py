@@ -290,6 +290,9 @@ def _bounds(model: _Model, fixed: dict[Population, float], variables: list[Popul
     return out
 
 
+#: Rounds of random-sign objectives before targets are solved one by one (per component).
+_PROBES = 8
+
 #: An upper bound on every count in the batched programme (:func:`_bounds_batch`), so that
 #: one component without an upper limit does not make the whole programme unbounded; a
 #: maximum at half of it or more is read as no limit.
@@ -315,6 +318,23 @@ def _bounds_batch(model: _Model, fixed: dict[Population, float],
     remaining = [list(targets) for _, _, targets in todo]
     seen: list[list[np.ndarray]] = [[] for _ in todo]
     out: list[dict[Population, tuple[float, float]]] = [{} for _ in todo]
+    signs = np.random.default_rng(0)
+    for _ in range(_PROBES):  # points far apart on many targets at once
+        c = np.zeros(offsets[-1])
+        for n, targets in enumerate(remaining):
+            if len(targets) > 2:
+                columns = [offsets[n] + systems[n][2][t] for t in targets]
+                c[columns] = signs.choice([-1.0, 1.0], size=len(columns))
+        if not c.any():
+            break
+        for r in (milp(c, constraints=constraints, bounds=bounds),
+                  milp(-c, constraints=constraints, bounds=bounds)):
+            if r.status != 0 or r.x is None:
+                continue
+            for n in range(len(todo)):
+                x = r.x[offsets[n]:offsets[n + 1]]
+                if np.allclose(x, np.round(x), atol=1e-7):  # a whole-number solution
+                    seen[n].append(np.round(x))
     while True:
         picks: dict[int, Population] = {}
         for n, targets in enumerate(remaining):
