@@ -115,9 +115,8 @@ def batch_bounds(model: Identities, fixed: dict[Population, float],
     minimum of one target of each, summed, is one linear programme whose solution holds
     each component's minimum. Two programmes per round instead of two per target; a
     component whose part of the solution is not whole is solved on its own."""
-    if len(todo) <= 1:
-        return {sig: component_bounds(model, fixed, comp, targets, threshold)
-                for sig, comp, targets in todo}
+    if not todo:
+        return {}
     systems = [_system(model, fixed, comp) for _, comp, _ in todo]
     offsets = np.cumsum([0] + [len(index) for _, _, index in systems])
     a = block_diag([sys_[0] for sys_ in systems], format="csr")
