@@ -14,7 +14,9 @@ notebooks one after the other) and parallel (``--jobs`` = ``--cores``: one kerne
 reported: wall time, the speed-up, and peak resident memory of the whole process tree (runner
 plus kernels, sampled every 0.2 s with psutil). The PDF (Chromium) is timed on its own.
 CPU seconds (runner and kernels) are printed too: on a shared machine they, not the wall
-time, say what the run costs. Targets: the demo in ≤ 30 s on 2 cores and ≤ 1.5 GB; time
+time, say what the run costs; so are the load average before each run, the rounds of the
+run's disclosure audit (sections run again) and ``bwv --help`` (shortest of 3, target
+< 1 s). Targets: the demo in ≤ 30 s on 2 cores and ≤ 1.5 GB; time
 growing no worse than linearly with the number of clips (ratio of wall times ≤ ratio of
 sizes).
 """
@@ -191,14 +193,21 @@ def measure(project: Path, cores: int, jobs: int) -> dict[str, object]:
     pdf, skipped = write_report_pdf(result.report)
     pdf_s = time.perf_counter() - tick
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    notebooks = json.loads(result.provenance.read_text())["notebooks"]
-    return {"wall_s": wall, "cpu_s": cpu, "runner_mb": own,
+    record = json.loads(result.provenance.read_text())
+    notebooks = record["notebooks"]
+    audit = record.get("disclosure_audit", {})
+    return {"audit_rounds": len(audit.get("rounds", [])),
+            "audit_sections": sorted({s for r in audit.get("rounds", [])
+                                      for s in r["sections"]}),
+            "imposed_cells": audit.get("imposed_cells", 0), "wall_s": wall, "cpu_s": cpu,
+            "runner_mb": own,
             "peak_mb": max(memory.peak, own), "cpus": cpus,
             "jobs": jobs, "report": str(result.report), "notebooks": notebooks,
             "pdf_s": pdf_s if pdf else None, "pdf_skipped": skipped}
 
 
 def run_measured(project: Path, cores: int, jobs: int | None = None) -> dict[str, object]:
+    print(f"  (load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())})")
     done = subprocess.run([sys.executable, __file__, "--measure", str(project), "--cores",
                            str(cores), "--jobs", str(jobs or cores)], check=True,
                           capture_output=True, text=True, cwd=project)
@@ -241,6 +250,9 @@ def main() -> None:
               f"{args.cores} workers on {args.cores} cores")
         print(f"PDF (Chromium): {demo['pdf_s']:.1f} s" if demo["pdf_s"] is not None
               else demo["pdf_skipped"])
+        help_s = help_time()
+        print(f"bwv --help: {help_s:.2f} s (shortest of 3; target < 1 s: "
+              f"{'met' if help_s < 1 else 'MISSED'})")
         results = {}
         for n in (args.clips, args.large) if args.large > 0 else ():
             folder = root / f"quick-{n}"
@@ -264,6 +276,14 @@ def main() -> None:
           f"{1000 * large['wall_s'] / args.large:.0f} ms per clip")
 
 
+def help_time(repeats: int = 3) -> float:
+    """Shortest wall time of ``bwv --help`` in a fresh process (seconds)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from cli_start import shortest
+
+    return shortest([str(Path(sys.executable).with_name("bwv")), "--help"], repeats)
+
+
 def report(figures: dict) -> dict:
     """Print one study's figures; return them."""
     print(f"  study: {figures['wall_s']:.1f} s wall ({figures['cpu_s']:.1f} s CPU) on CPUs "
@@ -273,6 +293,9 @@ def report(figures: dict) -> dict:
     slowest = sorted(figures["notebooks"], key=lambda x: -x["seconds"])[:3]
     print("  slowest notebooks: " + ", ".join(f"{x['notebook']} {x['seconds']:.1f} s"
                                              for x in slowest))
+    print(f"  run's disclosure audit: {figures['audit_rounds']} round(s) of further "
+          f"suppression ({figures['imposed_cells']} cells; sections run again: "
+          f"{', '.join(figures['audit_sections']) or 'none'})")
     return figures
 
 

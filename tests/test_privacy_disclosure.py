@@ -109,7 +109,7 @@ BRIDGE = pd.DataFrame([[90, 8, 12, 90], [3, 40, 1, 5], [20, 12, 1, 12], [12, 90,
 
 
 def test_line_rule_alone_can_leave_a_recoverable_cell_and_the_audit_finds_it() -> None:
-    counts = disclosure._with_totals(BRIDGE)
+    counts = disclosure.with_totals(BRIDGE)
     x = counts.to_numpy(dtype=float)
     mask = (x > 0) & (x < 10)
     lines = disclosure._lines(x.shape, has_row_total=True, has_col_total=True)

@@ -4,12 +4,19 @@ suppressed count, and every complement, with its own integer programme (scipy's 
 Written apart from :mod:`workbench.privacy.audit` on purpose (own unknowns, own equations,
 percentages as constraints): it knows what a reader of the report knows.
 
-* ``sample_by_<X>``: ``N(X=g)``; the groups and an unseen "missing" group add up to ``N``.
-* Levels of a GOWISELY element (``gowisely_elements``, ``grounds_quality_by_<X>``):
-  ``L(X=g, e=v)``; the coded base ``B(X=g, e) = Σ_v L`` is at most ``N(X=g)``; groups (and a
-  missing group) add up to the overall row.
+* ``sample_by_<X>``: ``N(X=g)``; the groups and an unseen "missing" group add up to ``N``;
+  its percentages are of ``N``.
+* Levels of a GOWISELY element (``gowisely_elements``, ``grounds_quality_by_<X>``) and of a
+  clip-level code (``prevalence_*`` rows with ``unit == clip``): ``L(X=g, e=v)``; the coded
+  base ``B(X=g, e) = Σ_v L`` is at most ``N(X=g)``; groups (and a missing group) add up to
+  the overall row. An element and the code of the same id are the same unknowns.
 * Yes/no events (``escalated_by_<X>``, ``time_to_resistance_<X>``, ``opening_moves``,
   ``gowisely_full_compliance``): count ``E ≤`` base ``D ≤ N(X=g)``; groups add up to ``all``.
+  A turn-level code's option (``prevalence_*`` rows of other units) is an event "at least one
+  turn coded so" whose base is every encounter of the group: ``D = N(X=g)``.
+* Two-way tables (a ``Total`` column or row, ``[c]`` cells): each cell ``X(r, c) ≥ 0``, rows
+  and columns add up to their totals; a cell's complement in its row and in its column is a
+  target too.
 * A published percentage ``p`` (rounded to ``d`` decimals) with its count ``C`` and base ``B``:
   ``(p − h)·B ≤ 100·C ≤ (p + h)·B``, ``h = 0.5·10^−d``.
 
@@ -108,8 +115,23 @@ def build(tables: Path) -> Problem:
                     groups[g[0]].add(g[1])
                 if not problem.publish(("N", *g), row["clips"]):
                     problem.target(name, f"clips {g}", {("N", *g): 1.0})
+                if g:
+                    problem.target(name, f"clips not {g} (complement)",
+                                   {("N",): 1.0, ("N", *g): -1.0})
+                _percent(problem, row, ("N", *g), ("N",))
         elif name == "gowisely_elements" or name.startswith("grounds_quality_by_"):
-            level_rows += [(name, row) for row in rows]
+            level_rows += [(name, {**row, "code": row["count"]}) for row in rows]
+        elif name.startswith("prevalence_"):
+            for row in rows:
+                if row["unit"] == "clip":
+                    level_rows.append((name, {**row, "element": row["code_id"],
+                                              "code": row["clips_with"]}))
+                else:
+                    event_rows.append((name, f"{row['code_id']}={row['value']}",
+                                       {**row, "event_count": row["clips_with"],
+                                        "whole": "yes"}))
+        elif _is_crosstab(rows):
+            _crosstab(problem, name, rows)
         elif name == "gowisely_full_compliance":
             event_rows += [(name, "compliant", row) for row in rows]
         elif name == "opening_moves":
@@ -138,7 +160,7 @@ def _levels(problem: Problem, rows: list[tuple[str, dict[str, str]]],
         values[e].add(v)
         seen_groups[e].add(g)
         count, base = ("L", *g, e, v), ("B", *g, e)
-        if not problem.publish(count, row["count"]):
+        if not problem.publish(count, row["code"]):
             problem.target(name, f"{g} {e}={v}", {count: 1.0})
         if not problem.publish(base, row["clips"]):
             problem.target(name, f"{g} {e} base", {base: 1.0})
@@ -168,13 +190,16 @@ def _events(problem: Problem, rows: list[tuple[str, str, dict[str, str]]],
         if g:
             seen[(event, g[0])].add(g[1])
         count, base = ("E", event, *g), ("D", event, *g)
-        if not problem.publish(count, row[count_column[event]]):
+        if not problem.publish(count, row["event_count"] if "event_count" in row
+                                else row[count_column[event]]):
             problem.target(name, f"{g} {event}", {count: 1.0})
         if not problem.publish(base, row["clips"]):
             problem.target(name, f"{g} {event} base", {base: 1.0})
         problem.target(name, f"{g} not {event} (complement)", {base: 1.0, count: -1.0})
         problem.add({count: 1.0, base: -1.0}, -np.inf, 0.0)
-        if g and g[0] != "opening":
+        if row.get("whole"):  # every encounter of the group is in the base
+            problem.add({base: 1.0, ("N", *g): -1.0}, 0.0, 0.0)
+        elif g and g[0] != "opening":
             problem.add({base: 1.0, ("N", *g): -1.0}, -np.inf, 0.0)
         _percent(problem, row, count, base)
     for (event, variable), levels in seen.items():
@@ -193,8 +218,42 @@ def _events(problem: Problem, rows: list[tuple[str, str, dict[str, str]]],
             problem.add(terms, 0.0, 0.0)
 
 
+def _is_crosstab(rows: list[dict[str, str]]) -> bool:
+    if not rows:
+        return False
+    first = next(iter(rows[0]))
+    return "Total" in rows[0] or any(row[first] == "Total" for row in rows)
+
+
+def _crosstab(problem: Problem, name: str, rows: list[dict[str, str]]) -> None:
+    """Cells ≥ 0; each row and column adds up to its total (where the table shows one)."""
+    label, *columns = list(rows[0])
+    cell = {(row[label], c): ("X", name, row[label], c) for row in rows for c in columns}
+    for (r, c), var in cell.items():
+        if not problem.publish(var, rows[[x[label] for x in rows].index(r)][c]):
+            problem.target(name, f"{r} / {c}", {var: 1.0})
+    inner_rows = [row[label] for row in rows if row[label] != "Total"]
+    inner_columns = [c for c in columns if c != "Total"]
+    lines = []
+    if "Total" in columns:
+        lines += [([(r, c) for c in inner_columns], (r, "Total")) for r in [*inner_rows, "Total"]
+                  if (r, "Total") in cell]
+    if "Total" in [row[label] for row in rows]:
+        lines += [([(r, c) for r in inner_rows], ("Total", c)) for c in columns]
+    for parts, total in lines:
+        terms = {cell[p]: 1.0 for p in parts}
+        terms[cell[total]] = -1.0
+        problem.add(terms, 0.0, 0.0)
+        for p in parts:
+            if p[0] != "Total" and p[1] != "Total":
+                problem.target(name, f"{total} minus {p} (complement)",
+                               {cell[total]: 1.0, cell[p]: -1.0})
+
+
 def solve(problem: Problem, threshold: int) -> list[Leak]:
-    """Every target's range from the published cells; the leaks."""
+    """Every target's range from the published cells; the leaks. A target whose value in
+    two solutions found for earlier targets of its component already differs by the
+    threshold is not narrowed enough to leak, and is not solved again."""
     names = list(problem.index)
     free = [n for n in names if n not in problem.value]
     position = {n: i for i, n in enumerate(free)}
@@ -211,22 +270,30 @@ def solve(problem: Problem, threshold: int) -> list[Leak]:
         for j in ids[1:]:
             parent[find(j)] = find(ids[0])
     leaks = []
+    seen: dict[frozenset[int], list[dict[tuple, float]]] = defaultdict(list)
     for table, what, terms in problem.targets:
         ids = [position[n] for n in terms if n in position]
         constant = sum(c * problem.value[n] for n, c in terms.items() if n in problem.value)
         if not ids:
             low = high = constant
         else:
-            roots = {find(i) for i in ids}
+            roots = frozenset(find(i) for i in ids)
+            points = [sum(c * (point[n] if n in point else problem.value[n])
+                          for n, c in terms.items()) for point in seen[roots]]
+            if points and max(points) - min(points) >= threshold:
+                continue  # two solutions already this far apart: not narrowed enough
             members = [i for i in range(len(free)) if find(i) in roots]
-            low, high = _range(problem, free, members, terms, constant)
+            low, high, found = _range(problem, free, members, terms, constant)
+            seen[roots] += found
         if high - low < threshold and low <= threshold - 1 and high >= 1:
             leaks.append(Leak(table, what, low, high))
     return leaks
 
 
 def _range(problem: Problem, free: list[tuple], members: list[int],
-           terms: dict[tuple, float], constant: float) -> tuple[float, float]:
+           terms: dict[tuple, float], constant: float
+           ) -> tuple[float, float, list[dict[tuple, float]]]:
+    """min and max of the target, and the solutions found (unknown → value)."""
     local = {free[i]: k for k, i in enumerate(members)}
     r, c, d, lo, hi = [], [], [], [], []
     for row_terms, low, high in problem.rows:
@@ -251,7 +318,10 @@ def _range(problem: Problem, free: list[tuple], members: list[int],
     low = milp(objective, **options)
     high = milp(-objective, **options)
     assert low.status == 0, f"published cells inconsistent: {low.message}"
-    return (low.fun + constant, -high.fun + constant if high.status == 0 else np.inf)
+    names = [free[i] for i in members]
+    found = [dict(zip(names, r.x, strict=True)) for r in (low, high)
+             if r.status == 0 and r.x is not None]
+    return (low.fun + constant, -high.fun + constant if high.status == 0 else np.inf, found)
 
 
 def leaks(run_dir: Path, threshold: int) -> list[Leak]:

@@ -17,7 +17,9 @@ The model
   ``*`` is "coded, any level" (the base of a share "of those coded"), the sum over the levels
   of ``V`` seen anywhere; ``(other)`` holds clips not coded or with an unlisted level. A
   yes/no event (listed in ``events``) always has both levels, so ``no`` is the complement
-  base − count, whether or not a table shows it.
+  base − count, whether or not a table shows it. A variable listed in ``complete`` is known
+  for every clip (e.g. "has at least one turn coded X": yes or no for every encounter), so
+  ``N(P ∪ {V=(other)}) = 0`` and its base is the population itself.
 * The adversary knows every published count and these identities; each population is a
   whole number ≥ 0. A population is **sensitive** when its true size is from 1 to
   ``threshold − 1`` (for a complement that no table shows, the size the true counts imply).
@@ -30,8 +32,12 @@ The model
   names the tables.
 
 The unknowns split into independent components (published counts are constants), so each
-bound is a small problem. Reference: Hundepool et al., *Statistical Disclosure Control*
-(Wiley 2012), ch. 4 (protection intervals; secondary suppression as a linear programme).
+bound is a small problem: solved as a linear programme first (exact when its solution is
+whole, as it is for these sums; else as the integer programme), skipped when two solutions
+already found differ by the threshold on it, and cached by problem (``protect(cache=…)``);
+the components of one check are solved together (:mod:`workbench.privacy.bounds`).
+Reference: Hundepool et al., *Statistical Disclosure Control* (Wiley 2012), ch. 4
+(protection intervals; secondary suppression as a linear programme).
 """
 
 from __future__ import annotations
@@ -41,13 +47,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
-
 from workbench.exceptions import WorkbenchError
+from workbench.privacy.bounds import Population, batch_bounds, component_bounds, describe
 
-Population = frozenset[tuple[str, str]]
 OTHER = "(other)"
 ANY = "*"
 YES, NO = "yes", "no"
@@ -88,17 +90,14 @@ class Finding:
     high: float
 
 
-def describe(population: Population) -> str:
-    """``power=PACE 1984 s1 & gow_grounds=none`` (``all clips`` for the empty set)."""
-    return " & ".join(f"{v}={level}" for v, level in sorted(population)) or "all clips"
-
-
 class _Model:
     """The populations, their identities and true values for one set of cells."""
 
-    def __init__(self, cells: Sequence[Cell], events: Iterable[str]) -> None:
+    def __init__(self, cells: Sequence[Cell], events: Iterable[str],
+                 complete: Iterable[str] = ()) -> None:
         self.cells = list(cells)
         self.events = set(events)
+        self.complete = set(complete)
         explicit: dict[Population, int] = {}
         where: dict[Population, set[str]] = defaultdict(set)
         for cell in self.cells:
@@ -144,11 +143,13 @@ class _Model:
                 other = parent | {(variable, OTHER)}
                 parts = tuple(parent | {(variable, level)} for level in self._levels(variable))
                 out += [(parent, (coded, other)), (coded, parts)]
+                if variable in self.complete:  # known for every clip: nothing is "other"
+                    out.append((other, ()))
                 for key in (parent, coded, other, *parts):
                     if key not in known:
                         known.add(key)
                         pending.append(key)
-        return sorted(out, key=lambda e: (_order(e[0]), _order(e[1][0])))
+        return sorted(out, key=lambda e: (_order(e[0]), _order(e[1][0]) if e[1] else (-1, [])))
 
 
     def terms(self, n: int) -> tuple[Population, ...]:
@@ -184,7 +185,7 @@ class _Model:
         unknown = set(self.keys) - set(value)
         for component in _components(self, unknown):
             ordered = sorted(component, key=_order)
-            truth.update(_bounds(self, value, ordered, ordered))
+            truth.update(component_bounds(self, value, ordered, ordered))
         return truth
 
 
@@ -211,45 +212,6 @@ def _components(model: _Model, unknown: set[Population]) -> list[set[Population]
     for k in unknown:
         groups[find(k)].add(k)
     return sorted(groups.values(), key=lambda g: _order(min(g, key=_order)))
-
-
-def _bounds(model: _Model, fixed: dict[Population, float], variables: list[Population],
-            targets: Sequence[Population]) -> dict[Population, tuple[float, float]]:
-    """min and max of each target over whole-number solutions, ``fixed`` counts known;
-    ``variables``: one component of the unknowns."""
-    index = {k: i for i, k in enumerate(variables)}
-    rows: list[int] = []
-    cols: list[int] = []
-    data: list[float] = []
-    rhs: list[float] = []
-    equations = sorted({n for k in variables for n in model.equation_ids[k]})
-    for r, n in enumerate(equations):
-        total, parts = model.equations[n]
-        constant = 0.0
-        for t, coefficient in [(total, -1.0)] + [(p, 1.0) for p in parts]:
-            if t in index:
-                rows.append(r)
-                cols.append(index[t])
-                data.append(coefficient)
-            else:
-                constant += coefficient * fixed[t]
-        rhs.append(-constant)
-    a = coo_matrix((data, (rows, cols)), shape=(len(equations), len(variables))).tocsr()
-    b = np.array(rhs)
-    constraints = [LinearConstraint(a, b, b)] if equations else []
-    integrality = np.ones(len(variables))
-    bounds = Bounds(np.zeros(len(variables)), np.full(len(variables), np.inf))
-    out = {}
-    for target in targets:
-        c = np.zeros(len(variables))
-        c[index[target]] = 1.0
-        low = milp(c, constraints=constraints, integrality=integrality, bounds=bounds)
-        if low.status != 0:
-            raise ValueError(f"the published counts are inconsistent ({low.message}) "
-                             f"around {describe(target)}")
-        high = milp(-c, constraints=constraints, integrality=integrality, bounds=bounds)
-        out[target] = (round(low.fun, 6), round(-high.fun, 6) if high.status == 0 else np.inf)
-    return out
 
 
 def _sensitive(truth: tuple[float, float], threshold: int) -> bool:
@@ -282,6 +244,8 @@ class _Audit:
                     _sensitive(self.truth[key], threshold):
                 found.append(Finding(key, int(self.truth[key][0]), value, value))
         unknown = set(model.keys) - set(fixed)
+        order: list[Any] = []
+        todo: list[tuple[Any, list[Population], list[Population]]] = []
         for component in _components(model, unknown):
             targets = sorted((k for k in component
                               if _sensitive(self.truth[k], threshold)
@@ -291,10 +255,13 @@ class _Audit:
             touching = frozenset((t, fixed[t]) for k in component
                                  for n in model.equation_ids[k] for t in model.terms(n)
                                  if t in fixed)
-            signature = (frozenset(component), touching)
-            if signature not in self.cache:
-                self.cache[signature] = _bounds(model, fixed, sorted(component, key=_order),
-                                                targets)
+            complete = frozenset(v for k in component for v, _ in k if v in model.complete)
+            signature = (frozenset(component), touching, complete, threshold)
+            order.append(signature)
+            if not set(targets) <= set(self.cache.get(signature, ())):
+                todo.append((signature, sorted(component, key=_order), targets))
+        self.cache.update(batch_bounds(model, fixed, todo, threshold))
+        for signature in order:
             for target, (low, high) in self.cache[signature].items():
                 if _pinned(low, high, threshold):
                     found.append(Finding(target, int(self.truth[target][0]), low, high))
@@ -326,26 +293,33 @@ class _Audit:
         return out
 
 
-def check(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = ()
-          ) -> list[Finding]:
+def check(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = (),
+          complete: Iterable[str] = ()) -> list[Finding]:
     """Sensitive (or suppressed) populations that the published cells narrow to a range of
     fewer than ``threshold`` values overlapping 1 … threshold − 1."""
-    return _Audit(_Model(cells, events), threshold).findings(
+    return _Audit(_Model(cells, events, complete), threshold).findings(
         {c.population for c in cells if c.published})
 
 
 def protect(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = (),
-            candidates: Callable[[Cell], bool] | None = None) -> list[Cell]:
+            complete: Iterable[str] = (),
+            candidates: Callable[[Cell], bool] | None = None,
+            cache: dict[Any, Any] | None = None) -> list[Cell]:
     """The further cells to suppress so no sensitive population is pinned (see the module
     docstring); ``candidates`` says which published cells may be suppressed (default all).
+    ``cache``: bounds already solved (by signature of the problem: its unknowns, the known
+    counts they touch, the threshold), used and filled, so a later audit with more tables
+    re-solves only what they change.
 
     Raises
     ------
     DisclosureAuditError
         a sensitive population is pinned and no allowed cell can hide it.
     """
-    model = _Model(cells, events)
+    model = _Model(cells, events, complete)
     audit = _Audit(model, threshold)
+    if cache is not None:
+        audit.cache = cache
     published = {c.population for c in cells if c.published}
     allowed = candidates or (lambda cell: True)
     by_population: dict[Population, list[Cell]] = defaultdict(list)

@@ -78,7 +78,7 @@ def suppress_counts(
     threshold : counts under it (and over 0) are confidential.
     """
     values = _check_counts(counts, threshold)
-    table = _with_totals(values)
+    table = with_totals(values)
     x = table.to_numpy(dtype=float)
     lines = _lines(table.shape, has_row_total=values.shape[1] > 1,
                    has_col_total=values.shape[0] > 1)
@@ -242,7 +242,8 @@ def _check_counts(counts: pd.DataFrame, threshold: int) -> pd.DataFrame:
     return values.astype("int64")
 
 
-def _with_totals(values: pd.DataFrame) -> pd.DataFrame:
+def with_totals(values: pd.DataFrame) -> pd.DataFrame:
+    """``values`` with a :data:`TOTAL` column (2+ columns) and row (2+ rows) added."""
     table = values.copy()
     if values.shape[1] > 1:
         table[TOTAL] = table.sum(axis=1)

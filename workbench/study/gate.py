@@ -58,8 +58,9 @@ class CountRule:
     (``"element:value"``); else ``event``: the yes/no event counted (default: the count
     column, e.g. ``escalated``; its complement is ``no``). ``level_when`` (``"unit=clip"``):
     only rows with that value have exclusive levels; in the others each level is an event of
-    its own (a clip can show several). Rules declaring none of these are checked within their
-    table only. Spec syntax: :mod:`workbench.study.crosstable`.
+    its own (a clip can show several), known for every clip of the row's population (its
+    base is that whole population, e.g. "at least one turn coded so"). Rules declaring none
+    of these are checked within their table only. Spec syntax: :mod:`workbench.study.crosstable`.
     """
 
     count: str | None = None

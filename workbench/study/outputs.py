@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +29,7 @@ import matplotlib
 import pandas as pd
 
 from workbench.exceptions import ParameterError
+from workbench.privacy import disclosure
 from workbench.report.document import title_problems
 from workbench.study.canonical import frame_to_csv, sort_rows
 from workbench.study.crosstable import RunAudit
@@ -92,8 +93,8 @@ class StudyOutputs:
     gate : disclosure control and redaction applied to everything published.
     intro : a short paragraph under the heading (redacted).
     audit_dir : private folder of the run's study-wide disclosure audit (the true counts of
-        the tables registered so far; never inside the run folder). None: this section's
-        tables are audited together, in memory.
+        the run's tables and the suppressions the run's audit imposed; never inside the run
+        folder; :mod:`workbench.study.crosstable`). None: this section only, in memory.
     """
 
     def __init__(self, run_dir: str | Path, section: str, title: str, *,
@@ -105,7 +106,7 @@ class StudyOutputs:
         self.run_dir = Path(run_dir)
         self.gate = gate
         self.audit = RunAudit(Path(audit_dir) if audit_dir is not None else None,
-                              gate.threshold)
+                              gate.threshold, section)
         #: codebook and metadata labels, for figures (``plots.bar_chart(..., labels=...)``)
         self.labels = labels or Labels()
         self._section = Section(section, gate.redact_prose(title), gate.redact_prose(intro))
@@ -146,11 +147,12 @@ class StudyOutputs:
         rules, reason = _rules(name, protect, text)
         self._check_columns(name, frame, rules, [*(keys or []), *drop])
         protected, suppressed = self.gate.protect(frame, rules)
-        extra = self.audit.register(name, rules.rules, frame.reset_index(drop=True),
-                                    protected, self.gate.marker)
+        raw = frame.reset_index(drop=True)
+        extra = self.audit.register(name, rules.rules, raw, protected, self.gate.marker)
         if extra:
             protected, suppressed = _suppress_more(protected, rules.rules, extra,
                                                    self.gate.marker, suppressed)
+        self.audit.record(name, rules.rules, raw, protected, self.gate.marker)
         protected = sort_rows(protected.drop(columns=list(drop)), keys)
         if reason:
             notes = f"{notes} {reason}".strip()
@@ -159,17 +161,31 @@ class StudyOutputs:
                                  _suppression_kinds(rules, protected.columns), list(text))
 
     def crosstab(self, name: str, counts: pd.DataFrame, *, title: str, notes: str = "",
-                 label: str | None = None) -> pd.DataFrame:
+                 label: str | None = None, rows: str | None = None,
+                 columns: str | None = None) -> pd.DataFrame:
         """Write a two-way table of counts (rows × columns, no totals) with totals added and
         primary and secondary suppression applied; return what was written.
 
         ``label`` names the first column (the row labels); default the index name.
+        ``rows``, ``columns``: the variables its rows and columns are levels of, for the
+        run's disclosure audit (default: variables of this table alone, so its cells are
+        audited together with its totals only).
         """
         self._claim(name, "table", title)
         if not isinstance(counts, pd.DataFrame):
             raise ParameterError(f"table {name!r}: expected a DataFrame of counts, got "
                                  f"{type(counts).__name__}", field="counts")
         shown, suppressed = self.gate.protect_crosstab(counts)
+        marker = self.gate.marker
+        extra = self.audit.register_crosstab(
+            name, disclosure.with_totals(counts), shown.map(lambda v: v == marker),
+            rows=rows or f"{name}.rows", columns=columns or f"{name}.columns",
+            total=disclosure.TOTAL)
+        for row, column in extra:
+            j = [str(c) for c in shown.columns].index(column)
+            if shown.iat[row, j] != marker:
+                shown.iat[row, j] = marker
+                suppressed += 1
         first = label or counts.index.name or "row"
         shown.columns = [str(c) for c in shown.columns]
         shown = shown.rename_axis(first).reset_index()
@@ -182,8 +198,8 @@ class StudyOutputs:
                      suppressed: int, digits: Mapping[str, int | None],
                      suppression: dict[str, str], text: list[str]) -> pd.DataFrame:
         path = Path(TABLES_DIR) / f"{name}.csv"
-        (self.run_dir / path).write_text(frame_to_csv(neutralise_frame(table), digits=digits),
-                                         encoding="utf-8", newline="")
+        _replace(self.run_dir / path, lambda partial: partial.write_text(
+            frame_to_csv(neutralise_frame(table), digits=digits), encoding="utf-8", newline=""))
         self._add(Item("table", name, self.gate.redact_prose(title),
                        self.gate.redact_prose(notes), {"csv": path.as_posix()},
                        rows=len(table), suppressed=suppressed, suppression=suppression,
@@ -198,10 +214,10 @@ class StudyOutputs:
         files = {"png": (Path(FIGURES_DIR) / f"{name}.png").as_posix(),
                  "svg": (Path(FIGURES_DIR) / f"{name}.svg").as_posix()}
         with figure_style():
-            fig.savefig(self.run_dir / files["png"], format="png", metadata={"Software": None},
-                        bbox_inches="tight")
-            fig.savefig(self.run_dir / files["svg"], format="svg", metadata={"Date": None},
-                        bbox_inches="tight")
+            _replace(self.run_dir / files["png"], lambda partial: fig.savefig(
+                partial, format="png", metadata={"Software": None}, bbox_inches="tight"))
+            _replace(self.run_dir / files["svg"], lambda partial: fig.savefig(
+                partial, format="svg", metadata={"Date": None}, bbox_inches="tight"))
         plt.close(fig)
         self._add(Item("figure", name, self.gate.redact_prose(title),
                        self.gate.redact_prose(notes), files))
@@ -277,24 +293,33 @@ def _rules(name: str, protect: CountRule | Sequence[CountRule] | str,
     return TableRules(rules, tuple(text)), ""
 
 
-def _suppress_more(table: pd.DataFrame, rules: Sequence[CountRule], cells: Sequence[Any],
-                   marker: str, suppressed: int) -> tuple[pd.DataFrame, int]:
-    """Mark the audit's further suppressions, with what rests on them (a hidden base hides
-    its count; a hidden count its values and complements)."""
+def _replace(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write ``path`` whole under another name, then rename it: a section run again by the
+    run's disclosure audit replaces its files at once, never half-written."""
+    partial = path.with_name(f".{path.name}.partial")
+    write(partial)
+    partial.replace(path)
+
+
+def _suppress_more(table: pd.DataFrame, rules: Sequence[CountRule],
+                   cells: Sequence[tuple[int, str]], marker: str,
+                   suppressed: int) -> tuple[pd.DataFrame, int]:
+    """Mark the audit's further suppressions (row, column), with what rests on them (a
+    hidden base hides its count; a hidden count its values and complements)."""
     out = table.copy()
-    for cell in cells:
+    for row, cell_column in cells:
         for rule in rules:
-            if cell.column == rule.base:
+            if cell_column == rule.base:
                 columns = [rule.base, rule.count, *rule.values, *rule.complements]
-            elif cell.column in (rule.count, *rule.complements):
+            elif cell_column in (rule.count, *rule.complements):
                 columns = [rule.count, *rule.values, *rule.complements]
             else:
                 continue
             for column in (c for c in columns if c is not None):
-                if not (isinstance(out.at[cell.row, column], str)
-                        and out.at[cell.row, column] == marker):
+                if not (isinstance(out.at[row, column], str)
+                        and out.at[row, column] == marker):
                     out[column] = out[column].astype(object)
-                    out.at[cell.row, column] = marker
+                    out.at[row, column] = marker
                     suppressed += 1
     return out, suppressed
 

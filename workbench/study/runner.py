@@ -6,7 +6,10 @@
    independent, so ``jobs`` workers run them in parallel, each on one kernel started once
    (:mod:`workbench.study.kernels`); the executed notebooks go to ``<run>/notebooks/``. Each
    registers its tables and figures (:mod:`workbench.study.outputs`).
-3. Assemble ``<run>/``: ``provenance.json``, ``manifest.json``, ``tables.xlsx`` and
+3. Audit every table of the run together (:mod:`workbench.study.crosstable`): further
+   suppressions across sections are imposed and their sections run again (their files
+   replaced whole), until nothing more is needed; or the run is refused, naming the tables.
+4. Assemble ``<run>/``: ``provenance.json``, ``manifest.json``, ``tables.xlsx`` and
    ``report.html`` (alongside ``tables/*.csv`` and ``figures/*.png|svg``).
 """
 
@@ -23,6 +26,8 @@ from typing import Any
 
 from workbench import textfiles
 from workbench.exceptions import ParameterError, StudyRunError, WorkbenchError
+from workbench.privacy.audit import DisclosureAuditError
+from workbench.study.crosstable import audit_run, impose, imposed, sections_of
 from workbench.study.data import load_study_data
 from workbench.study.kernels import (
     KERNEL,
@@ -38,7 +43,7 @@ from workbench.study.methods import methods_facts
 from workbench.study.outputs import read_sections
 from workbench.study.provenance import build_provenance, write_provenance
 from workbench.study.report import write_report, write_report_pdf
-from workbench.study.session import make_gate, resolve_params
+from workbench.study.session import audit_folder, make_gate, resolve_params
 from workbench.study.workbook import write_workbook
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -140,17 +145,9 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
         if execute is None and workers > 1:  # longest first: the last to start ends soonest
             cost = previous_timings(params.output_dir, exclude=run_dir)
             todo.sort(key=lambda job: -cost.get(job.notebook.name, float("inf")))
-        if execute is not None:
-            done = []
-            for job in _progress(todo, progress):
-                done.append(_execute_with(execute, job, cwd=private))
-                if done[-1].error is not None:
-                    break
-        else:
-            done = _execute_parallel(todo, workers, private, progress)
-    for result in done:
-        if result.error is not None:
-            raise _run_error(result)
+        done = _run_jobs(todo, execute, workers, private, progress)
+        audit = _audit_run(todo, done, audit_folder(snapshot), params.disclosure_threshold,
+                           lambda again: _run_jobs(again, execute, workers, private, False))
     timings = [{"notebook": d.job.notebook.name, "seconds": round(d.seconds, 2),
                 "worker": d.worker} for d in sorted(done, key=lambda d: d.job.notebook.name)]
     finished = dt.datetime.now(dt.UTC)
@@ -160,6 +157,7 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
     record = build_provenance(data, run_dir=run_dir, started=started, finished=finished,
                               notebooks=timings)
     record["execution"] = {"jobs": workers, "wall_s": round(time.perf_counter() - clock, 2)}
+    record["disclosure_audit"] = audit
     assert params.store is not None
     record["methods"] = methods_facts(data, params.store, run_dir)
     provenance = write_provenance(record, run_dir / "provenance.json")
@@ -203,6 +201,56 @@ def check_unique_names(sections: list[Any]) -> None:
                                      f"{seen[key]} and {section.section}; {item.kind} names "
                                      "are unique in a run", field="name")
             seen[key] = section.section
+
+
+#: Rounds of the run's disclosure audit (each runs again the sections it added suppressions to).
+AUDIT_ROUNDS = 4
+
+
+def _run_jobs(todo: list[Job], execute: Callable[..., Any] | None, workers: int, cwd: str,
+              progress: bool) -> list[Done]:
+    """Run ``todo``; raise the first notebook failure."""
+    if execute is not None:
+        done = []
+        for job in _progress(todo, progress):
+            done.append(_execute_with(execute, job, cwd=cwd))
+            if done[-1].error is not None:
+                break
+    else:
+        done = _execute_parallel(todo, workers, cwd, progress)
+    for result in done:
+        if result.error is not None:
+            raise _run_error(result)
+    return done
+
+
+def _audit_run(todo: list[Job], done: list[Done], folder: Path, threshold: int,
+               again: Callable[[list[Job]], list[Done]]) -> dict[str, Any]:
+    """The run's disclosure audit over every table of every section
+    (:func:`~workbench.study.crosstable.audit_run`): while it finds further suppressions,
+    impose them and run the sections that own them again (``done`` gets their new timings).
+    Returns what was done, for the provenance."""
+    rounds: list[dict[str, Any]] = []
+    for _ in range(AUDIT_ROUNDS):
+        extra = audit_run(folder, threshold)
+        if not extra:
+            return {"rounds": rounds, "imposed_cells": sum(len(v) for v in
+                                                            imposed(folder).values())}
+        impose(folder, extra)
+        sections = sections_of(folder, list(extra))
+        rerun = [job for job in todo if job.notebook.stem in sections]
+        rounds.append({"tables": sorted(extra), "cells": sum(len(v) for v in extra.values()),
+                       "sections": sections})
+        timing = {d.job.notebook.name: d for d in done}
+        for result in again(rerun):
+            timing[result.job.notebook.name] = Done(
+                result.job, timing[result.job.notebook.name].seconds + result.seconds,
+                result.worker)
+        done[:] = list(timing.values())
+    raise DisclosureAuditError(
+        f"the run's disclosure audit still finds counts to hide after {AUDIT_ROUNDS} rounds "
+        f"(tables {', '.join(rounds[-1]['tables'])}); the run is refused",
+        tables=rounds[-1]["tables"], population="")
 
 
 def _execute_parallel(todo: list[Job], workers: int, cwd: str, progress: bool) -> list[Done]:

@@ -6,9 +6,10 @@ A notebook's ``parameters`` cell sets ``params_path``, ``project``, ``run_dir`` 
     study = open_study("03_prevalence", "Prevalence of codes", params_path=params_path,
                        project=project, run_dir=run_dir, snapshot=snapshot)
 
-Under ``bwv study run`` the runner passes a snapshot of the data (read once per run); a
-notebook opened on its own reads the project's store instead and writes into
-``<output_dir>/interactive``.
+Under ``bwv study run`` the runner passes a snapshot of the data (read once per run), and the
+sections share the run's private disclosure-audit folder beside it (:func:`audit_folder`); a
+notebook opened on its own reads the project's store instead, writes into
+``<output_dir>/interactive`` and audits its own tables only.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def resolve_params(params_path: str | Path | None = None, project: str | Path | 
             proj.codebooks_dir)
 
 
+def audit_folder(snapshot: str | Path) -> Path:
+    """The run's private disclosure-audit folder, beside its data snapshot."""
+    return Path(snapshot).parent / "audit"
+
+
 def make_gate(params: StudyParams) -> PublicationGate:
     """The publication gate for these parameters (threshold, rounding)."""
     return PrivacyGate(params.disclosure_threshold, rounding_base=params.rounding_base,
@@ -90,6 +96,7 @@ def open_study(section: str, title: str, *, params_path: str | Path | None = Non
         data = load_study_data(params, codebooks_dir=codebooks_dir)
     folder = Path(run_dir) if run_dir is not None else params.output_dir / INTERACTIVE_RUN
     gate = make_gate(params)
+    audit = audit_folder(snapshot) if snapshot is not None else None
     out = StudyOutputs(folder, section, title, gate=gate, intro=intro,
-                       labels=Labels(data.codebook))
+                       labels=Labels(data.codebook), audit_dir=audit)
     return Study(params, data, out, gate)
