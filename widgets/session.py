@@ -182,8 +182,8 @@ class SessionWidget(W.VBox):
         book = self.session.codebook
         hints = [f"{chip_text(book.code(h.code_id), h.value)} {h.probability:.0%}"
                  for h in self.session.hints.get(index, [])]
-        return {"chips": self._chips(turn.codes), "note": turn.note, "flag": turn.flagged,
-                "hints": hints}
+        mark = {"chips": self._chips(turn.codes), "note": turn.note, "flag": turn.flagged}
+        return {**mark, "hints": hints} if hints else mark
 
     def _chips(self, codes: dict[str, str]) -> list[str]:
         book = self.session.codebook
