@@ -94,16 +94,18 @@ def welch_interval(a: np.ndarray, b: np.ndarray, level: float = 0.95
     return d, d - half, d + half
 
 
-def respect_comparison(utterances: pd.DataFrame, clips: pd.DataFrame, *,
+def respect_comparison(utterances: pd.DataFrame | None, clips: pd.DataFrame, *,
                        by: str = "ethnicity", reference: str | None = None,
                        threshold: int = DEFAULT_THRESHOLD, level: float = 0.95,
-                       disclose: bool = True) -> pd.DataFrame:
+                       disclose: bool = True, measures: pd.DataFrame | None = None
+                       ) -> pd.DataFrame:
     """Respect score and markers by role and by ``by`` (see the module docstring).
 
     ``clips``: one row per clip with ``clip_id`` and ``by``; a missing value is the group
     "Not recorded". ``reference``: the group differences are taken from (default: the largest
     group). Returns :data:`COLUMNS`, an ``All`` row per role and measure; with ``disclose``
-    small groups are ``[c]`` (:mod:`workbench.privacy.disclosure`).
+    small groups are ``[c]`` (:mod:`workbench.privacy.disclosure`). ``measures``: the
+    :func:`clip_measures` of the utterances, if already computed (``utterances`` unused).
     """
     if by not in clips.columns or "clip_id" not in clips.columns:
         raise ParameterError(f"clips: need clip_id and '{by}' columns; columns: "
@@ -113,7 +115,9 @@ def respect_comparison(utterances: pd.DataFrame, clips: pd.DataFrame, *,
                              field="level")
     groups = clips.set_index(clips["clip_id"].astype(str))[by].astype(object)
     groups = groups.where(groups.notna(), "Not recorded").astype(str)
-    per_clip = clip_measures(utterances)
+    if measures is None and utterances is None:
+        raise ParameterError("give the utterances or their clip measures", field="utterances")
+    per_clip = (clip_measures(utterances) if measures is None else measures).copy()
     per_clip["group"] = per_clip["clip_id"].astype(str).map(groups)
     per_clip = per_clip[per_clip["group"].notna()]
     sizes = per_clip.drop_duplicates("clip_id")["group"].value_counts()
