@@ -57,6 +57,7 @@ def test_intervals_match_statsmodels_and_scipy():
     rng = np.random.default_rng(3)
     a, b = rng.normal(0.2, 1, 40), rng.normal(0, 2, 25)
     m, lo, hi = mean_interval(a)
+    assert np.isclose(m, a.mean())
     assert np.allclose((lo, hi), DescrStatsW(a).tconfint_mean(0.05))
     d, dlo, dhi = welch_interval(a, b)
     ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
@@ -64,7 +65,7 @@ def test_intervals_match_statsmodels_and_scipy():
 
 
 def test_no_ethnic_difference_is_found_where_none_was_planted(subset):
-    u, clips, measures = subset
+    _u, clips, measures = subset
     table = respect_comparison(None, clips, measures=measures)
     ref = table.attrs["reference"]
     assert ref == clips["ethnicity"].value_counts().idxmax()
@@ -100,7 +101,7 @@ def test_a_planted_ethnic_difference_and_the_demos_escalation_effect_are_found(s
 
 
 def test_small_groups_are_suppressed_with_one_more_of_their_line(subset):
-    u, clips, measures = subset
+    _u, clips, measures = subset
     tiny = clips.copy()
     tiny.loc[tiny.index[:4], "ethnicity"] = "Tiny group"
     table = respect_comparison(None, tiny, threshold=10, measures=measures)
@@ -114,7 +115,7 @@ def test_small_groups_are_suppressed_with_one_more_of_their_line(subset):
 
 
 def test_bad_parameters_are_named(subset):
-    u, clips, measures = subset
+    _u, clips, measures = subset
     with pytest.raises(ParameterError, match="'religion'"):
         respect_comparison(None, clips, by="religion", measures=measures)
     with pytest.raises(ParameterError, match="reference group 'Martian'"):

@@ -17,7 +17,10 @@ starts from ``start`` random clips, trains on the coded clips, scores the test t
 adds ``batch`` clips by each strategy until the pool is used up or ``max_clips`` is reached.
 The split is :func:`workbench.assist.evaluate.fold_plan`'s first fold: ``held_out`` (clips
 and demo templates held out; the figure that counts) or ``within``. The figure per step is
-the mean F1 over ``keys`` (a target without enough positives yet scores 0).
+the mean F1 over ``keys`` (a target without enough positives yet scores 0). The features
+(TF-IDF vocabularies and marker scaling, which use no codes) are fitted once on the pool's
+text — in active learning the uncoded pool is at hand — and only the classifiers are
+refitted as clips are coded.
 """
 
 from __future__ import annotations
@@ -132,8 +135,9 @@ def queue(models: SuggestionModels, utterances: pd.DataFrame, uncoded: list[str]
 
 @dataclass(frozen=True)
 class Simulation:
-    """``curves``: strategy, n_clips, f1 (mean over keys); ``needed``: strategy, target_f1,
-    clips (first coded-clip count reaching it; NaN if never), pool (clips available)."""
+    """``curves``: strategy, n_clips, f1 (mean over keys, mean over repeats), f1_min, f1_max;
+    ``needed``: strategy, target_f1, clips (the first coded-clip count whose mean F1 reaches
+    it; NaN if none), pool (clips available), repeats."""
 
     curves: pd.DataFrame
     needed: pd.DataFrame
@@ -141,21 +145,18 @@ class Simulation:
     scheme: str
 
 
-def _fit_predict(frame: pd.DataFrame, rows: np.ndarray, want: list[Target], y: dict,
+def _fit_predict(x, frame: pd.DataFrame, rows: np.ndarray, want: list[Target], y: dict,
                  roles: dict, predict: np.ndarray) -> dict[str, np.ndarray | None]:
-    """Train on ``rows``; per key the probabilities, full length (NaN outside ``predict``;
-    None: too few positives to train)."""
-    features = feature_transformer().fit(frame[rows])
-    x_train, x_pred = features.transform(frame[rows]), features.transform(frame[predict])
+    """Train on ``rows`` of the feature matrix ``x``; per key the probabilities, full length
+    (NaN outside ``predict``; None: too few positives to train)."""
     out: dict[str, np.ndarray | None] = {}
     for t in want:
-        tr = roles[t.key][rows]
-        y_tr = y[t.key][rows][tr]
-        if not enough(y_tr, frame.loc[rows, "clip_id"][tr]):
+        tr = rows & roles[t.key]
+        if not enough(y[t.key][tr], frame.loc[tr, "clip_id"]):
             out[t.key] = None
             continue
         full = np.full(len(frame), np.nan)
-        full[predict] = classifier().fit(x_train[tr], y_tr).predict_proba(x_pred)[:, 1]
+        full[predict] = classifier().fit(x[tr], y[t.key][tr]).predict_proba(x[predict])[:, 1]
         out[t.key] = full
     return out
 
@@ -175,14 +176,16 @@ def simulate(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Codebook, 
              keys: list[str], strategies: tuple[str, ...] = STRATEGIES, start: int = 20,
              batch: int = 20, max_clips: int | None = None, target_f1: float | None = None,
              scheme: str = "held_out", folds: int = 5, balance: float = 0.5,
-             seed: int = 0) -> Simulation:
+             repeats: int = 1, seed: int = 0) -> Simulation:
     """Coded clips needed per strategy to reach ``target_f1`` (see the module docstring).
 
     ``target_f1`` None: 95% of the F1 reached with the whole pool coded (one extra fit).
+    ``repeats``: runs from different random start sets (and random orders); the curves are
+    their mean (``f1``) with ``f1_min``/``f1_max``, and ``needed`` reads the mean curve.
     """
-    if start < 1 or batch < 1:
-        raise ParameterError(f"start = {start}, batch = {batch}: expected whole numbers ≥ 1",
-                             field="batch")
+    if start < 1 or batch < 1 or repeats < 1:
+        raise ParameterError(f"start = {start}, batch = {batch}, repeats = {repeats}: "
+                             "expected whole numbers ≥ 1", field="batch")
     frame = feature_frame(utterances)
     by_key = {t.key: t for t in targets(codebook)}
     unknown = [k for k in keys if k not in by_key]
@@ -193,6 +196,7 @@ def simulate(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Codebook, 
     y = {t.key: labels(frame, codes, t) for t in want}
     roles = {t.key: frame["role"].isin(t.roles).to_numpy() for t in want}
     train_mask, test_mask = fold_plan(frame, scheme, folds, seed)[0]
+    x = feature_transformer().fit(frame[train_mask]).transform(frame).tocsr()
     pool_ids = sorted(frame.loc[train_mask, "clip_id"].astype(str).unique())
     clip_of = frame["clip_id"].astype(str).to_numpy()
 
@@ -207,29 +211,34 @@ def simulate(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Codebook, 
 
     budget = len(pool_ids) if max_clips is None else min(max_clips, len(pool_ids))
     if target_f1 is None:
-        target_f1 = 0.95 * score(_fit_predict(frame, train_mask, want, y, roles, test_mask))
-    first = list(np.random.default_rng(seed).permutation(np.array(pool_ids, dtype=object))
-                 [:min(start, budget)])
-    rows, needed = [], []
+        target_f1 = 0.95 * score(_fit_predict(x, frame, train_mask, want, y, roles, test_mask))
+    rows = []
+    for repeat in range(repeats):
+        first = list(np.random.default_rng(seed + repeat).permutation(
+            np.array(pool_ids, dtype=object))[:min(start, budget)])
+        for strategy in strategies:
+            coded = [str(c) for c in first]
+            while True:
+                coded_mask = train_mask & np.isin(clip_of, coded)
+                left = [c for c in pool_ids if c not in set(coded)]
+                predict = test_mask | (train_mask & np.isin(clip_of, left))
+                probs = _fit_predict(x, frame, coded_mask, want, y, roles, predict)
+                rows.append({"strategy": strategy, "repeat": repeat, "n_clips": len(coded),
+                             "f1": score(probs)})
+                if not left or len(coded) >= budget:
+                    break
+                unc = _pool_uncertainty(frame, probs, predict & ~test_mask, roles, left)
+                ranked = order_clips(unc, strategy, utterances=utterances, coded=coded,
+                                     balance=balance, seed=seed + repeat * 7919 + len(coded),
+                                     limit=min(batch, budget - len(coded)))
+                coded += list(ranked["clip_id"])
+    curves = (pd.DataFrame(rows).groupby(["strategy", "n_clips"], sort=False)["f1"]
+              .agg(f1="mean", f1_min="min", f1_max="max").reset_index())
+    needed = []
     for strategy in strategies:
-        coded = [str(c) for c in first]
-        reached = np.nan
-        while True:
-            coded_mask = train_mask & np.isin(clip_of, coded)
-            left = [c for c in pool_ids if c not in set(coded)]
-            predict = test_mask | (train_mask & np.isin(clip_of, left))
-            probs = _fit_predict(frame, coded_mask, want, y, roles, predict)
-            f1 = score(probs)
-            rows.append({"strategy": strategy, "n_clips": len(coded), "f1": f1})
-            if np.isnan(reached) and f1 >= target_f1:
-                reached = len(coded)
-            if not left or len(coded) >= budget:
-                break
-            take = min(batch, budget - len(coded))
-            unc = _pool_uncertainty(frame, probs, predict & ~test_mask, roles, left)
-            ranked = order_clips(unc, strategy, utterances=utterances, coded=coded,
-                                 balance=balance, seed=seed + len(coded), limit=take)
-            coded += list(ranked["clip_id"])
-        needed.append({"strategy": strategy, "target_f1": target_f1, "clips": reached,
-                       "pool": len(pool_ids)})
-    return Simulation(pd.DataFrame(rows), pd.DataFrame(needed), tuple(keys), scheme)
+        curve = curves[curves["strategy"] == strategy]
+        hit = curve.loc[curve["f1"] >= target_f1, "n_clips"]
+        needed.append({"strategy": strategy, "target_f1": target_f1,
+                       "clips": int(hit.iloc[0]) if len(hit) else np.nan,
+                       "pool": len(pool_ids), "repeats": repeats})
+    return Simulation(curves, pd.DataFrame(needed), tuple(keys), scheme)
