@@ -18,7 +18,7 @@ from tests.test_coding_session import coding_store, mini_codebook
 from workbench.coding import CodingSession
 from workbench.coding.hints import clip_hints, hints_refusal
 from workbench.exceptions import CodingError
-from workbench.model import PRESENT, Assignment, AssignmentKind
+from workbench.model import PRESENT, Assignment, AssignmentKind, Layer, Scope, ScopeKind
 from workbench.store import Store
 
 
@@ -149,3 +149,42 @@ def test_without_models_enter_on_a_turn_does_nothing(store):
     assert session.press("Enter").message == "" and mine(store, "c2") == []
     with pytest.raises(CodingError, match="no suggestion models"):
         session.apply("pj_courtesy", index=0, from_hint=True)
+
+
+def test_review_re_coding_gets_no_hints(store, models):
+    """A reviewer re-coding an audit sample blind (``review:<audit id>`` layer)."""
+    store.assign([Assignment("c2", "rev", kind=AssignmentKind.REVIEW)])
+    store.add_scope(Scope("rev", ScopeKind.AUDIT_SAMPLE, "A1", frozenset({"c2"})))
+    session = CodingSession(store, mini_codebook(), "rev", audit_id="A1", hints=models)
+    assert [e.clip_id for e in session.queue] == ["c2"]
+    session.open("c2")
+    assert session.hints == {} and "review re-coding" in session.hints_off
+    assert "hints are off" in session.press("Enter").message
+    with pytest.raises(CodingError, match="review re-coding"):
+        session.apply("pj_courtesy", index=0, from_hint=True)
+    session.apply("pj_courtesy", index=0)
+    (a,) = store.annotations(clip_id="c2", coder_id="rev", layer=Layer.REVIEW)
+    assert (a.audit_id, a.from_hint) == ("A1", False)
+    assert models.clips_scored == []
+
+
+def test_the_store_refuses_a_hint_flag_where_hints_are_off(store):
+    """Direct store callers (a notebook, a script) cannot record a hint on a reliability,
+    gold or review unit either; on an ordinary clip they can."""
+    ref = mini_codebook().ref
+    from workbench.codebook.identity import register_codebook
+
+    register_codebook(store, mini_codebook())
+    with pytest.raises(CodingError, match="reliability sample"):
+        store.apply_code("ana", "c1", 0, "pj_courtesy", PRESENT, ref, from_hint=True)
+    with pytest.raises(CodingError, match="not assigned"):
+        store.apply_code("ben", "c3", 0, "pj_courtesy", PRESENT, ref, from_hint=True)
+    with pytest.raises(CodingError, match="coder's own layer"):
+        store.apply_code("rev", "c2", 0, "pj_courtesy", PRESENT, ref, from_hint=True,
+                         layer=Layer.CONSENSUS)
+    store.assign([Assignment("c3", "ben", kind=AssignmentKind.GOLD, position=5)])
+    with pytest.raises(CodingError, match="gold-standard"):
+        store.apply_code("ben", "c3", 0, "pj_courtesy", PRESENT, ref, from_hint=True)
+    assert store.annotations(clip_id="c1") == [] and store.annotations(clip_id="c3") == []
+    a = store.apply_code("ana", "c2", 0, "pj_courtesy", PRESENT, ref, from_hint=True)
+    assert a.from_hint and store.annotations(clip_id="c2")[0].from_hint
