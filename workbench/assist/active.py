@@ -79,12 +79,14 @@ def clip_vectors(utterances: pd.DataFrame, clip_ids: list[str]) -> np.ndarray:
 
 def order_clips(uncertainty: pd.Series, strategy: str = "uncertainty", *,
                 utterances: pd.DataFrame | None = None, coded: list[str] | tuple = (),
-                balance: float = 0.5, seed: int = 0, limit: int | None = None) -> pd.DataFrame:
+                balance: float = 0.5, seed: int = 0, limit: int | None = None,
+                vectors: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """Rank the clips of ``uncertainty`` (index: clip id) by ``strategy``: :data:`QUEUE_COLUMNS`.
 
     ``diversity`` needs ``utterances`` (the clips' turns, including the ``coded`` ones it keeps
-    away from); ``balance`` is λ (1: uncertainty only). ``similarity`` is the clip's largest
-    cosine similarity to the coded or earlier-ranked clips (diversity only).
+    away from) or their ``vectors`` (clip id → :func:`clip_vectors` row); ``balance`` is λ
+    (1: uncertainty only). ``similarity`` is the clip's largest cosine similarity to the coded
+    or earlier-ranked clips (diversity only).
     """
     if strategy not in STRATEGIES:
         raise ParameterError(f"strategy '{strategy}': expected one of {', '.join(STRATEGIES)}",
@@ -101,12 +103,13 @@ def order_clips(uncertainty: pd.Series, strategy: str = "uncertainty", *,
     elif strategy == "uncertainty":
         order = sorted(range(len(ids)), key=lambda i: (-unc[i], ids[i]))[:n]
     else:
-        if utterances is None:
+        if utterances is None and vectors is None:
             raise ParameterError("the diversity strategy needs the clips' utterances",
                                  field="utterances")
         coded = [str(c) for c in coded if str(c) not in set(ids)]
-        vectors = clip_vectors(utterances, ids + coded)
-        pool, known = vectors[:len(ids)], vectors[len(ids):]
+        matrix = clip_vectors(utterances, ids + coded) if vectors is None else np.array(
+            [vectors[c] for c in ids + coded])
+        pool, known = matrix[:len(ids)], matrix[len(ids):]
         nearest = (pool @ known.T).max(axis=1) if len(known) else np.zeros(len(ids))
         scale = unc.max() if unc.max() > 0 else 1.0
         order, left = [], np.ones(len(ids), dtype=bool)
@@ -199,6 +202,10 @@ def simulate(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Codebook, 
     x = feature_transformer().fit(frame[train_mask]).transform(frame).tocsr()
     pool_ids = sorted(frame.loc[train_mask, "clip_id"].astype(str).unique())
     clip_of = frame["clip_id"].astype(str).to_numpy()
+    every = sorted(set(clip_of))
+    vectors = dict(zip(every, clip_vectors(utterances.assign(
+        clip_id=utterances["clip_id"].astype(str)), every), strict=True)) \
+        if "diversity" in strategies else None
 
     def score(probs: dict[str, np.ndarray | None]) -> float:
         f1s = []
@@ -228,7 +235,7 @@ def simulate(utterances: pd.DataFrame, codes: pd.DataFrame, codebook: Codebook, 
                 if not left or len(coded) >= budget:
                     break
                 unc = _pool_uncertainty(frame, probs, predict & ~test_mask, roles, left)
-                ranked = order_clips(unc, strategy, utterances=utterances, coded=coded,
+                ranked = order_clips(unc, strategy, vectors=vectors, coded=coded,
                                      balance=balance, seed=seed + repeat * 7919 + len(coded),
                                      limit=min(batch, budget - len(coded)))
                 coded += list(ranked["clip_id"])
