@@ -102,3 +102,29 @@ def test_bad_model_files_and_orders_are_named(fresh: tuple[Path, Path], tmp_path
     result = bwv("assign", "-p", root, "--coders", "a1", "--overlap", "0", "--order",
                  stranger, "--dry-run")
     assert result.exit_code == 2 and "not in the store" in result.output
+
+
+def test_real_models_give_hints_in_a_session_only_off_the_reliability_sample(fresh):
+    from workbench.coding import CodingSession
+    from workbench.model import Assignment, Coder
+
+    root, path = fresh
+    models = joblib.load(path)
+    p = Project.load(root)
+    with p.open_store() as store:
+        first, second = sorted(store.clips_frame()["clip_id"])[:2]
+        store.add_coder(Coder("h1", "Hinted"))
+        store.assign([Assignment(first, "h1", position=90),
+                      Assignment(second, "h1", reliability=True, position=91)])
+        session = CodingSession(store, p.load_codebook(), "h1", hints=models)
+        session.open(second)
+        assert session.hints == {} and "reliability" in session.hints_off
+        session.open(first)
+        assert session.hints_off is None and session.hints
+        turn = min(session.hints)
+        hint = session.hints[turn][0]
+        session.go(turn)
+        session.press("Enter")
+        (a,) = store.annotations(clip_id=first, coder_id="h1")
+        assert (a.code_id, a.value, a.utterance_index, a.from_hint) == (
+            hint.code_id, hint.value, turn, True)
