@@ -122,3 +122,18 @@ def test_bad_parameters_are_named(subset):
         respect_comparison(None, clips, reference="Martian", measures=measures)
     with pytest.raises(ParameterError, match="utterances"):
         respect_comparison(None, clips)
+
+
+def test_officers_as_units_average_each_officers_clips_first(subset):
+    _u, clips, measures = subset
+    table = respect_comparison(None, clips, measures=measures, cluster="lead_officer",
+                               disclose=False)
+    officer = measures[measures["role"] == "officer"].merge(
+        clips[["clip_id", "ethnicity", "lead_officer"]], on="clip_id")
+    white = officer[officer["ethnicity"] == "White"]
+    per_officer = white.groupby("lead_officer")["respect"].mean()
+    r = row(table, "officer", "respect", "White")
+    assert r["units"] == len(per_officer) < r["clips"] == len(white)
+    assert np.allclose((r["mean"], r["low"], r["high"]), mean_interval(per_officer.to_numpy()))
+    with pytest.raises(ParameterError, match="'badge'"):
+        respect_comparison(None, clips, measures=measures, cluster="badge")

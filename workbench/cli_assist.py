@@ -286,6 +286,9 @@ def respect(
                                            "a published figure may rest on")] = 10,
     measure: Annotated[str, typer.Option("--measure", help="respect or a marker; 'all' "
                                          "for every one")] = "respect",
+    cluster: Annotated[str | None, typer.Option("--cluster", help="Clip column whose values "
+                                                "are the units of the intervals, e.g. "
+                                                "lead_officer (default: clips)")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", help="Also write the (disclosure-"
                                              "controlled) table")] = None,
     project: ProjectOption = None,
@@ -297,7 +300,7 @@ def respect(
     try:
         _, data = _study_data(project)
         table = respect_comparison(data.utterances, data.clips, by=by, reference=reference,
-                                   threshold=threshold)
+                                   threshold=threshold, cluster=cluster)
         _write_csv(table, csv)
     except WorkbenchError as exc:
         raise fail(exc) from exc

@@ -13,8 +13,9 @@ Voigt's respect and formality dimensions).
 The comparison (:func:`respect_comparison`): per clip and speaker role (officer, subject),
 the mean respect score and the share of turns with each marker; then per group of ``by`` (the
 subject's **self-defined ethnicity** by default) the mean over clips with a t interval (clips
-are the units, so turns of one encounter are not counted as independent), and the difference
-from the reference group with a Welch interval. A one-way ANOVA over the groups gives one
+are the units, so turns of one encounter are not counted as independent; or officers, with
+``cluster="lead_officer"``), and the difference from the reference group with a Welch
+interval. A one-way ANOVA over the groups gives one
 p-value per role and measure. Groups are then put through disclosure control
 (:func:`workbench.privacy.disclosure.suppress_rows`): a group resting on fewer than
 ``threshold`` clips is shown as ``[c]``, and one more group of its line with it when the
@@ -40,7 +41,7 @@ RESPECT_WEIGHTS: dict[str, float] = {
 MEASURES: tuple[str, ...] = ("respect", *RESPECT_WEIGHTS)
 ROLES = ("officer", "subject")
 ALL = "All"
-COLUMNS = ("role", "measure", "group", "clips", "mean", "low", "high", "difference",
+COLUMNS = ("role", "measure", "group", "clips", "units", "mean", "low", "high", "difference",
            "diff_low", "diff_high", "p_groups")
 DISCLOSURE_VALUES = ("mean", "low", "high", "difference", "diff_low", "diff_high")
 
@@ -97,8 +98,8 @@ def welch_interval(a: np.ndarray, b: np.ndarray, level: float = 0.95
 def respect_comparison(utterances: pd.DataFrame | None, clips: pd.DataFrame, *,
                        by: str = "ethnicity", reference: str | None = None,
                        threshold: int = DEFAULT_THRESHOLD, level: float = 0.95,
-                       disclose: bool = True, measures: pd.DataFrame | None = None
-                       ) -> pd.DataFrame:
+                       disclose: bool = True, measures: pd.DataFrame | None = None,
+                       cluster: str | None = None) -> pd.DataFrame:
     """Respect score and markers by role and by ``by`` (see the module docstring).
 
     ``clips``: one row per clip with ``clip_id`` and ``by``; a missing value is the group
@@ -106,10 +107,16 @@ def respect_comparison(utterances: pd.DataFrame | None, clips: pd.DataFrame, *,
     group). Returns :data:`COLUMNS`, an ``All`` row per role and measure; with ``disclose``
     small groups are ``[c]`` (:mod:`workbench.privacy.disclosure`). ``measures``: the
     :func:`clip_measures` of the utterances, if already computed (``utterances`` unused).
+    ``cluster``: a clip column (e.g. ``lead_officer``) whose values are the units of the
+    intervals and tests — the clip means are averaged per cluster first, so that one
+    officer's many stops do not count as independent (Voigt et al. used officer random
+    effects); ``units`` then counts clusters. Default: every clip is a unit.
     """
-    if by not in clips.columns or "clip_id" not in clips.columns:
-        raise ParameterError(f"clips: need clip_id and '{by}' columns; columns: "
-                             f"{', '.join(map(str, clips.columns))}", field="by")
+    for column in ("clip_id", by, *([cluster] if cluster else [])):
+        if column not in clips.columns:
+            raise ParameterError(f"clips: no '{column}' column; columns: "
+                                 f"{', '.join(map(str, clips.columns))}",
+                                 field="cluster" if column == cluster else "by")
     if not 0 < level < 1:
         raise ParameterError(f"level = {level}: expected a share between 0 and 1",
                              field="level")
@@ -120,6 +127,11 @@ def respect_comparison(utterances: pd.DataFrame | None, clips: pd.DataFrame, *,
     per_clip = (clip_measures(utterances) if measures is None else measures).copy()
     per_clip["group"] = per_clip["clip_id"].astype(str).map(groups)
     per_clip = per_clip[per_clip["group"].notna()]
+    units = per_clip["clip_id"].astype(str)
+    if cluster:
+        of = clips.set_index(clips["clip_id"].astype(str))[cluster].astype(str)
+        units = units.map(of).fillna("(none)")
+    per_clip["unit"] = units.to_numpy()
     sizes = per_clip.drop_duplicates("clip_id")["group"].value_counts()
     if sizes.empty:
         raise InputError("respect comparison: no clip of the utterances is in the clips table",
@@ -131,25 +143,30 @@ def respect_comparison(utterances: pd.DataFrame | None, clips: pd.DataFrame, *,
     rows = []
     for role in ROLES:
         mine = per_clip[per_clip["role"] == role]
+        n_clips = mine.groupby("group")["clip_id"].nunique()
         for measure in MEASURES:
-            by_group = {g: part[measure].to_numpy(dtype=float)
-                        for g, part in mine.groupby("group", sort=True)}
+            per_unit = mine.groupby(["group", "unit"], sort=True)[measure].mean()
+            every = mine.groupby("unit", sort=True)[measure].mean()
+            by_group = {g: part.to_numpy(dtype=float)
+                        for g, part in per_unit.groupby(level="group", sort=True)}
             usable = [v for v in by_group.values() if len(v) >= 2]
             p = float(stats.f_oneway(*usable).pvalue) if len(usable) >= 2 else np.nan
-            for group, values in [(ALL, mine[measure].to_numpy(dtype=float)),
-                                  *by_group.items()]:
+            for group, values in [(ALL, every.to_numpy(dtype=float)), *by_group.items()]:
                 m, lo, hi = mean_interval(values, level)
                 d = (np.nan,) * 3 if group in (ALL, ref) or ref not in by_group else \
                     welch_interval(values, by_group[ref], level)
                 rows.append({"role": role, "measure": measure, "group": group,
-                             "clips": len(values), "mean": m, "low": lo, "high": hi,
+                             "clips": int(mine["clip_id"].nunique() if group == ALL
+                                          else n_clips[group]),
+                             "units": len(values), "mean": m, "low": lo, "high": hi,
                              "difference": d[0], "diff_low": d[1], "diff_high": d[2],
                              "p_groups": p})
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     table.attrs["reference"] = ref
     if not disclose:
         return table
-    out = suppress_rows(table, base_column="clips", value_columns=DISCLOSURE_VALUES,
+    out = suppress_rows(table, base_column="clips", value_columns=("units",
+                                                                   *DISCLOSURE_VALUES),
                         threshold=threshold, base_lines=[["role", "measure"]])
     out.attrs["reference"] = ref
     out.attrs["confidential"] = CONFIDENTIAL
