@@ -66,8 +66,9 @@ class SessionWidget(W.VBox):
         self.transcript.forecast = key_forecast(
             {role.value: session.panel_for(role) for role in Role}, session.keymap, chip_text,
             self._order)
-        self.transcript.hint = (f"Click a turn, then keys — {session.keymap.describe()} · "
-                                "code keys in [brackets] · ? all keys")
+        self._keys_line = (f"Click a turn, then keys — {session.keymap.describe()} · "
+                           "code keys in [brackets] · ? all keys")
+        self.transcript.hint = self._keys_line
         self.previous_button = W.Button(description="◀ previous", layout=W.Layout(width="auto"))
         self.next_button = W.Button(description="next ▶", layout=W.Layout(width="auto"))
         self.previous_button.on_click(lambda _: self._act(session.previous))
@@ -194,8 +195,12 @@ class SessionWidget(W.VBox):
     def _mark(self, index: int) -> dict[str, Any]:
         turn = self.session.turns[index]
         held = self._held(turn.codes)
-        return {"chips": self._chips(turn.codes), "codes": held, "note": turn.note,
+        book = self.session.codebook
+        hints = [f"{chip_text(book.code(h.code_id), h.value)} {h.probability:.0%}"
+                 for h in self.session.hints.get(index, [])]
+        mark = {"chips": self._chips(turn.codes), "codes": held, "note": turn.note,
                 "flag": turn.flagged}
+        return {**mark, "hints": hints} if hints else mark
 
     def _held(self, codes: dict[str, str]) -> list[list[Any]]:
         """[code id, value, order] in chip order (what the front end's guesses start from)."""
@@ -241,11 +246,16 @@ class SessionWidget(W.VBox):
                            f"<table style='font-size:12px'>{rows}</table>")
         with self.transcript.hold_sync():
             self.transcript.turns = [turn_record(u) for u in s.utterances]
+            hinted = s.hints
             self.transcript.marks = {str(i): self._mark(i) for i, t in enumerate(s.turns)
-                                     if t.codes or t.note or t.flagged}
+                                     if t.codes or t.note or t.flagged or i in hinted}
             self.transcript.end_chips = self._end_chips()
             self.transcript.current = s.index
         self.clip_form.show(s.clip_codes)
+        if s.hint_source is not None:  # the key line says whether this clip has hints
+            self.transcript.hint = self._keys_line + (
+                " · hints: dimmed, Enter accepts one" if s.hints_off is None
+                else f" · no hints on this clip: {s.hints_off}")
         self.player.load(s.clip.media_path, self.media_root,
                          [(u.start, u.end) for u in s.utterances])
         self._render_position()

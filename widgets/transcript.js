@@ -5,6 +5,7 @@
 //   {type: "key", key, code}   a key pressed anywhere in the session (code: the code button
 //                              under the pointer or focused, for "?")
 //   {type: "goto", index}      a turn (or the clip-form row) was clicked
+// A "marks" entry may carry "hints": dimmed suggestions the coder accepts with Enter.
 // It re-renders only what changed: a changed "marks" entry repaints one row; a new "current"
 // moves the highlight between two rows; "turns" (a new clip) rebuilds the list.
 // Moving by key ("next_keys" / "previous_keys") moves the highlight at once, by the same
@@ -128,6 +129,8 @@ function render({ model, el }) {
     const box = row.querySelector(".bwv-marks");
     const parts = (mark.chips || []).map((c) => chip(c, "bwv-chip"));
     if (mark.note) parts.push(chip(`✎ ${mark.note}`, "bwv-note"));
+    // hints: dimmed suggestions, shown only where the session allows them (Enter accepts)
+    for (const h of mark.hints || []) parts.push(chip(`${h} ?`, "bwv-chip--hint"));
     box.replaceChildren(...parts);
     row.classList.toggle("bwv-flagged", Boolean(mark.flag));
   }

@@ -54,7 +54,8 @@ def turn_record(utterance: Utterance) -> dict[str, Any]:
 
 class TranscriptView(anywidget.AnyWidget):
     """Turns of one clip; ``marks`` maps "index" → {"chips": [...], "codes": [[id, value,
-    order], ...] (one per chip), "note": str, "flag": bool}.
+    order], ...] (one per chip), "note": str, "flag": bool, "hints": [...]} (hints: dimmed
+    suggestions, see :mod:`workbench.coding.hints`).
 
     ``current`` is the highlighted turn; ``len(turns)`` is the clip-form row at the end.
     Front-end messages: ``{"type": "key", "key": k, "code": id|None, "seq": n, "view": v}``

@@ -219,6 +219,8 @@ mount("import", "workbench.cli_bundle:import_",
       "Restore a bundle into an empty store, verifying every hash and the chain.")
 mount("review", "workbench.cli_quality:app",
       "Quality review: audit samples re-coded blind, the quality report, feedback, bundles.")
+mount("assist", "workbench.cli_assist:app",
+      "Assisted coding: markers, suggestion models, the active-learning queue, respect.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -36,6 +36,21 @@ def _names(text: str) -> list[str]:
 
 
 
+def clip_order(path: Path) -> list[str]:
+    """The ``clip_id`` column of a CSV, in file order (a clear error if it has none)."""
+    import io
+
+    try:
+        frame = pd.read_csv(io.StringIO(textfiles.read_text(path)), dtype=str)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        raise ParameterError(f"{path}: not a CSV with a clip_id column ({exc})",
+                             field="order") from exc
+    if "clip_id" not in frame.columns:
+        raise ParameterError(f"{path}: no clip_id column (columns: "
+                             f"{', '.join(map(str, frame.columns))})", field="order")
+    return frame["clip_id"].dropna().astype(str).tolist()
+
+
 @app.command("assign")
 def assign(
     coders: Annotated[str, typer.Option("--coders", help="Coder ids, comma-separated, e.g. "
@@ -50,6 +65,9 @@ def assign(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sample")] = 0,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and show, write "
                                           "nothing")] = False,
+    order: Annotated[Path | None, typer.Option("--order", help="A CSV with a clip_id column "
+                                               "(e.g. from `bwv assist queue --csv`): deal "
+                                               "the single clips in that order")] = None,
     project: ProjectOption = None,
 ) -> None:
     """Allocate the clips nobody is assigned yet to coders.
@@ -58,10 +76,11 @@ def assign(
     clip of each other, overlap clips spread through each queue; deterministic by seed."""
     columns = _names(stratify)
     try:
+        ranked = [] if order is None else clip_order(order)
         with Project.load(project).open_store() as store:
             plan = assign_clips(store, _names(coders), overlap=overlap,
                                 overlap_coders=overlap_coders, stratify=columns, seed=seed,
-                                actor="cli", dry_run=dry_run)
+                                actor="cli", dry_run=dry_run, order=ranked)
             everything = plan if dry_run else store.assignments()
             summary = summarise(everything, store.clips_frame(), columns)
     except WorkbenchError as exc:

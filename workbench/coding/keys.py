@@ -13,6 +13,7 @@
   a turn, an ordinal scale's ``none`` level is not a level to set: no code means none.
   A set code (``multiple: true``) asks for the element: its key, then the element's number
   toggles that element in the turn's set.
+- Enter on a turn: accept its first dimmed hint, where hints are on (:mod:`.hints`).
 - Media: Space play/pause, ``0`` replay this turn from its start, ``[`` slower, ``]`` faster.
 - At the clip-level form: each item has a letter (:func:`form_letters`, shown beside it) that
   moves to it, ``1``–``9`` set the item's value, → ← move between items, ``!`` ticks (or
@@ -93,6 +94,7 @@ class KeyMap:
                  "then the next (wraps)"),
                 ("a set code's key, then 1–9", "toggle that element in the turn's set"),
                 ("Backspace or Delete", "clear the code last set here"),
+                ("Enter on a turn", "accept the first dimmed hint (where hints are on)"),
                 ("1–9", "pick a code group (when two groups share a key)"),
                 ("? then a code's key", "that code's definition, rules and examples"),
                 ("?", "this key map"),

@@ -3,7 +3,8 @@
 Kept apart from :mod:`.session` so that the session's module holds the coding rules and this
 one the keyboard: pending choices (a set code waiting for its element, a ``?`` waiting for a
 code), the clip-level form by keyboard (an item's letter or → ← to move between items, 1–9 a
-value, ``!`` "I checked every turn", Enter: Clip done), media keys and clearing.
+value, ``!`` "I checked every turn", Enter: Clip done), media keys, clearing, and Enter on a
+turn accepting a hint (:mod:`.hints`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from workbench.codebook.sets import split_set
+from workbench.coding.hints import ACCEPT_KEY
 from workbench.coding.keys import CHECKED_KEY, KeyAction, interpret
 from workbench.coding.state import Change
 
@@ -123,6 +125,9 @@ def press(session: CodingSession, key: str, pointed_code: str | None = None) -> 
             return form_choose(session, _digit(key))
         if key == "Enter":
             return session.finish_clip(checked=session.checked)
+    if key == ACCEPT_KEY and session.current is not None and session.hint_source is not None:
+        return session.accept_hint() if session.hints_off is None else Change(
+            message=f"hints are off on this clip: {session.hints_off}")
     if key == "Enter":
         return Change()
     action: KeyAction = interpret(key, session.panel(), session.active_group, session.keymap)

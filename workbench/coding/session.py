@@ -15,6 +15,14 @@ from workbench.codebook.book import Codebook
 from workbench.codebook.identity import register_codebook
 from workbench.codebook.schema import Code, Group
 from workbench.codebook.sets import toggle
+from workbench.coding.hints import (
+    Hint,
+    HintSource,
+    accept_hint,
+    open_hints,
+    pending,
+    session_refusal,
+)
 from workbench.coding.keys import KeyMap, form_letters, next_value
 from workbench.coding.pressing import form_prompt, press
 from workbench.coding.queue import Progress, QueueEntry, ordered, progress_of, resume_clip
@@ -51,10 +59,14 @@ class CodingSession:
         shown nor changed; the store enforces it, :mod:`workbench.store.access`), with hints
         off (:attr:`hints`; the store refuses a hinted value on a review layer). Without it,
         review assignments stay out of the queue.
+    hints : suggestion models (e.g. :class:`workbench.assist.suggest.SuggestionModels`) whose
+        suggestions are shown as hints where :mod:`.hints` allows them; never applied unless
+        the coder accepts one (:meth:`accept_hint`).
     """
 
     def __init__(self, store: Store, codebook: Codebook, coder_id: str, *,
-                 visible_extra: Iterable[str] = (), audit_id: str | None = None) -> None:
+                 visible_extra: Iterable[str] = (), audit_id: str | None = None,
+                 hints: HintSource | None = None) -> None:
         store.coder(coder_id)  # StoreError naming the coder if unknown
         register_codebook(store, codebook)
         self.store = store
@@ -86,6 +98,9 @@ class CodingSession:
         #: the clip-level items' letters at the clip form: key → code id
         self.form_keys = {k: c for c, k in form_letters(self.form_codes, self.keymap).items()}
         self.status: ClipStatus | None = None
+        self.hint_source = hints
+        self._hints: dict[int, list[Hint]] = {}
+        self.hints_off: str | None = None  # why the open clip shows no hints
         self.refresh_queue()
 
     # ---- queue -----------------------------------------------------------------------------
@@ -134,7 +149,7 @@ class CodingSession:
             clip_id = resume_clip(self._entries)
             if clip_id is None:
                 self.clip, self.utterances, self.turns, self.clip_codes = None, [], [], {}
-                self.index = 0
+                self.index, self._hints = 0, {}
                 return Change(clip=True, queue=True, message="All assigned clips are done.")
         entry = self._entry(clip_id)
         utterances = self.store.utterances(clip_id)
@@ -166,6 +181,7 @@ class CodingSession:
         self.status = ClipStatus(self.store, self.coder_id, clip_id, entry.status,
                                  len(utterances))
         self.status.visit(self.index)
+        self._hints, self.hints_off = open_hints(self)
         return Change(clip=True, moved=True)
 
     def _edited(self, **what: object) -> bool:
@@ -218,6 +234,18 @@ class CodingSession:
         i = self.index if index is None else index
         return self.turns[i].codes.get(code_id) if 0 <= i < len(self.turns) else None
 
+    @property
+    def hints(self) -> dict[int, list[Hint]]:
+        """Dimmed hints per turn of the open clip, for codes the coder has not set there
+        (empty where hints are off: :attr:`hints_off` says why)."""
+        out = {i: pending(hs, self.turns[i].codes, self.codebook)
+               for i, hs in self._hints.items() if 0 <= i < len(self.turns)}
+        return {i: hs for i, hs in out.items() if hs}
+
+    def accept_hint(self, index: int | None = None) -> Change:
+        """Accept the first hint of the current turn (or ``index``): see :mod:`.hints`."""
+        return accept_hint(self, index)
+
     # ---- applying and removing codes -------------------------------------------------------
     def _unit_for(self, code: Code, index: int | None) -> int | None:
         """The utterance index a code goes on (None for clip-level codes), checked."""
@@ -237,12 +265,16 @@ class CodingSession:
         return i
 
     def apply(self, code_id: str, value: str | None = None, *,
-              index: int | None = None) -> Change:
+              index: int | None = None, from_hint: bool = False) -> Change:
         """Set a code on the current utterance (or ``index``), or on the clip for clip codes.
 
         ``value``: an option key for categorical/ordinal codes, a decimal for interval ones;
         nominal codes take ``"present"`` (the default). Checked against the codebook.
+        ``from_hint``: an accepted hint (refused where hints are off, :mod:`.hints`).
         """
+        refusal = session_refusal(self) if from_hint else None
+        if refusal is not None:
+            raise CodingError(f"a hint cannot be recorded here: {refusal}")
         code = self.codebook.code(code_id)
         utterance = self._unit_for(code, index)
         if value is None:
@@ -257,7 +289,7 @@ class CodingSession:
             return Change()
         queue = self._edited(code_id=code_id, utterance_index=utterance, value=value)
         self.store.apply_code(self.coder_id, clip_id, utterance, code_id, value,
-                              self.codebook.ref, **self._layer)
+                              self.codebook.ref, from_hint=from_hint, **self._layer)
         self.last_code = code_id
         shown = code.label if value == PRESENT else \
             f"{code.label}: {' + '.join(code.value_labels(value))}"

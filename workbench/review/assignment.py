@@ -11,7 +11,10 @@ at least as many overlap clips as pairs), the least-loaded combination first; si
 to the least-loaded coder. Loads count the coder's existing assignments, so totals end within
 one clip of each other whenever there are enough new clips to even them out. Each coder's
 queue interleaves the overlap clips evenly among the single ones. Equal inputs and ``seed``
-give equal plans.
+give equal plans. With ``order`` (e.g. the active-learning queue of ``bwv assist queue``,
+:mod:`workbench.assist.active`) the single clips are dealt in that order, the clips it does
+not list after them at random; the overlap sample is still drawn at random, so the
+reliability sample keeps mirroring the corpus.
 
 >>> clips = pd.DataFrame({"clip_id": [f"k{i:02d}" for i in range(10)]})
 >>> plan = plan_assignments(clips, ["c01", "c02"], overlap=0.2, seed=1)
@@ -63,6 +66,7 @@ def plan_assignments(
     stratify: Sequence[str] = (),
     seed: int = 0,
     existing: Iterable[Assignment] = (),
+    order: Sequence[str] = (),
 ) -> list[Assignment]:
     """Plan assignments of the clips that nobody is assigned yet (pure: no store).
 
@@ -75,6 +79,7 @@ def plan_assignments(
     stratify : metadata columns whose combinations form the strata (empty: one stratum).
     seed : seed of the sampling and the tie-breaks.
     existing : assignments already made; their clips are skipped, their loads counted.
+    order : clip ids in the order the single clips are dealt (first: first in the queues).
 
     Returns
     -------
@@ -99,6 +104,9 @@ def plan_assignments(
     overlap_ids = [str(c) for c in rng.permutation(np.array(chosen, dtype=object))]
     singles = [str(c) for c in rng.permutation(
         pool.loc[~pool["clip_id"].isin(overlap_ids), "clip_id"].to_numpy(dtype=object))]
+    if order:
+        priority = {str(c): i for i, c in enumerate(dict.fromkeys(map(str, order)))}
+        singles.sort(key=lambda c: priority.get(c, len(priority)))  # unlisted: stay random
 
     load = Counter({c: 0 for c in coders})
     load.update(a.coder_id for a in existing if a.coder_id in load)
@@ -139,11 +147,13 @@ def assign_clips(
     seed: int = 0,
     actor: str = "system",
     dry_run: bool = False,
+    order: Sequence[str] = (),
 ) -> list[Assignment]:
     """Plan assignments for the store's unassigned clips and write them (one transaction).
 
     The coders must exist in the store (:class:`ParameterError` names unknown ones). Writes
-    an audit event "clips_assigned" with the parameters. ``dry_run``: plan only.
+    an audit event "clips_assigned" with the parameters. ``dry_run``: plan only. ``order``:
+    see :func:`plan_assignments` (clip ids the store does not hold: :class:`ParameterError`).
     """
     known = {c.coder_id for c in store.coders()}
     unknown = [c for c in coders if c not in known]
@@ -153,14 +163,19 @@ def assign_clips(
             " — add them with `bwv coder add ID`", field="coders")
     with store.transaction():
         existing = store.assignments(kind=AssignmentKind.ORDINARY)
-        plan = plan_assignments(store.clips_frame(), coders, overlap=overlap,
+        clips = store.clips_frame()
+        strangers = sorted(set(map(str, order)) - set(clips["clip_id"].astype(str)))
+        if strangers:
+            raise ParameterError(f"the order names {len(strangers)} clip(s) not in the store, "
+                                 f"e.g. {', '.join(strangers[:3])}", field="order")
+        plan = plan_assignments(clips, coders, overlap=overlap,
                                 overlap_coders=overlap_coders, stratify=stratify, seed=seed,
-                                existing=existing)
+                                existing=existing, order=order)
         if not dry_run and plan:
             store.assign(plan)
             store.audit(actor, "clips_assigned", n=len(plan), coders=list(coders),
                         overlap=overlap, overlap_coders=overlap_coders,
-                        stratify=list(stratify), seed=seed,
+                        stratify=list(stratify), seed=seed, ordered=bool(order),
                         n_clips=len({a.clip_id for a in plan}),
                         n_reliability_clips=len({a.clip_id for a in plan if a.reliability}))
     return plan

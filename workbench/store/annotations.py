@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import sqlalchemy as sa
 
-from workbench.exceptions import AccessError, CodebookError, ConflictError
+from workbench.exceptions import AccessError, CodebookError, CodingError, ConflictError
 from workbench.model import (
     COUNTED_STATUSES,
     Annotation,
     AnnotationStatus,
+    Assignment,
     AssignmentKind,
     CodebookRef,
     CoderStatus,
@@ -111,6 +112,25 @@ def _row_of(a: Annotation, now: Any) -> dict[str, Any]:
     }
 
 
+def _check_hint(conn: sa.Connection, coder_id: str, clip_id: str, layer: Layer) -> None:
+    """An accepted hint is recorded only where hints are allowed: a coder's own layer on an
+    ordinary clip outside the reliability sample (the rule: :mod:`workbench.coding.hints`)."""
+    from workbench.coding.hints import hints_refusal  # the coding package imports the store
+
+    if layer != Layer.CODER:
+        raise CodingError(f"an accepted hint goes on a coder's own layer, not {layer}")
+    t = schema.assignments
+    rows = conn.execute(sa.select(t.c.reliability, t.c.kind).where(
+        (t.c.clip_id == clip_id) & (t.c.coder_id == coder_id)
+        & (t.c.kind != AssignmentKind.REVIEW.value))).all()
+    mine = [Assignment(clip_id, coder_id, bool(r.reliability), kind=AssignmentKind(r.kind))
+            for r in rows]
+    refusal = hints_refusal(mine[0] if mine else None)
+    if refusal is not None:
+        raise CodingError(f"clip {clip_id!r}, coder {coder_id!r}: no accepted hint can be "
+                          f"recorded here: {refusal}")
+
+
 class AnnotationQueries:
     """Coding operations; requires ``transaction``, ``principal`` and ``audit``."""
 
@@ -142,6 +162,8 @@ class AnnotationQueries:
                               "from a hint: review re-coding is blind, with hints off")
         with self.transaction() as conn:
             self._check_write(conn, coder_id, clip_id, layer, audit_id, removing=False)
+            if from_hint:
+                _check_hint(conn, coder_id, clip_id, layer)
             self._check_value(conn, codebook, code_id, value)
             lock_unit(conn, clip_id, utterance_index, code_id, str(layer),
                       None if layer == Layer.CONSENSUS else audit_id or coder_id)
