@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.test_coding_session import coding_store, mini_codebook
 from tests.test_widgets_parts import make_project
 from widgets.recording import click, recording
 from widgets.session import SessionWidget
+from workbench.codebook import Codebook
 from workbench.coding import CodingSession
-from workbench.model import PRESENT, AssignmentStatus, Layer
+from workbench.model import PRESENT, AssignmentStatus, Layer, UnitType
 from workbench.review.audit_sample import AuditDesign, draw_sample, open_review
 from workbench.store import Store, default_sqlite_url
 
@@ -38,6 +40,20 @@ def _originals(store: Store) -> list[tuple]:
                   for a in store.annotations(layer=None) if a.layer != Layer.REVIEW)
 
 
+class _EverySuggestion:
+    """A suggestion source that suggests every code's first option on every turn."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook, self.codebook_hash = codebook, codebook.ref.hash
+
+    def suggest(self, utterances: pd.DataFrame) -> pd.DataFrame:
+        rows = [(r.clip_id, r.utterance_index, c.id, c.option_keys()[0], 0.9)
+                for r in utterances.itertuples() for c in self.codebook.codes
+                if c.unit == UnitType.UTTERANCE and c.option_keys()]
+        return pd.DataFrame(rows, columns=["clip_id", "utterance_index", "code_id", "value",
+                                           "probability"])
+
+
 def test_the_review_session_queues_the_sample_blind_with_hints_off(tmp_path: Path) -> None:
     owner = coding_store(tmp_path / "store.sqlite")
     try:
@@ -49,10 +65,12 @@ def test_the_review_session_queues_the_sample_blind_with_hints_off(tmp_path: Pat
     rev = Store(default_sqlite_url(tmp_path / "store.sqlite"), as_user="rev")
     try:
         plain = CodingSession(rev, mini_codebook(), "rev")
-        assert plain.queue == [] and plain.hints  # review work stays out of the plain queue
-        session = CodingSession(rev, mini_codebook(), "rev", audit_id=AUDIT)
-        assert [e.clip_id for e in session.queue] == clips and not session.hints
+        assert plain.queue == []  # review work stays out of the plain queue
+        session = CodingSession(rev, mini_codebook(), "rev", audit_id=AUDIT,
+                                hints=_EverySuggestion(mini_codebook()))
+        assert [e.clip_id for e in session.queue] == clips
         session.open("c2")
+        assert session.hints == {} and "review re-coding" in (session.hints_off or "")
         assert all(not t.codes for t in session.turns)  # ana's courtesy on turn 0 is hidden
         session.apply("esc_command", "bare_order", index=0)
         session.apply("out_find", "nothing")
@@ -87,7 +105,7 @@ def test_the_launcher_opens_the_coding_widget_on_the_review_queue(tmp_path: Path
     with recording() as log:
         [view] = recode_audit(AUDIT, "rev", project, show=False).children
         assert isinstance(view, SessionWidget)
-        assert view.session.audit_id == AUDIT and not view.session.hints
+        assert view.session.audit_id == AUDIT and view.session.hints == {}
         assert view.session.store.user_id == "rev"  # acts as the reviewer: the store's rules
         assert "review A1" in view.header.value and "hints off" in view.header.value
         assert [v for _, v in view.queue.clips.options] == clips
@@ -111,7 +129,7 @@ def test_the_launcher_opens_the_coding_widget_on_the_review_queue(tmp_path: Path
 
 @pytest.mark.parametrize("audit", ["", AUDIT])
 def test_a_hinted_value_is_refused_only_on_the_review_layer(tmp_path: Path, audit: str) -> None:
-    from workbench.exceptions import AccessError
+    from workbench.exceptions import AccessError, CodingError
 
     owner = coding_store(tmp_path / "store.sqlite")
     try:
@@ -121,9 +139,11 @@ def test_a_hinted_value_is_refused_only_on_the_review_layer(tmp_path: Path, audi
             with pytest.raises(AccessError, match="hint"):
                 owner.apply_code("rev", "c2", 0, "pj_courtesy", PRESENT, ref,
                                  layer=Layer.REVIEW, audit_id=audit, from_hint=True)
-        else:
-            row = owner.apply_code("ana", "c1", 0, "pj_courtesy", PRESENT, ref,
+        else:  # the coder's own layer on an ordinary clip takes a hint; the reliability clip not
+            row = owner.apply_code("ana", "c2", 1, "pj_courtesy", PRESENT, ref,
                                    from_hint=True)
             assert row.from_hint
+            with pytest.raises(CodingError, match="reliability sample"):
+                owner.apply_code("ana", "c1", 0, "pj_courtesy", PRESENT, ref, from_hint=True)
     finally:
         owner.close()

@@ -57,7 +57,7 @@ class CodingSession:
     audit_id : a reviewer re-coding an audit sample blind: the queue is that audit's clips and
         every code goes to the ``review:<audit id>`` layer (the original coding is neither
         shown nor changed; the store enforces it, :mod:`workbench.store.access`), with hints
-        off (:attr:`hints`; the store refuses a hinted value on a review layer). Without it,
+        off (:mod:`.hints` refuses review re-coding; so does the store). Without it,
         review assignments stay out of the queue.
     hints : suggestion models (e.g. :class:`workbench.assist.suggest.SuggestionModels`) whose
         suggestions are shown as hints where :mod:`.hints` allows them; never applied unless
@@ -74,8 +74,6 @@ class CodingSession:
         self.coder_id = coder_id
         self.visible_extra = tuple(visible_extra)
         self.audit_id = audit_id
-        #: whether assistance hints may be shown: never when re-coding an audit (ROUND2)
-        self.hints = audit_id is None
         self._layer: dict[str, Any] = ({"layer": Layer.REVIEW, "audit_id": audit_id}
                                        if audit_id else {})
         self.keymap = KeyMap.for_codebook(codebook)
