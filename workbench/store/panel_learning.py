@@ -69,6 +69,13 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+def _row_security(conn: sa.Connection) -> bool:
+    """Whether the store has PostgreSQL row-level security installed
+    (:mod:`workbench.store.pg_security`: login codes are then resolved by its function)."""
+    return conn.dialect.name == "postgresql" and conn.execute(sa.text(
+        "SELECT to_regprocedure('bwv_facilitator_for_token(text)')")).scalar() is not None
+
+
 def check_rules(rules: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
     """Theme rules cleaned (spaces squeezed, words lower-cased, duplicates dropped) or a
     :class:`ParameterError` naming the theme."""
@@ -197,11 +204,17 @@ class PanelLearning:
         """The facilitator a login code belongs to (None: unknown, expired, or the person
         no longer holds the facilitator role)."""
         with self.transaction.read() as conn:
-            row = conn.execute(sa.select(LOGINS).where(
-                LOGINS.c.token_hash == _sha(token))).first()
+            if _row_security(conn):  # a facilitator's login reads only their own codes
+                row = conn.execute(sa.text("SELECT * FROM bwv_facilitator_for_token(:h)"),
+                                   {"h": _sha(token)}).first()  # and checks the role
+            else:
+                row = conn.execute(sa.select(LOGINS).where(
+                    LOGINS.c.token_hash == _sha(token))).first()
+                if row is not None and not self._is_facilitator(conn, row.coder_id):
+                    return None
             if row is None or _aware(row.expires_at) <= utc_now():
                 return None
-            return str(row.coder_id) if self._is_facilitator(conn, row.coder_id) else None
+            return str(row.coder_id)
 
     @staticmethod
     def _is_facilitator(conn: sa.Connection, coder_id: str) -> bool:
