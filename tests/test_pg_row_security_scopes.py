@@ -291,6 +291,7 @@ def test_facilitators_run_panel_learning_on_their_own_logins(pg: str, learning: 
             _sql(pg, "fac", statement)
     with Store(pg) as owner:  # the database function keeps the library's checks
         assert len(_sql(pg, "fac", "SELECT * FROM facilitator_logins")) == 2
+        assert owner.facilitator_for_token(learning["fac"]) == "fac"  # the app as owner
         time.sleep(0.5)
         assert owner.facilitator_for_token(short) is None  # expired
         owner.set_roles("fa2", [UserRole.ANALYST])
