@@ -11,6 +11,9 @@ themes, facilitator logins for the panel app, and the retention step for members
 * **Logins**: a facilitator (or the owner naming one) issues a login code; only its
   SHA-256 is kept, with an expiry; the app resolves a code to the facilitator, who must still
   hold the role, and then opens the store *as them*, so the store's rules decide the rest.
+  With PostgreSQL row security a facilitator's login reads only their own codes, so the
+  code is resolved by the database function ``bwv_facilitator_for_token``
+  (:mod:`workbench.store.pg_policies`).
 * **Retention** (:meth:`expire_panel_data`): once a screening has been closed for longer
   than the retention period, its members' comments, self-described groups and pseudonyms are
   erased (ratings and flags stay, tied to no description); one audit record per screening
