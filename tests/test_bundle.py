@@ -149,7 +149,8 @@ def test_sqlite_round_trip_restores_every_table_and_the_chain(source: Store,
     assert manifest.audit["head"] == {"event_id": head.event_id, "hash": head.hash}
     assert manifest.audit["erased_details"] > 0
     assert {f.table for f in manifest.files if f.role == "table"} == {
-        t.name for t in schema.metadata.sorted_tables} - {"schema_version", "audit_head"}
+        t.name for t in schema.metadata.sorted_tables} - {"schema_version", "audit_head",
+                                                          "facilitator_logins"}
     assert [c["id"] for c in manifest.codebooks] == ["stop-search"]
     assert manifest.layers == (str(Layer.CODER), str(Layer.CONSENSUS))
     rows = {f.table: f.rows for f in manifest.files if f.role == "table"}
@@ -161,6 +162,24 @@ def test_sqlite_round_trip_restores_every_table_and_the_chain(source: Store,
         _without_trip_records(original, head.event_id)
     [imported] = target.audit_events(action="bundle_imported")
     assert imported.event_id == head.event_id + 1 and imported.actor == "lead"
+    target.close()
+
+
+def test_facilitator_login_codes_stay_out_of_a_bundle(source: Store, tmp_path: Path) -> None:
+    source.add_coder(Coder("fac", roles={UserRole.FACILITATOR}))
+    code = source.issue_facilitator_login("fac")
+    with source.transaction.read() as conn:
+        [stored] = conn.execute(sa.select(schema.facilitator_logins.c.token_hash)).scalars()
+    manifest = export_bundle(source, tmp_path / "b", actor="lead")
+    assert "facilitator_logins" not in {f.table for f in manifest.files}
+    assert not (tmp_path / "b" / "tables" / "facilitator_logins.parquet").exists()
+    assert not any(stored.encode() in p.read_bytes() for p in (tmp_path / "b").rglob("*")
+                   if p.is_file())
+    target = Store(default_sqlite_url(tmp_path / "t.sqlite"))
+    import_bundle(target, tmp_path / "b", actor="lead")  # restores without it
+    assert target.verify_audit().ok
+    assert [e.actor for e in target.audit_events(action="facilitator_login_issued")] == ["fac"]
+    assert target.facilitator_for_token(code) is None  # the old code does not come along
     target.close()
 
 

@@ -123,3 +123,12 @@ def test_the_library_runs_on_a_coders_own_login_and_refuses_another_name(pg: str
     assert rev.principal.has(UserRole.REVIEWER)
     assert {a.coder_id for a in rev.annotations(layer=Layer.CODER)} == {"ana", "ben", "tra"}
     rev.close()
+
+
+def test_every_table_of_the_schema_is_under_row_security() -> None:
+    """A migration's new table needs its grants and policies (``pg_policies.TABLES``)."""
+    from workbench.store import schema
+    from workbench.store.pg_policies import POLICIES, TABLES
+
+    assert set(TABLES) == {t.name for t in schema.metadata.sorted_tables}
+    assert {t for t, *_ in POLICIES} == set(TABLES) - {"schema_version"}

@@ -4,8 +4,9 @@ panel member held to their own answers in their own open screening (issue 17).""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -235,5 +236,108 @@ def test_roles_around_a_screening_and_its_closing(pg: str, panel: dict) -> None:
                         "'safe', 'S2', '5', now())")
     assert _sql(pg, "pan", "SELECT screening_id FROM screenings") == [("S1",)]  # still open
     assert len(_sql(pg, "fac", "SELECT value FROM panel_answers")) == 5
+    with Store(pg) as owner:
+        assert owner.verify_audit().ok
+
+
+# ---- issue 17: panel learning (migration 6) ----------------------------------------------
+LEARNING = ("panel_theme_rules", "panel_comment_themes", "facilitator_logins")
+THEMED = ("S2", "k3", "a" * 64, "grounds")
+
+
+@pytest.fixture(scope="module")
+def learning(pg: str, panel: dict) -> dict[str, str]:
+    """A second facilitator "fa2"; each facilitator's login code, issued on their own login;
+    rules and one accepted theme saved by "fac" on hers."""
+    with Store(pg) as owner:
+        owner.add_coder(Coder("fa2", roles=frozenset({UserRole.FACILITATOR})))
+        with owner.transaction() as conn:
+            provision_login(conn, "fa2", {UserRole.FACILITATOR}, password="pw")
+    codes = {}
+    for who in ("fac", "fa2"):
+        with _as(pg, who) as fac:
+            codes[who] = fac.issue_facilitator_login()
+    with _as(pg, "fac") as fac:
+        fac.set_theme_rules({"grounds": ["grounds", "reason"]})
+        fac.accept_comment_themes([THEMED])
+    return codes
+
+
+def test_facilitators_run_panel_learning_on_their_own_logins(pg: str, learning: dict) -> None:
+    with _as(pg, "fac") as fac:  # the facilitator pages' calls, on her login
+        assert fac.theme_rules() == {"grounds": ("grounds", "reason")}
+        assert fac.comment_themes() == [THEMED]
+        # the panel app's joiner (a facilitator) resolves either facilitator's code
+        assert fac.facilitator_for_token(learning["fa2"]) == "fa2"
+        assert fac.facilitator_for_token(learning["fac"]) == "fac"
+        assert fac.facilitator_for_token(learning["fac"] + "x") is None
+        short = fac.issue_facilitator_login(hours=0.0001)
+    with _as(pg, "fa2") as fa2:  # another facilitator replaces the rules, signed as herself
+        fa2.set_theme_rules({"respect": ["rude"]})
+    assert _sql(pg, "fac", "SELECT theme, updated_by FROM panel_theme_rules") == [
+        ("respect", "fa2")]
+    # login codes: each facilitator's login reads its own rows only …
+    for who in ("fac", "fa2"):
+        assert _sql(pg, who, "SELECT DISTINCT coder_id FROM facilitator_logins") == [(who,)]
+    # … and forges, extends or drops none; rules and themes are signed as oneself
+    for statement in (
+            f"INSERT INTO facilitator_logins VALUES ('{'b' * 64}', 'fa2', now(), now())",
+            "UPDATE facilitator_logins SET expires_at = now() + interval '1 year'",
+            "DELETE FROM facilitator_logins",
+            "INSERT INTO panel_theme_rules VALUES ('x', '[\"y\"]', 'fa2', now())",
+            f"INSERT INTO panel_comment_themes VALUES ('S2', 'k3', '{'c' * 64}', 'x', 'fa2', "
+            "now())"):
+        with pytest.raises(sa.exc.ProgrammingError, match=DENIED):
+            _sql(pg, "fac", statement)
+    with Store(pg) as owner:  # the database function keeps the library's checks
+        assert len(_sql(pg, "fac", "SELECT * FROM facilitator_logins")) == 2
+        assert owner.facilitator_for_token(learning["fac"]) == "fac"  # the app as owner
+        time.sleep(0.5)
+        assert owner.facilitator_for_token(short) is None  # expired
+        owner.set_roles("fa2", [UserRole.ANALYST])
+        with _as(pg, "fac") as fac:
+            assert fac.facilitator_for_token(learning["fa2"]) is None  # no longer one
+        owner.set_roles("fa2", [UserRole.FACILITATOR])
+
+
+def test_no_one_else_reaches_panel_learning_with_sql(pg: str, panel: dict,
+                                                     learning: dict) -> None:
+    # analysts read the rules and the accepted clustering (the quarterly report), no codes
+    with _as(pg, "anl") as anl:
+        assert anl.comment_themes() == [THEMED]
+    assert _sql(pg, "anl", "SELECT theme FROM panel_theme_rules") != []
+    assert _sql(pg, "adm", "SELECT count(*) FROM panel_comment_themes") == [(1,)]
+    heron = panel["Heron"]
+    denied = [*((who, f"SELECT * FROM {t}") for who in (heron, "ana", "lea", "rv3")
+                for t in LEARNING),  # members, coders, reviewers: nothing
+              *((who, "SELECT * FROM facilitator_logins") for who in ("anl", "adm")),
+              *((who, "SELECT * FROM bwv_facilitator_for_token('x')")
+                for who in (heron, "anl", "adm", "ana")),
+              ("anl", "DELETE FROM panel_comment_themes"),
+              ("anl", "INSERT INTO panel_theme_rules VALUES ('x', '[\"y\"]', 'anl', now())")]
+    for who, statement in denied:
+        with pytest.raises(sa.exc.ProgrammingError, match=DENIED):
+            _sql(pg, who, statement)
+    with _as(pg, heron) as me:  # the library gives members none of it either
+        assert me.comment_themes() == [] and me.theme_rules() is None
+
+
+def test_retention_on_the_facilitators_login_erases_closed_screenings_only(
+        pg: str, panel: dict, learning: dict) -> None:
+    if _sql(pg, "fac", "SELECT status FROM screenings WHERE screening_id = 'S2'") == [
+            ("open",)]:
+        with _as(pg, "fac") as fac:
+            fac.close_screening("S2")
+    # raw SQL: no comment of an open screening, no rating, is erased
+    for statement in ("DELETE FROM panel_answers WHERE screening_id = 'S1'",
+                      "DELETE FROM panel_answers WHERE kind <> 'comment'"):
+        assert _changed(pg, "fac", statement) == 0
+    with _as(pg, "fac") as fac:
+        done = fac.expire_panel_data(1, now=datetime.now(UTC) + timedelta(days=2))
+    assert done.screenings == {"S2": {"members": 2, "comments": 2}}
+    assert _sql(pg, "fac", "SELECT DISTINCT kind FROM panel_answers WHERE screening_id = "
+                           "'S2'") == [("rating",)]
+    assert _sql(pg, "fac", "SELECT count(*) FROM panel_comment_themes") == [(0,)]
+    assert _sql(pg, "pan", "SELECT value FROM panel_answers") == [("2",)]
     with Store(pg) as owner:
         assert owner.verify_audit().ok

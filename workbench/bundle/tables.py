@@ -17,9 +17,12 @@ from workbench.exceptions import StoreError
 from workbench.store import schema
 from workbench.store.chain import canonical_json
 
-#: Tables a bundle never carries: the schema version (in the manifest) and the chain head
-#: (derived from the last record, then checked against the manifest's head).
-NOT_EXPORTED = {schema.schema_version.name, schema.audit_head.name}
+#: Tables a bundle never carries: the schema version (in the manifest), the chain head
+#: (derived from the last record, then checked against the manifest's head) and the panel
+#: app's facilitator logins (hashes of live login codes: secrets of this server, not data of
+#: the study; a restored store issues new ones).
+NOT_EXPORTED = {schema.schema_version.name, schema.audit_head.name,
+                schema.facilitator_logins.name}
 
 
 def bundled_tables() -> list[sa.Table]:

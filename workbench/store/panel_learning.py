@@ -11,6 +11,9 @@ themes, facilitator logins for the panel app, and the retention step for members
 * **Logins**: a facilitator (or the owner naming one) issues a login code; only its
   SHA-256 is kept, with an expiry; the app resolves a code to the facilitator, who must still
   hold the role, and then opens the store *as them*, so the store's rules decide the rest.
+  With PostgreSQL row security a facilitator's login reads only their own codes, so the
+  code is resolved by the database function ``bwv_facilitator_for_token``
+  (:mod:`workbench.store.pg_policies`).
 * **Retention** (:meth:`expire_panel_data`): once a screening has been closed for longer
   than the retention period, its members' comments, self-described groups and pseudonyms are
   erased (ratings and flags stay, tied to no description); one audit record per screening
@@ -67,6 +70,13 @@ def _sha(text: str) -> str:
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _row_security(conn: sa.Connection) -> bool:
+    """Whether the store has PostgreSQL row-level security installed
+    (:mod:`workbench.store.pg_security`: login codes are then resolved by its function)."""
+    return conn.dialect.name == "postgresql" and conn.execute(sa.text(
+        "SELECT to_regprocedure('bwv_facilitator_for_token(text)')")).scalar() is not None
 
 
 def check_rules(rules: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
@@ -197,11 +207,17 @@ class PanelLearning:
         """The facilitator a login code belongs to (None: unknown, expired, or the person
         no longer holds the facilitator role)."""
         with self.transaction.read() as conn:
-            row = conn.execute(sa.select(LOGINS).where(
-                LOGINS.c.token_hash == _sha(token))).first()
+            if _row_security(conn):  # a facilitator's login reads only their own codes
+                row = conn.execute(sa.text("SELECT * FROM bwv_facilitator_for_token(:h)"),
+                                   {"h": _sha(token)}).first()  # and checks the role
+            else:
+                row = conn.execute(sa.select(LOGINS).where(
+                    LOGINS.c.token_hash == _sha(token))).first()
+                if row is not None and not self._is_facilitator(conn, row.coder_id):
+                    return None
             if row is None or _aware(row.expires_at) <= utc_now():
                 return None
-            return str(row.coder_id) if self._is_facilitator(conn, row.coder_id) else None
+            return str(row.coder_id)
 
     @staticmethod
     def _is_facilitator(conn: sa.Connection, coder_id: str) -> bool:

@@ -16,7 +16,7 @@ Scopes, as in :mod:`workbench.store.access`:
   reviewer's login may append that record only as itself, and changes no audit record or
   detail after it is written.
 * **A screening scopes a panel member** to one screening while it is open
-  (:data:`PANEL_FUNCTIONS`): their own screening row, their own member row, their own
+  (:data:`FUNCTIONS`): their own screening row, their own member row, their own
   answers (written only on the screening's clips), those clips' non-hidden columns and the
   turns' timing and roles — never a turn's text (the library redacts it in Python, so
   redacted material reaches members only through the workbench, e.g. the panel app) and
@@ -25,6 +25,13 @@ Scopes, as in :mod:`workbench.store.access`:
 * Facilitators run screenings (they enrol members: person rows ``pm-…`` of role
   ``panel_member`` with a screening scope, nothing else); analysts read screenings, members'
   groups and answers without pseudonyms, tokens or access codes.
+* Panel learning (migration 6): facilitators write the theme rules and the accepted
+  clustering (rows signed as themselves) and, once a screening has closed, erase its
+  comments (retention); analysts read rules and clustering, admins' logins may change them;
+  members, coders and reviewers reach neither. ``facilitator_logins`` (hashes of login
+  codes) is reachable only by the store's owner and, for their own rows, the facilitator
+  who issued them (not even an admin's login); a code is resolved to its facilitator by
+  ``bwv_facilitator_for_token`` (:data:`FUNCTIONS`), which answers for one hash only.
 """
 
 from __future__ import annotations
@@ -38,11 +45,14 @@ VISIBLE_CLIP_COLUMNS = [c.name for c in schema.clips.c if c.name not in _HIDDEN]
 TABLES = ("clips", "utterances", "speaker_roles", "coders", "user_roles", "user_grants",
           "scopes", "assignments", "annotations", "utterance_notes", "codebooks",
           "audit_events", "audit_details", "audit_head", "screenings", "panel_members",
-          "panel_answers", "panel_actions", "schema_version")
+          "panel_answers", "panel_actions", "panel_theme_rules", "panel_comment_themes",
+          "facilitator_logins", "schema_version")
 SEQUENCES = ("annotations_annotation_id_seq", "scopes_scope_id_seq",
              "panel_actions_action_id_seq")
 _CORPUS = ("clips", "utterances", "speaker_roles")
-_PANEL = ("screenings", "panel_members", "panel_answers", "panel_actions")
+_LEARNING = ("panel_theme_rules", "panel_comment_themes")
+_PANEL = ("screenings", "panel_members", "panel_answers", "panel_actions", *_LEARNING)
+_LOGINS = "facilitator_logins"  # the owner's and each facilitator's own rows only
 _AUDIT = ("audit_events", "audit_details")
 
 _MINE_ASSIGNED = ("clip_id IN (SELECT a.clip_id FROM assignments a "
@@ -77,23 +87,33 @@ _SCREENED = ("clip_id IN (SELECT json_array_elements_text(s.clip_ids) FROM scree
              f"WHERE s.screening_id = {_MY_SCREENING})")
 _MY_ANSWER = f"member_id = current_user AND screening_id = {_MY_SCREENING}"
 
-#: SQL functions the policies use: (name, CREATE statement); ``{schema}`` is filled in.
-PANEL_FUNCTIONS: tuple[tuple[str, str], ...] = ((
-    "bwv_panel_screening()",
+#: SQL functions: (name, the group roles that may call it, CREATE statement); ``{schema}``
+#: is filled in. Both run as the store's owner and answer for the caller's own row or one
+#: given hash only.
+FUNCTIONS: tuple[tuple[str, str, str], ...] = ((
+    "bwv_panel_screening()", "bwv_panel_member",
     "CREATE OR REPLACE FUNCTION bwv_panel_screening() RETURNS text LANGUAGE sql STABLE "
     "SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$ "
     "SELECT m.screening_id FROM panel_members m JOIN screenings s "
     "ON s.screening_id = m.screening_id WHERE m.member_id = session_user "
-    "AND s.status = 'open' $$"),)
+    "AND s.status = 'open' $$"), (
+    # the panel app's check of a login code (Store.facilitator_for_token): who issued the
+    # hash, when it expires, if they still hold the role; no hash is ever returned
+    "bwv_facilitator_for_token(text)", "bwv_facilitator",
+    "CREATE OR REPLACE FUNCTION bwv_facilitator_for_token(hash text) RETURNS TABLE "
+    "(coder_id text, expires_at timestamptz) LANGUAGE sql STABLE SECURITY DEFINER "
+    "SET search_path = {schema}, pg_temp AS $$ "
+    "SELECT l.coder_id, l.expires_at FROM facilitator_logins l JOIN user_roles r "
+    "ON r.coder_id = l.coder_id AND r.role = 'facilitator' WHERE l.token_hash = hash $$"))
 
 _REVIEWER = "bwv_reviewer"
-_REVIEWED_TABLES = ("annotations", "utterance_notes", "scopes", *_AUDIT, *_PANEL)
+_REVIEWED_TABLES = ("annotations", "utterance_notes", "scopes", *_AUDIT, *_PANEL, _LOGINS)
 
 #: (table, policy, command, roles, USING, WITH CHECK); permissive policies of a table OR
 #: together, restrictive ones (marked by a name ending ``_only``) AND with them.
 POLICIES: tuple[tuple[str, str, str, str, str | None, str | None], ...] = (
     *((t, f"{t}_admin", "ALL", "bwv_admin", "true", "true") for t in TABLES
-      if t != "schema_version"),
+      if t not in ("schema_version", _LOGINS)),
     *((t, f"{t}_reviewer", "ALL", _REVIEWER, "true", "true") for t in TABLES
       if t not in (*_REVIEWED_TABLES, "schema_version")),
     # a reviewer re-coding an audit sample is blind to the layers of its clips
@@ -152,6 +172,17 @@ POLICIES: tuple[tuple[str, str, str, str, str | None, str | None], ...] = (
     ("scopes", "scopes_screening", "ALL", "bwv_facilitator", "kind = 'screening'",
      "kind = 'screening' AND coder_id LIKE 'pm-%'"),
     ("panel_answers", "answers_facilitator", "SELECT", "bwv_facilitator", "true", None),
+    # panel learning: rules and the accepted clustering signed as themselves; retention
+    # erases the comments of closed screenings only; their own login codes
+    ("panel_theme_rules", "theme_rules_facilitator", "ALL", "bwv_facilitator", "true",
+     "updated_by = current_user"),
+    ("panel_comment_themes", "themes_facilitator", "ALL", "bwv_facilitator", "true",
+     "accepted_by = current_user"),
+    ("panel_answers", "answers_expire", "DELETE", "bwv_facilitator",
+     "kind = 'comment' AND screening_id IN (SELECT s.screening_id FROM screenings s "
+     "WHERE s.status = 'closed')", None),
+    (_LOGINS, "logins_own", "ALL", "bwv_facilitator", "coder_id = current_user",
+     "coder_id = current_user"),
     *((t, f"{t}_analyst", "SELECT", "bwv_analyst", "true", None) for t in _PANEL),
     # a panel member: their own open screening only
     ("screenings", "screenings_member", "SELECT", "bwv_panel_member",
@@ -170,10 +201,10 @@ _TIMING = "clip_id, idx, start_s, end_s, role"  # a turn without its speaker or 
 
 #: Table privileges per group (row-level policies then narrow the rows).
 GRANTS: tuple[tuple[str, str, str], ...] = (
-    ("SELECT, INSERT, UPDATE, DELETE", ", ".join(t for t in TABLES if t != "schema_version"),
-     "bwv_admin"),
     ("SELECT, INSERT, UPDATE, DELETE",
-     ", ".join(t for t in TABLES if t not in (*_AUDIT, *_PANEL, "schema_version")),
+     ", ".join(t for t in TABLES if t not in ("schema_version", _LOGINS)), "bwv_admin"),
+    ("SELECT, INSERT, UPDATE, DELETE",
+     ", ".join(t for t in TABLES if t not in (*_AUDIT, *_PANEL, _LOGINS, "schema_version")),
      _REVIEWER),
     ("SELECT, INSERT", ", ".join(_AUDIT), _REVIEWER),
     ("SELECT", "schema_version, codebooks, coders, user_roles, user_grants, scopes",
@@ -191,13 +222,15 @@ GRANTS: tuple[tuple[str, str, str], ...] = (
     ("INSERT", "audit_details", "PUBLIC"),
     ("SELECT, UPDATE", "audit_head", "PUBLIC"),
     ("SELECT, INSERT, UPDATE", "screenings, panel_members, panel_actions", "bwv_facilitator"),
-    ("SELECT", "panel_answers", "bwv_facilitator"),
+    ("SELECT, DELETE", "panel_answers", "bwv_facilitator"),
+    ("SELECT, INSERT, DELETE", ", ".join(_LEARNING), "bwv_facilitator"),
+    ("SELECT, INSERT", _LOGINS, "bwv_facilitator"),
     ("INSERT", "coders, user_roles", "bwv_facilitator"),
     ("INSERT, UPDATE", "scopes", "bwv_facilitator"),
     (f"SELECT ({_SCREENING_COLUMNS})", "screenings", "bwv_analyst"),
     (f"SELECT ({_MEMBER_COLUMNS})", "panel_members", "bwv_analyst"),
     (f"SELECT ({_MEMBER_COLUMNS}, pseudonym)", "panel_members", "bwv_panel_member"),
-    ("SELECT", "panel_answers, panel_actions", "bwv_analyst"),
+    ("SELECT", ", ".join(("panel_answers", "panel_actions", *_LEARNING)), "bwv_analyst"),
     ("SELECT", "screenings", "bwv_panel_member"),
     ("SELECT, INSERT, UPDATE, DELETE", "panel_answers", "bwv_panel_member"),
     (f"SELECT ({_TIMING})", "utterances", "bwv_panel_member"),

@@ -7,7 +7,8 @@ their own coder-layer rows, their own notes and assignments, the clips assigned 
 never the hidden metadata columns (outcome, ethnicity, age band, gender) — even with
 hand-written SQL; an analyst's connection reads only the consensus layer; a reviewer's is
 blind to the layers of their open audit sample until its lead signs it off; a panel member's
-reads only their own answers in their own open screening. The store's owner (the role that
+reads only their own answers in their own open screening; a facilitator's reaches only their
+own login codes. The store's owner (the role that
 created the tables) is not subject to the policies. The library's own checks
 (:mod:`workbench.store.access`) apply on top.
 
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 
 from workbench.exceptions import AccessError, StoreError
 from workbench.model import UserRole
-from workbench.store.pg_policies import GRANTS, PANEL_FUNCTIONS, POLICIES, SEQUENCES, TABLES
+from workbench.store.pg_policies import FUNCTIONS, GRANTS, POLICIES, SEQUENCES, TABLES
 
 #: Database group role of each workbench role.
 GROUP: dict[UserRole, str] = {r: f"bwv_{r.value}" for r in UserRole}
@@ -55,11 +56,10 @@ def install_row_security(conn: sa.Connection) -> None:
     for privilege, tables, roles in GRANTS:
         conn.execute(sa.text(f"GRANT {privilege} ON {tables} TO {roles}"))
     conn.execute(sa.text(f"GRANT USAGE ON {', '.join(SEQUENCES)} TO PUBLIC"))
-    for name, create in PANEL_FUNCTIONS:
+    for name, roles, create in FUNCTIONS:
         conn.execute(sa.text(create.format(schema=schema_name)))
         conn.execute(sa.text(f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC"))
-        conn.execute(sa.text(f"GRANT EXECUTE ON FUNCTION {name} TO "
-                             f"{GROUP[UserRole.PANEL_MEMBER]}"))
+        conn.execute(sa.text(f"GRANT EXECUTE ON FUNCTION {name} TO {roles}"))
     for table in TABLES:
         conn.execute(sa.text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
     conn.execute(sa.text("ALTER TABLE schema_version DISABLE ROW LEVEL SECURITY"))
