@@ -38,7 +38,8 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def _data(project: Path | None, tmp: Path):
+def demo_data(project: Path | None, tmp: Path):
+    """The study data of a demo project (built in ``tmp`` when ``project`` is None)."""
     from workbench.demo.project import create_demo_project
     from workbench.project import Project
     from workbench.study.data import load_study_data
@@ -64,7 +65,7 @@ def main() -> None:
     print(machine())
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        data = _data(args.project, tmp)
+        data = demo_data(args.project, tmp)
         u = data.utterances
         start, cpu = time.perf_counter(), time.process_time()
         models = train(u, data.codes, data.codebook)

@@ -14,8 +14,6 @@ Run: ``.venv/bin/python bench/assist_active.py [--project DEMO] [--repeats 3]``
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -25,29 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pandas as pd
 
+from bench.assist import demo_data, machine  # the same machine line and demo data
 from workbench.assist.active import simulate
 
 KEYS = "pj_courtesy,esc_command=bare_order,pj_explains_action,deesc_reassurance,esc_threat"
-
-
-def machine() -> str:
-    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"machine: {platform.platform()} | {os.cpu_count()} CPUs | load {load} | "
-            f"Python {platform.python_version()}")
-
-
-def _data(project: Path | None, tmp: Path):
-    from workbench.demo.project import create_demo_project
-    from workbench.project import Project
-    from workbench.study.data import load_study_data
-    from workbench.study.params import StudyParams
-
-    if project is None:
-        project = tmp / "demo"
-        create_demo_project(project, n_clips=500, seed=20211, progress=False)
-    p = Project.load(project)
-    params = StudyParams().resolved(store=p.store_url, codebook=p.codebook)
-    return load_study_data(params, codebooks_dir=p.codebooks_dir)
 
 
 def main() -> None:
@@ -64,7 +43,7 @@ def main() -> None:
     print(machine())
     pd.set_option("display.width", 160)
     with tempfile.TemporaryDirectory() as tmp_name:
-        data = _data(args.project, Path(tmp_name))
+        data = demo_data(args.project, Path(tmp_name))
         keys = [k for k in args.keys.split(",") if k]
         for scheme in args.schemes.split(","):
             t0 = time.perf_counter()
