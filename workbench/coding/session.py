@@ -24,7 +24,9 @@ from workbench.coding.hints import (
     session_refusal,
 )
 from workbench.coding.keys import KeyMap, form_letters, next_value
-from workbench.coding.pressing import form_prompt, press
+from workbench.coding.navigation import TurnNavigation
+from workbench.coding.notes import NotesAndFlags
+from workbench.coding.pressing import press
 from workbench.coding.queue import Progress, QueueEntry, ordered, progress_of, resume_clip
 from workbench.coding.state import Change, TurnState, grouped
 from workbench.coding.status import ClipStatus
@@ -44,7 +46,7 @@ from workbench.model import (
 from workbench.store import Store
 
 
-class CodingSession:
+class CodingSession(TurnNavigation, NotesAndFlags):
     """A coder working through their queue with one codebook.
 
     Parameters
@@ -343,66 +345,6 @@ class CodingSession:
         new = next_value(code, self.value(code_id))
         return self.remove(code_id) if new is None else self.apply(code_id, new)
 
-    # ---- navigation ------------------------------------------------------------------------
-    def go(self, index: int) -> Change:
-        """Move to utterance ``index`` (clamped; ``len(utterances)`` is the clip form)."""
-        clip_id = self._require_clip()
-        index = max(0, min(index, len(self.utterances)))
-        if index == self.index:
-            return Change()
-        self.index = index
-        self.active_group = None
-        self.choosing = self.last_code = None
-        self.store.set_progress(clip_id, self.coder_id, last_utterance=index)
-        self._remember(clip_id)
-        if self.status is not None:
-            self.status.visit(index)
-        if self.at_clip_form:
-            self._enter_form()
-            return Change(moved=True, form=True, message=form_prompt(self))
-        return Change(moved=True)
-
-    def _enter_form(self) -> None:
-        """Put the form cursor on the first clip-level item still without a value."""
-        codes = self.form_codes
-        self.form_item = next((i for i, c in enumerate(codes) if c.id not in self.clip_codes),
-                              0)
-
-    def next(self) -> Change:
-        return self.go(self.index + 1)
-
-    def previous(self) -> Change:
-        return self.go(self.index - 1)
-
-    # ---- notes and flags -------------------------------------------------------------------
-    def _current_index(self) -> int:
-        clip_id = self._require_clip()
-        if self.current is None:
-            raise CodingError(f"notes and flags are per utterance; clip {clip_id!r} is at "
-                              "the clip-level form")
-        return self.index
-
-    def set_note(self, text: str) -> Change:
-        """Save the free-text note on the current utterance ("" clears it)."""
-        i = self._current_index()
-        if self.turns[i].note == text:
-            return Change()
-        queue = self._edited(note_on=i)
-        self.store.set_note(self._require_clip(), i, self.coder_id, note=text)
-        self.turns[i].note = text
-        return Change(turns=frozenset({i}), queue=queue, message=f"note saved · turn {i + 1}")
-
-    def set_flag(self, flagged: bool) -> Change:
-        """Flag the current utterance for review (or clear the flag)."""
-        i = self._current_index()
-        if self.turns[i].flagged == flagged:
-            return Change()
-        queue = self._edited(flag_on=i)
-        self.store.set_note(self._require_clip(), i, self.coder_id, flagged=flagged)
-        self.turns[i].flagged = flagged
-        what = "flagged for review" if flagged else "flag cleared"
-        return Change(turns=frozenset({i}), queue=queue, message=f"turn {i + 1} {what}")
-
     # ---- finishing a clip ------------------------------------------------------------------
     def missing_clip_codes(self) -> list[str]:
         """Clip-level codes without a value yet (each needs one, or not_applicable)."""
@@ -450,15 +392,3 @@ class CodingSession:
             return Change(message=f"nothing cleared: {what}")
         self.last_code = None
         return self.remove(code_id)
-
-    # ---- the clip-level form by keyboard ---------------------------------------------------
-    @property
-    def form_codes(self) -> list[Code]:
-        """The clip-level items in form order."""
-        return [c for _, codes in self._clip_form for c in codes]
-
-    @property
-    def form_code(self) -> Code | None:
-        """The clip-level item the keyboard is on (at the clip form only)."""
-        codes = self.form_codes
-        return codes[self.form_item] if self.at_clip_form and codes else None
