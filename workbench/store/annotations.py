@@ -1,4 +1,5 @@
-"""Annotation, note and consensus operations of the store (mixed into ``Store``).
+"""Annotation and consensus operations of the store (mixed into ``Store``; notes and flags:
+:mod:`.notes`; who may write what: :mod:`.write_checks`).
 
 Rows are never deleted: taking a code off marks it ``removed``; a new value for the same unit
 marks the old row ``superseded`` and links the new row to it. That keeps the full history for
@@ -11,33 +12,29 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import sqlalchemy as sa
 
-from workbench.exceptions import AccessError, CodebookError, CodingError, ConflictError
+from workbench.exceptions import AccessError
 from workbench.model import (
     COUNTED_STATUSES,
     Annotation,
     AnnotationStatus,
-    Assignment,
     AssignmentKind,
     CodebookRef,
-    CoderStatus,
     Grant,
     Layer,
-    ScopeKind,
     UserRole,
-    UtteranceNote,
 )
 from workbench.store import schema
 from workbench.store.access import Principal, Rule, pseudonym, rule
 from workbench.store.audit import annotation_content
 from workbench.store.connection import utc_now
 from workbench.store.locks import lock_unit
+from workbench.store.write_checks import WriteChecks, check_hint
 
 if TYPE_CHECKING:
     from workbench.codebook.book import Codebook
@@ -112,26 +109,7 @@ def _row_of(a: Annotation, now: Any) -> dict[str, Any]:
     }
 
 
-def _check_hint(conn: sa.Connection, coder_id: str, clip_id: str, layer: Layer) -> None:
-    """An accepted hint is recorded only where hints are allowed: a coder's own layer on an
-    ordinary clip outside the reliability sample (the rule: :mod:`workbench.coding.hints`)."""
-    from workbench.coding.hints import hints_refusal  # the coding package imports the store
-
-    if layer != Layer.CODER:
-        raise CodingError(f"an accepted hint goes on a coder's own layer, not {layer}")
-    t = schema.assignments
-    rows = conn.execute(sa.select(t.c.reliability, t.c.kind).where(
-        (t.c.clip_id == clip_id) & (t.c.coder_id == coder_id)
-        & (t.c.kind != AssignmentKind.REVIEW.value))).all()
-    mine = [Assignment(clip_id, coder_id, bool(r.reliability), kind=AssignmentKind(r.kind))
-            for r in rows]
-    refusal = hints_refusal(mine[0] if mine else None)
-    if refusal is not None:
-        raise CodingError(f"clip {clip_id!r}, coder {coder_id!r}: no accepted hint can be "
-                          f"recorded here: {refusal}")
-
-
-class AnnotationQueries:
+class AnnotationQueries(WriteChecks):
     """Coding operations; requires ``transaction``, ``principal`` and ``audit``."""
 
     transaction: TransactionScope
@@ -163,7 +141,7 @@ class AnnotationQueries:
         with self.transaction() as conn:
             self._check_write(conn, coder_id, clip_id, layer, audit_id, removing=False)
             if from_hint:
-                _check_hint(conn, coder_id, clip_id, layer)
+                check_hint(conn, coder_id, clip_id, layer)
             self._check_value(conn, codebook, code_id, value)
             lock_unit(conn, clip_id, utterance_index, code_id, str(layer),
                       None if layer == Layer.CONSENSUS else audit_id or coder_id)
@@ -403,125 +381,3 @@ class AnnotationQueries:
                 f"the {layer} layer's"
             raise AccessError(f"{p.name} may read only their own annotations, not {what}")
         return query.where((A.c.coder_id == p.user_id) & (A.c.layer == Layer.CODER.value))
-
-    def _check_write(self, conn: sa.Connection, coder_id: str, clip_id: str, layer: Layer,
-                     audit_id: str | None, *, removing: bool) -> None:
-        """Refuse a write of ``coder_id``'s ``layer`` on ``clip_id`` this handle may not make."""
-        p = self.principal
-        if p.is_owner:
-            return
-        if layer == Layer.CONSENSUS:
-            p.require_role(UserRole.REVIEWER, "write the consensus layer")
-            if clip_id in p.blind_clips:
-                raise AccessError(f"{p.name} is re-coding clip {clip_id!r} blind for an "
-                                  "audit: no consensus decisions on it until the review is "
-                                  "signed off")
-            if not removing:
-                p.require_self(coder_id, "decide")
-            return
-        p.require_self(coder_id, "code")
-        if layer == Layer.REVIEW:
-            p.require_role(UserRole.REVIEWER, "write a review layer")
-            if not audit_id:
-                raise AccessError("a review layer needs its audit id")
-            if p.has(UserRole.ADMIN):
-                return
-            mine = frozenset().union(*(s.clip_ids for s in p.scopes if s.active
-                                       and s.kind == ScopeKind.AUDIT_SAMPLE
-                                       and s.ref == audit_id))
-            if clip_id not in mine:
-                raise AccessError(f"{p.name} may write review:{audit_id} only on the clips "
-                                  f"of that audit's open sample; {clip_id!r} is not one")
-            return
-        if clip_id in p.blind_clips:
-            raise AccessError(f"{p.name} is re-coding clip {clip_id!r} blind for an audit: "
-                              f"they write its review layer only, never its {layer} layer")
-        if p.status == CoderStatus.RETIRED:
-            raise AccessError(f"{p.name} is retired and codes no more")
-        known = self.__dict__.setdefault("_assigned_clips", set())
-        if clip_id in known:  # assignments are never taken away
-            return
-        assigned = conn.execute(sa.select(schema.assignments.c.kind).where(
-            (schema.assignments.c.clip_id == clip_id)
-            & (schema.assignments.c.coder_id == coder_id))).first()
-        if assigned is not None:
-            known.add(clip_id)
-        else:
-            raise AccessError(f"{p.name} may code only clips assigned to them; "
-                              f"{clip_id!r} is not")
-
-    def _check_value(self, conn: sa.Connection, ref: CodebookRef, code_id: str,
-                     value: str) -> None:
-        """The code and value must fit the codebook recorded under ``ref`` (CodebookError).
-
-        A user's handle may write only against a recorded codebook; the owner may write
-        against an unrecorded one (bulk loads of old data), never against a changed one.
-        """
-        book = self._codebook_cache.get(ref.hash) if hasattr(self, "_codebook_cache") else None
-        if book is None:
-            row = conn.execute(sa.select(schema.codebooks.c.hash, schema.codebooks.c.content)
-                               .where((schema.codebooks.c.codebook_id == ref.codebook_id)
-                                      & (schema.codebooks.c.version == ref.version))).first()
-            if row is None:
-                if self.principal.is_owner:
-                    return
-                raise CodebookError(f"{ref.codebook_id} {ref.version} is not recorded in this "
-                                    "store: register the codebook before coding with it")
-            if row.hash != ref.hash:
-                raise ConflictError(f"{ref.codebook_id} {ref.version} is recorded with hash "
-                                    f"{row.hash[:12]}…, not {ref.hash[:12]}…")
-            from workbench.codebook.book import Codebook
-
-            book = Codebook.model_validate(json.loads(row.content))
-            if not hasattr(self, "_codebook_cache"):
-                self._codebook_cache = {}
-            self._codebook_cache[ref.hash] = book
-        book.validate_value(code_id, value)
-
-    # ---- notes and flags -------------------------------------------------------------------
-    @rule(Rule.CODE)
-    def set_note(self, clip_id: str, utterance_index: int, coder_id: str, *,
-                 note: str | None = None, flagged: bool | None = None) -> UtteranceNote:
-        """Set a coder's note and/or review flag on an utterance (audited)."""
-        N = schema.utterance_notes
-        key = ((N.c.clip_id == clip_id) & (N.c.utterance_index == utterance_index)
-               & (N.c.coder_id == coder_id))
-        with self.transaction() as conn:
-            self.principal.require_self(coder_id, "write notes")
-            row = conn.execute(sa.select(N).where(key)).first()
-            new_note = note if note is not None else (row.note if row else "")
-            new_flag = flagged if flagged is not None else (bool(row.flagged) if row else False)
-            values = {"note": new_note, "flagged": new_flag, "updated_at": utc_now()}
-            if row is None:
-                conn.execute(N.insert(), {"clip_id": clip_id, "utterance_index": utterance_index,
-                                          "coder_id": coder_id, **values})
-            else:
-                conn.execute(N.update().where(key).values(**values))
-            self.audit(coder_id if self.principal.is_owner else None, "note_set",
-                       clip_id=clip_id, utterance_index=utterance_index, flagged=new_flag,
-                       has_note=bool(new_note))
-            return UtteranceNote(clip_id, utterance_index, coder_id, new_note, new_flag)
-
-    @rule(Rule.READ_ANNOTATIONS)
-    def notes(self, clip_id: str | None = None,
-              coder_id: str | None = None) -> list[UtteranceNote]:
-        """Coders' notes and flags (a coder: their own; an analyst: none)."""
-        p = self.principal
-        if p.coder_only:
-            if coder_id not in (None, p.user_id):
-                raise AccessError(f"{p.name} may read only their own notes")
-            coder_id = p.user_id
-        elif not (p.has(UserRole.ADMIN) or p.has(UserRole.REVIEWER)):
-            raise AccessError(f"{p.name} may not read coders' notes")
-        N = schema.utterance_notes
-        query = sa.select(N).order_by(N.c.clip_id, N.c.utterance_index, N.c.coder_id)
-        if clip_id is not None:
-            query = query.where(N.c.clip_id == clip_id)
-        if coder_id is not None:
-            query = query.where(N.c.coder_id == coder_id)
-        if p.blind_clips:  # an audit's reviewer: no coder's notes on the blind clips
-            query = query.where(N.c.clip_id.not_in(sorted(p.blind_clips))
-                                | (N.c.coder_id == p.user_id))
-        with self.transaction.read() as conn:
-            return [UtteranceNote(r.clip_id, r.utterance_index, r.coder_id, r.note,
-                                  bool(r.flagged)) for r in conn.execute(query)]

@@ -40,6 +40,7 @@ from workbench.store.connection import (
     utc_now,
 )
 from workbench.store.erasure import ClipErasure
+from workbench.store.notes import NoteQueries
 from workbench.store.panel_learning import PanelLearning
 from workbench.store.people import PeopleQueries, load_principal
 from workbench.store.pg_security import check_login
@@ -72,8 +73,8 @@ def _utterance_from_row(row: sa.Row) -> Utterance:
 HIDDEN_CLIP_FIELDS: tuple[str, ...] = ("outcome", "ethnicity", "age_band", "gender")
 
 
-class Store(AuditTrail, ClipErasure, AnnotationQueries, PeopleQueries, TranscriptEdits,
-            ScreeningQueries, PanelLearning):
+class Store(AuditTrail, ClipErasure, AnnotationQueries, NoteQueries, PeopleQueries,
+            TranscriptEdits, ScreeningQueries, PanelLearning):
     """All persistent state of a project, behind one SQLAlchemy URL, opened as someone.
 
     ``as_user``: the person this handle acts for (their roles and scopes decide what each
