@@ -82,7 +82,7 @@ def _estimate(rows: pd.DataFrame, alpha_of, min_units: int) -> tuple[int, float,
     """(n units, agreement, alpha, statement) of one group's rows."""
     n = int(rows[["unit", "code_id"]].drop_duplicates().shape[0])
     if n == 0:
-        return 0, float("nan"), float("nan"), "none"
+        return 0, float("nan"), float("nan"), "no units"
     if n < min_units:
         return n, float("nan"), float("nan"), f"too few units ({n} < {min_units})"
     alpha = float(alpha_of(rows))
@@ -109,7 +109,7 @@ def agreement_by_hint(pairs: pd.DataFrame, codebook: Codebook, hinted: set[Unit]
     :func:`hinted_units`. Columns code_id (``all`` first, then variables in codebook order
     with compared units), label, n_hinted, agreement_hinted (share 0–1), alpha_hinted,
     n_unhinted, agreement_unhinted, alpha_unhinted, note (per group: "too few units (n <
-    min_units)" where not estimated, "none", or why alpha is undefined).
+    min_units)" where not estimated, "no units", or why alpha is undefined).
     """
     levels, scales = variable_levels(codebook)
     compared = _compared(pairs)

@@ -172,7 +172,8 @@ def _hint_section(result: QualityResult, label: Callable[[str], str]) -> Section
         "The original coding against the blind review (re-coded with hints off), separately "
         "for units whose original value came from an accepted hint and for the others (coded "
         "by hand or left uncoded): percent agreement and Krippendorff's alpha; the pooled row "
-        "treats every code's values as nominal categories. A group with too few units is not "
+        "treats every code's values as nominal categories (units where neither applied a "
+        "code weigh in it). A group with too few units is not "
         "estimated. Coders chose which hints to accept, so a difference describes those "
         "units, not the effect of hints. Codes without a hinted value are left out."),
         blocks=[Table("by-hint", "Agreement with the review, hinted and unhinted values",
