@@ -12,9 +12,9 @@ units of each group, percent agreement (share of units where original and review
 same value) and Krippendorff's alpha (:class:`workbench.reliability.clustered.
 ClusteredCoincidences`, the statistic of :func:`workbench.review.quality.agreement_by_code`).
 The overall alpha pools every compared rating as a nominal value ``code=value`` (each code's
-values distinct categories). A group with fewer than ``min_units`` units is not estimated and
-says so. Hints are not assigned at random: a difference describes the units where coders took
-hints, not the effect of hints.
+values distinct categories; :func:`workbench.reliability.coefficients.krippendorff_alpha`). A
+group with fewer than ``min_units`` units is not estimated and says so. Hints are not assigned
+at random: a difference describes the units where coders took hints, not the effect of hints.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from workbench.model import Layer
-from workbench.reliability.clustered import ClusteredCoincidences
 from workbench.review.quality import (
     ORIGINAL,
     REVIEW,
@@ -91,13 +90,16 @@ def _estimate(rows: pd.DataFrame, alpha_of, min_units: int) -> tuple[int, float,
 
 
 def _pooled_alpha(rows: pd.DataFrame) -> float:
-    """Nominal alpha of every rating pooled, values ``code=value``, clusters the clips."""
-    return ClusteredCoincidences.from_long(pd.DataFrame({
-        "cluster": rows["clip_id"].astype(str),
+    """Nominal alpha of every rating pooled, values ``code=value`` (from the pairs of values,
+    :func:`workbench.reliability.coefficients.krippendorff_alpha`: the many categories cost
+    no k × k matrix per unit)."""
+    from workbench.reliability.coefficients import krippendorff_alpha
+    from workbench.reliability.data import ReliabilityData
+
+    return krippendorff_alpha(ReliabilityData.from_long(pd.DataFrame({
         "unit": rows["code_id"].astype(str) + "@" + rows["unit"].astype(str),
-        "rater": rows["rater"],
-        "value": rows["code_id"].astype(str) + "=" + rows["value"].astype(str)}),
-        "nominal").alpha()
+        "coder": rows["rater"],
+        "value": rows["code_id"].astype(str) + "=" + rows["value"].astype(str)}), "nominal"))
 
 
 def agreement_by_hint(pairs: pd.DataFrame, codebook: Codebook, hinted: set[Unit], *,
