@@ -13,7 +13,8 @@ review the clip).
   (:mod:`workbench.reliability.paired`); a flag names the direction: ``over-codes`` (the coder
   applies it where the reviewer does not) or ``under-codes``;
 - over time: alpha per code and period (month the original coder finished the clip);
-- disagreements as examples, with their turns redacted (:mod:`workbench.privacy.redaction`).
+- disagreements as examples, with their turns redacted (:mod:`workbench.privacy.redaction`);
+- hinted against unhinted original values (:mod:`workbench.review.hinted`).
 
 Set-valued codes (``multiple: true``, codebook 1.2.0) are compared element by element: each
 option becomes a present/absent variable ``code[option]`` (ROUND2 "Multi-valued codes";
@@ -336,6 +337,8 @@ class QualityResult:
     between_reviewers: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the compared ratings (:func:`review_pairs`), for the data hash of the provenance
     pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: original vs review split by accepted hints (:mod:`workbench.review.hinted`)
+    by_hint: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def below(self) -> pd.DataFrame:
@@ -362,6 +365,7 @@ def assess(store: Store, codebook: Codebook, audit_id: str, *, n_resamples: int 
     when = {a.clip_id: a.updated_at.strftime("%Y-%m") for a in store.assignments(
         kind=AssignmentKind.ORDINARY) if a.updated_at and a.clip_id in periods}
     below = by_code.loc[by_code["below"], "code_id"].tolist() if len(by_code) else []
+    from workbench.review.hinted import hint_comparison
     from workbench.review.reviewers import reviewer_agreement
 
     return QualityResult(record, by_code, coder_bias(pairs, codebook),
@@ -370,4 +374,5 @@ def assess(store: Store, codebook: Codebook, audit_id: str, *, n_resamples: int 
                                                show_text=show_text),
                          threshold,
                          reviewer_agreement(store, codebook, audit_id,
-                                            n_resamples=n_resamples, seed=seed), pairs)
+                                            n_resamples=n_resamples, seed=seed), pairs,
+                         hint_comparison(store, codebook, audit_id, pairs))

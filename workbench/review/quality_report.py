@@ -3,7 +3,8 @@
 Sections: the sample design (audit, codebook version, reviewers, clips per original coder);
 agreement per code with intervals; codes below the threshold with the direction of error; per
 original coder (who over- or under-codes what, with prevalence bias); agreement over time;
-disagreements as examples (turn text redacted); agreement between reviewers (where two or
+disagreements as examples (turn text redacted); hinted against unhinted original values;
+agreement between reviewers (where two or
 more re-coded a clip); and the lead reviewer's sign-off (an audited record; without it the
 report is marked a draft). The provenance (:mod:`workbench.review.quality_run`) is an appendix.
 Codes and set elements are shown by their codebook labels; the CSVs beside the report keep ids.
@@ -122,6 +123,7 @@ def quality_document(result: QualityResult, codebook: Codebook,
                 blocks=[Table("examples", "Examples of disagreement",
                               ["Code", "Clip", "Turn", "Original", "Review", "Text"],
                               examples or [[Cell("none")] + [Cell("")] * 5])]),
+        _hint_section(result, label),
         _reviewers_section(result, label),
         Section("signoff", "Sign-off", blocks=sign),
     ]
@@ -151,6 +153,33 @@ def _reviewers_section(result: QualityResult, label: Callable[[str], str]) -> Se
         "reproducible."), blocks=[Table(
             "by-reviewers", "Agreement among the reviewers",
             ["Code", "Alpha", "Low", "High", "Units", "Clips", "Reviewers", "Verdict"], rows)])
+
+
+def _hint_section(result: QualityResult, label: Callable[[str], str]) -> Section:
+    frame = result.by_hint
+    title = "Hinted and unhinted coding"
+    if frame is None or frame.empty or not frame["n_hinted"].any():
+        return Section("hints", title, blocks=[Paragraph(
+            "No original value in this audit came from an accepted assistance hint, so hinted "
+            "and unhinted coding are not compared here.")])
+    shown = frame.loc[(frame["code_id"] == "all") | (frame["n_hinted"] > 0)]
+    rows = [[Cell("All codes (pooled)" if r.code_id == "all" else label(r.code_id)),
+             Cell(str(r.n_hinted), numeric=True), _n(100 * r.agreement_hinted, 1),
+             _n(r.alpha_hinted), Cell(str(r.n_unhinted), numeric=True),
+             _n(100 * r.agreement_unhinted, 1), _n(r.alpha_unhinted), Cell(r.note or "–")]
+            for r in shown.itertuples()]
+    return Section("hints", title, intro=(
+        "The original coding against the blind review (re-coded with hints off), separately "
+        "for units whose original value came from an accepted hint and for the others (coded "
+        "by hand or left uncoded): percent agreement and Krippendorff's alpha; the pooled row "
+        "treats every code's values as nominal categories (units where neither applied a "
+        "code weigh in it). A group with too few units is not "
+        "estimated. Coders chose which hints to accept, so a difference describes those "
+        "units, not the effect of hints. Codes without a hinted value are left out."),
+        blocks=[Table("by-hint", "Agreement with the review, hinted and unhinted values",
+                      ["Code", "Hinted units", "Hinted agreement %", "Hinted alpha",
+                       "Unhinted units", "Unhinted agreement %", "Unhinted alpha", "Note"],
+                      rows)])
 
 
 def _provenance_section(provenance: dict[str, Any]) -> Section:
@@ -186,7 +215,8 @@ def write_quality_report(result: QualityResult, codebook: Codebook,
                           out_dir / "report.html")]
     for name, frame in (("by_code", result.by_code), ("by_coder", result.by_coder),
                         ("by_period", result.by_period), ("examples", result.examples),
-                        ("by_reviewers", result.between_reviewers)):
+                        ("by_reviewers", result.between_reviewers),
+                        ("by_hint", result.by_hint)):
         path = out_dir / f"{name}.csv"
         frame.to_csv(path, index=False, float_format="%.6g")
         written.append(path)
