@@ -67,3 +67,31 @@ def test_values_other_back_ends_would_refuse_or_alter(column, value, message) ->
     problem = limits.value_problem(column, value)
     assert problem is not None and message in problem
     assert limits.value_problem(column, None) is None
+
+
+@pytest.mark.parametrize("column, bad, message", [
+    ("name", LONG, "text of 201 characters"),
+    ("name", "bad\x00name", "NUL character"),
+    ("name", "lone \udc80 surrogate", "lone surrogate"),
+])
+def test_many_rows_checked_a_column_at_a_time_still_name_the_bad_row(
+        conn, column: str, bad: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"coder_id": f"k{i:03d}", "name": f"coder {i}"} for i in range(3 * limits.BULK_ROWS)]
+    rows[100][column] = bad  # one bad value in the middle of an executemany
+    with pytest.raises(LimitError, match=message) as info:
+        conn.execute(schema.coders.insert(), rows)
+    assert info.value.field == "coders.name" and "coder_id='k100'" in str(info.value)
+    assert conn.execute(sa.select(schema.coders.c.name)).scalars().all() == ["ok"]
+
+
+@pytest.mark.parametrize("value, message", [(2**31, "out of range"),
+                                            (float("nan"), "not finite")])
+def test_numbers_in_many_rows_are_checked_together_and_named(conn, value: object,
+                                                             message: str) -> None:  # type: ignore[no-untyped-def]
+    column = "n_officers" if isinstance(value, int) else "duration"
+    rows = [{"clip_id": f"x{i:03d}", "source_file": f"x{i}.vtt", "source_hash": "h",
+             "n_officers": 2, "duration": 60.0} for i in range(2 * limits.BULK_ROWS)]
+    rows[70][column] = value
+    with pytest.raises(LimitError, match=message) as info:
+        conn.execute(schema.clips.insert(), rows)
+    assert info.value.field == f"clips.{column}" and "clip_id='x070'" in str(info.value)
