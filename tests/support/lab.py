@@ -127,7 +127,9 @@ def open_notebook(page: Any, url: str, name: str, ready: str) -> None:
     page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"] >> visible=true').first\
         .wait_for(timeout=60_000)
     run_cell(page, code_cell)
-    page.locator(ready).first.wait_for(timeout=60_000)
+    # the widget appears once the cell has run: on a loaded 2-core machine the kernel's first
+    # imports and store reads have taken over a minute, so allow two
+    page.locator(ready).first.wait_for(timeout=120_000)
 
 
 _MEASURE = """(conditions) => { window.__bwvPending = new Promise((resolve) => {
