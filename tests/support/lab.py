@@ -122,6 +122,10 @@ def run_cell(page: Any, cell: Any) -> None:
 def open_notebook(page: Any, url: str, name: str, ready: str) -> None:
     """Open notebook ``name``, run its code cell and wait for the CSS selector ``ready``."""
     page.goto(f"{url}/lab/tree/{name}", timeout=60_000)
+    # JupyterLab may first restore the workspace's last notebook, then switch to this one:
+    # act only once this notebook is the current tab, or the cell run is another's
+    page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel",
+                 has_text=name.rsplit("/", 1)[-1]).first.wait_for(timeout=60_000)
     code_cell = page.locator(f"{NOTEBOOK} .jp-CodeCell .cm-content").first
     code_cell.wait_for(timeout=60_000)
     page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"] >> visible=true').first\
