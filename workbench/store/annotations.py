@@ -135,13 +135,10 @@ class AnnotationQueries(WriteChecks):
         checked against the codebook recorded in the store (:class:`CodebookError`).
         """
         layer = Layer(layer)
-        if from_hint and layer == Layer.REVIEW:  # ROUND2: hints are off for review re-coding
-            raise AccessError(f"a value on the review layer of audit {audit_id!r} cannot come "
-                              "from a hint: review re-coding is blind, with hints off")
         with self.transaction() as conn:
             self._check_write(conn, coder_id, clip_id, layer, audit_id, removing=False)
             if from_hint:
-                check_hint(conn, coder_id, clip_id, layer)
+                check_hint(conn, coder_id, clip_id, layer, audit_id)
             self._check_value(conn, codebook, code_id, value)
             lock_unit(conn, clip_id, utterance_index, code_id, str(layer),
                       None if layer == Layer.CONSENSUS else audit_id or coder_id)

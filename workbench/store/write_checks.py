@@ -21,11 +21,15 @@ from workbench.model import (
 from workbench.store import schema
 
 
-def check_hint(conn: sa.Connection, coder_id: str, clip_id: str, layer: Layer) -> None:
+def check_hint(conn: sa.Connection, coder_id: str, clip_id: str, layer: Layer,
+               audit_id: str | None = None) -> None:
     """An accepted hint is recorded only where hints are allowed: a coder's own layer on an
     ordinary clip outside the reliability sample (the rule: :mod:`workbench.coding.hints`)."""
     from workbench.coding.hints import hints_refusal  # the coding package imports the store
 
+    if layer == Layer.REVIEW:  # ROUND2: hints are off for review re-coding
+        raise AccessError(f"a value on the review layer of audit {audit_id!r} cannot come "
+                          "from a hint: review re-coding is blind, with hints off")
     if layer != Layer.CODER:
         raise CodingError(f"an accepted hint goes on a coder's own layer, not {layer}")
     t = schema.assignments
