@@ -234,6 +234,10 @@ class _Audit:
         self.truth = model.true_values()
         self.cache: dict[Any, dict[Population, tuple[float, float]]] = {}
         self.movable: set[Population] = set()
+        #: Targets already seen to spread over the threshold (a part of their range): as
+        #: long as counts are only suppressed (never published again), a range only widens
+        #: (every earlier solution is still one), so these are not solved again.
+        self.wide: dict[Population, tuple[float, float]] = {}
 
     def findings(self, published: set[Population]) -> list[Finding]:
         model, threshold = self.model, self.threshold
@@ -258,13 +262,20 @@ class _Audit:
             complete = frozenset(v for k in component for v, _ in k if v in model.complete)
             signature = (frozenset(component), touching, complete, threshold)
             order.append(signature)
-            if not set(targets) <= set(self.cache.get(signature, ())):
-                todo.append((signature, sorted(component, key=_order), targets))
-        self.cache.update(batch_bounds(model, fixed, todo, threshold))
+            solved = self.cache.setdefault(signature, {})
+            solved.update((t, self.wide[t]) for t in targets
+                          if t in self.wide and t not in solved)
+            need = [t for t in targets if t not in solved]
+            if need:
+                todo.append((signature, sorted(component, key=_order), need))
+        for signature, ranges in batch_bounds(model, fixed, todo, threshold).items():
+            self.cache[signature].update(ranges)
         for signature in order:
             for target, (low, high) in self.cache[signature].items():
                 if _pinned(low, high, threshold):
                     found.append(Finding(target, int(self.truth[target][0]), low, high))
+                elif high - low >= threshold:
+                    self.wide.setdefault(target, (low, high))
         return found
 
     def neighbours(self, target: Population, published: set[Population]

@@ -1,20 +1,31 @@
 """Ranges of unknown counts under the identities of a disclosure audit, by linear programming
-(scipy's HiGHS, :func:`scipy.optimize.milp`); used by :mod:`workbench.privacy.audit`.
+(HiGHS); used by :mod:`workbench.privacy.audit`.
 
 Each range is the min and max of one unknown over the whole-number solutions of ``A x = b``,
 ``x ≥ 0``: the linear relaxation first (exact when its solution is whole, as it is for these
-sums), else the integer programme. Ranges already known to span the threshold (two whole
-solutions that far apart) are not solved; independent components are solved together.
+sums), else the integer programme (:func:`scipy.optimize.milp`). Ranges already known to span
+the threshold (two whole solutions that far apart) are not solved; independent components are
+solved together.
+
+The linear programmes of one system are solved on one HiGHS model kept between objectives
+(:class:`Programme`, through HiGHS's own Python interface ``highspy``): each solve starts from
+the last optimal basis, so the many min/max solves of one system cost a few pivots each
+instead of a solve from scratch (:class:`ColdProgramme`; ``bench/disclosure.py`` measures
+both on the same audit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import contextvars
+import os
+import sys
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import block_diag, coo_matrix
+from scipy.sparse import block_diag, coo_matrix, csr_matrix
 
 Population = frozenset[tuple[str, str]]
 
@@ -68,6 +79,128 @@ def _spread(seen: list[np.ndarray], i: int, threshold: int | None
     return None
 
 
+class Programme:
+    """``min c·x`` subject to ``A x = b``, ``0 ≤ x ≤ upper``, for many objectives ``c``: one
+    HiGHS model whose costs alone change between solves, so each starts from the last
+    optimal basis (a warm start). ``upper`` inf: no limit."""
+
+    def __init__(self, a: csr_matrix, b: np.ndarray, upper: np.ndarray) -> None:
+        import highspy
+
+        self._status = highspy.HighsModelStatus
+        self.size = a.shape[1]
+        self._columns = np.arange(self.size, dtype=np.int32)
+        self._highs = _highs()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+        lp.col_cost_ = np.zeros(self.size)
+        lp.col_lower_ = np.zeros(self.size)
+        lp.col_upper_ = np.where(np.isinf(upper), highspy.kHighsInf, upper)
+        lp.row_lower_ = lp.row_upper_ = np.asarray(b, dtype=float)
+        matrix = a.tocsc()
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = a.shape[1], a.shape[0]
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        self._highs.passModel(lp)
+
+    def minimise(self, c: np.ndarray) -> tuple[str, np.ndarray | None, float]:
+        """("optimal", x, c·x), ("unbounded", None, -inf) or ("infeasible", None, nan)."""
+        self._highs.changeColsCost(self.size, self._columns, np.asarray(c, dtype=float))
+        self._highs.run()
+        status = self._highs.getModelStatus()
+        if status == self._status.kOptimal:
+            x = np.asarray(self._highs.getSolution().col_value)
+            return "optimal", x, float(c @ x)
+        if status == self._status.kUnbounded:
+            return "unbounded", None, -np.inf
+        return "infeasible", None, np.nan
+
+
+class ColdProgramme:
+    """:class:`Programme`'s interface, each objective solved from scratch by
+    :func:`scipy.optimize.milp` (HiGHS through scipy, no basis kept): the way this module
+    solved before, kept as the alternative that ``bench/disclosure.py`` measures beside it
+    and as the tests' reference."""
+
+    def __init__(self, a: csr_matrix, b: np.ndarray, upper: np.ndarray) -> None:
+        self.size = a.shape[1]
+        self._constraints = [LinearConstraint(a, b, b)] if a.shape[0] else []
+        self._bounds = Bounds(np.zeros(self.size), upper)
+
+    def minimise(self, c: np.ndarray) -> tuple[str, np.ndarray | None, float]:
+        """As :meth:`Programme.minimise`."""
+        r = milp(c, constraints=self._constraints, bounds=self._bounds)
+        if r.status == 0 and r.x is not None:
+            return "optimal", r.x, float(r.fun)
+        return ("unbounded", None, -np.inf) if r.status == 3 else ("infeasible", None, np.nan)
+
+
+#: The programme class the bounds are solved with (:func:`solving_with`).
+_PROGRAMME: contextvars.ContextVar[type] = contextvars.ContextVar("programme",
+                                                                  default=Programme)
+
+
+@contextlib.contextmanager
+def solving_with(kind: str) -> Iterator[None]:
+    """Solve the bounds in this block with ``"warm"`` (:class:`Programme`, the default) or
+    ``"cold"`` (:class:`ColdProgramme`) linear programmes; for benchmarks and tests."""
+    token = _PROGRAMME.set({"warm": Programme, "cold": ColdProgramme}[kind])
+    try:
+        yield
+    finally:
+        _PROGRAMME.reset(token)
+
+
+def _programme(a: csr_matrix, b: np.ndarray, upper: np.ndarray) -> Programme | ColdProgramme:
+    return _PROGRAMME.get()(a, b, upper)
+
+
+def _highs() -> Any:
+    """A silent HiGHS instance (its banner, printed once per process at the first instance,
+    goes to the C library's standard output: it is sent to /dev/null then)."""
+    import highspy
+
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        highs = highspy.Highs()
+    else:
+        with _quiet_stdout():
+            highs = highspy.Highs()
+        _BANNER_SHOWN = True
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "off")  # keeps the basis between solves
+    # only the costs change between solves, so the last basis stays primal feasible: primal
+    # simplex goes on from it (the dual simplex, HiGHS's default, was 3× slower here)
+    highs.setOptionValue("simplex_strategy", 4)
+    return highs
+
+
+_BANNER_SHOWN = False
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Any:
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no file descriptor 1 (embedded): nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _whole(x: np.ndarray | None) -> bool:
+    return x is not None and bool(np.allclose(x, np.round(x), atol=1e-7))
+
+
 def component_bounds(model: Identities, fixed: dict[Population, float], variables: list[Population],
             targets: Sequence[Population], threshold: int | None = None
             ) -> dict[Population, tuple[float, float]]:
@@ -78,8 +211,7 @@ def component_bounds(model: Identities, fixed: dict[Population, float], variable
     over ``threshold`` or more is given that spread (a part of its range), unsolved: enough
     to know it is not pinned, and most targets of a component are decided so."""
     a, b, index = _system(model, fixed, variables)
-    constraints = [LinearConstraint(a, b, b)] if a.shape[0] else []
-    bounds = Bounds(np.zeros(len(variables)), np.full(len(variables), np.inf))
+    programme = _programme(a, b, np.full(len(variables), np.inf))
     seen: list[np.ndarray] = []
     out = {}
     for target in targets:
@@ -89,13 +221,13 @@ def component_bounds(model: Identities, fixed: dict[Population, float], variable
             continue
         c = np.zeros(len(variables))
         c[index[target]] = 1.0
-        low = _optimum(c, constraints, bounds)
-        if low.status != 0:
-            raise ValueError(f"the published counts are inconsistent ({low.message}) "
+        status, x_low, low = _optimum(programme, a, b, c)
+        if status != "optimal":
+            raise ValueError(f"the published counts are inconsistent (no solution) "
                              f"around {describe(target)}")
-        high = _optimum(-c, constraints, bounds)
-        seen += [x.x for x in (low, high) if x.status == 0 and x.x is not None]
-        out[target] = (round(low.fun, 6), round(-high.fun, 6) if high.status == 0 else np.inf)
+        status, x_high, high = _optimum(programme, a, b, -c)
+        seen += [x for x in (x_low, x_high) if x is not None]
+        out[target] = (round(low, 6), round(-high, 6) if status == "optimal" else np.inf)
     return out
 
 
@@ -106,6 +238,9 @@ _PROBES = 8
 #: one component without an upper limit does not make the whole programme unbounded; a
 #: maximum at half of it or more is read as no limit.
 _CAP = 1e9
+
+#: Push rounds stop when a round decides fewer than this share of the targets left.
+_PUSH_GAIN = 0.05
 
 
 def batch_bounds(model: Identities, fixed: dict[Population, float],
@@ -118,58 +253,33 @@ def batch_bounds(model: Identities, fixed: dict[Population, float],
     if not todo:
         return {}
     systems = [_system(model, fixed, comp) for _, comp, _ in todo]
-    offsets = np.cumsum([0] + [len(index) for _, _, index in systems])
-    a = block_diag([sys_[0] for sys_ in systems], format="csr")
-    b = np.concatenate([sys_[1] for sys_ in systems])
-    constraints = [LinearConstraint(a, b, b)]
-    bounds = Bounds(np.zeros(offsets[-1]), np.full(offsets[-1], _CAP))
+    batch = _Batch(systems, threshold)
+    batch.probe([list(targets) for _, _, targets in todo])
     remaining = [list(targets) for _, _, targets in todo]
-    seen: list[list[np.ndarray]] = [[] for _ in todo]
+    batch.push(remaining)
     out: list[dict[Population, tuple[float, float]]] = [{} for _ in todo]
-    signs = np.random.default_rng(0)
-    for _ in range(_PROBES):  # points far apart on many targets at once
-        c = np.zeros(offsets[-1])
-        for n, targets in enumerate(remaining):
-            if len(targets) > 2:
-                columns = [offsets[n] + systems[n][2][t] for t in targets]
-                c[columns] = signs.choice([-1.0, 1.0], size=len(columns))
-        if not c.any():
-            break
-        for r in (milp(c, constraints=constraints, bounds=bounds),
-                  milp(-c, constraints=constraints, bounds=bounds)):
-            if r.status != 0 or r.x is None:
-                continue
-            for n in range(len(todo)):
-                x = r.x[offsets[n]:offsets[n + 1]]
-                if np.allclose(x, np.round(x), atol=1e-7):  # a whole-number solution
-                    seen[n].append(np.round(x))
     while True:
         picks: dict[int, Population] = {}
         for n, targets in enumerate(remaining):
             while targets:
-                spread = _spread(seen[n], systems[n][2][targets[0]], threshold)
+                spread = batch.spread(n, targets[0])
                 if spread is None:
                     picks[n] = targets[0]
                     break
                 out[n][targets.pop(0)] = spread
         if not picks:
             break
-        c = np.zeros(offsets[-1])
-        for n, target in picks.items():
-            c[offsets[n] + systems[n][2][target]] = 1.0
-        low = milp(c, constraints=constraints, bounds=bounds)
-        high = milp(-c, constraints=constraints, bounds=bounds)
+        c = batch.objective({n: [t] for n, t in picks.items()})
+        low, high = batch.solve(c), batch.solve(-c)
         for n, target in picks.items():
             remaining[n].pop(0)
-            part = slice(offsets[n], offsets[n + 1])
-            points = [r.x[part] for r in (low, high) if r.status == 0 and r.x is not None]
-            if len(points) == 2 and all(np.allclose(x, np.round(x), atol=1e-7)
-                                        for x in points):
+            points = [batch.part(x, n) for x in (low, high)]
+            if all(_whole(x) for x in points):
                 i = systems[n][2][target]
                 top = float(np.round(points[1][i]))
                 out[n][target] = (float(np.round(points[0][i])),
                                   np.inf if top >= _CAP / 2 else top)
-                seen[n] += [np.round(x) for x in points]
+                batch.seen[n] += [np.round(x) for x in points]
                 continue
             _, comp, _ = todo[n]  # not whole (or the programme failed): on its own
             one = component_bounds(model, fixed, comp, [target], threshold)
@@ -177,15 +287,93 @@ def batch_bounds(model: Identities, fixed: dict[Population, float],
     return {sig: out[n] for n, (sig, _, _) in enumerate(todo)}
 
 
-def _optimum(c: np.ndarray, constraints: list[LinearConstraint], bounds: Bounds) -> Any:
+class _Batch:
+    """The components of one :func:`batch_bounds` call as one block-diagonal programme, and
+    the whole-number solutions seen for each component."""
+
+    def __init__(self, systems: list[Any], threshold: int) -> None:
+        self.systems = systems
+        self.threshold = threshold
+        self.offsets = np.cumsum([0] + [len(index) for _, _, index in systems])
+        a = block_diag([system[0] for system in systems], format="csr")
+        b = np.concatenate([system[1] for system in systems])
+        self.programme = _programme(a, b, np.full(self.offsets[-1], _CAP))
+        self.seen: list[list[np.ndarray]] = [[] for _ in systems]
+
+    def part(self, x: np.ndarray | None, n: int) -> np.ndarray | None:
+        return None if x is None else x[self.offsets[n]:self.offsets[n + 1]]
+
+    def spread(self, n: int, target: Population) -> tuple[float, float] | None:
+        return _spread(self.seen[n], self.systems[n][2][target], self.threshold)
+
+    def undecided(self, n: int, targets: list[Population]) -> list[Population]:
+        return [t for t in targets if self.spread(n, t) is None]
+
+    def objective(self, weights: dict[int, list[Population]]) -> np.ndarray:
+        """1 on each listed target of each component, 0 elsewhere."""
+        c = np.zeros(self.offsets[-1])
+        for n, targets in weights.items():
+            c[[self.offsets[n] + self.systems[n][2][t] for t in targets]] = 1.0
+        return c
+
+    def solve(self, c: np.ndarray) -> np.ndarray | None:
+        _, x, _ = self.programme.minimise(c)
+        return x
+
+    def keep(self, x: np.ndarray | None) -> None:
+        """Add each component's part of ``x``, where it is whole, to the solutions seen."""
+        for n in range(len(self.systems)):
+            part = self.part(x, n)
+            if part is not None and _whole(part):
+                self.seen[n].append(np.round(part))
+
+    def probe(self, targets: list[list[Population]]) -> None:
+        """Points far apart on many targets at once: random-sign objectives (:data:`_PROBES`
+        rounds, both ways) over the targets of components with more than two."""
+        signs = np.random.default_rng(0)
+        for _ in range(_PROBES):
+            c = np.zeros(self.offsets[-1])
+            for n, wanted in enumerate(targets):
+                if len(wanted) > 2:
+                    columns = [self.offsets[n] + self.systems[n][2][t] for t in wanted]
+                    c[columns] = signs.choice([-1.0, 1.0], size=len(columns))
+            if not c.any():
+                return
+            self.keep(self.solve(c))
+            self.keep(self.solve(-c))
+
+    def push(self, remaining: list[list[Population]]) -> None:
+        """Points that move many undecided targets at once: maximise, then minimise, the sum
+        of every target not yet seen to spread over the threshold (a small count's range, if
+        it is wide, is wide upwards). A round that decides few (:data:`_PUSH_GAIN`) ends it:
+        the rest are solved one by one."""
+        for direction in (1.0, -1.0) * 4:
+            undecided = {n: self.undecided(n, t) for n, t in enumerate(remaining)}
+            left = sum(map(len, undecided.values()))
+            if not left:
+                return
+            x = self.solve(-direction * self.objective(undecided))
+            if x is None:
+                return
+            self.keep(x)
+            after = sum(len(self.undecided(n, t)) for n, t in enumerate(remaining))
+            if direction < 0 and left - after < _PUSH_GAIN * left:
+                return
+
+
+def _optimum(programme: Programme | ColdProgramme, a: csr_matrix, b: np.ndarray, c: np.ndarray
+             ) -> tuple[str, np.ndarray | None, float]:
     """min ``c·x`` over whole numbers: the linear relaxation first (several times faster);
     its answer is exact when the solution it finds is whole, else the integer programme."""
-    relaxed = milp(c, constraints=constraints, bounds=bounds)
-    if relaxed.status == 3:  # unbounded: so are the whole numbers (rational data)
-        return relaxed
-    if relaxed.status == 0 and relaxed.x is not None and \
-            np.allclose(relaxed.x, np.round(relaxed.x), atol=1e-7):
-        relaxed.x = np.round(relaxed.x)
-        relaxed.fun = float(c @ relaxed.x)
-        return relaxed
-    return milp(c, constraints=constraints, integrality=np.ones(len(c)), bounds=bounds)
+    status, x, fun = programme.minimise(c)
+    if status == "unbounded":  # so are the whole numbers (rational data)
+        return status, None, fun
+    if status == "optimal" and _whole(x):
+        x = np.round(x)
+        return status, x, float(c @ x)
+    constraints = [LinearConstraint(a, b, b)] if a.shape[0] else []
+    whole = milp(c, constraints=constraints, integrality=np.ones(len(c)),
+                 bounds=Bounds(np.zeros(len(c)), np.full(len(c), np.inf)))
+    if whole.status == 0 and whole.x is not None:
+        return "optimal", np.round(whole.x), float(whole.fun)
+    return ("unbounded", None, -np.inf) if whole.status == 3 else ("infeasible", None, np.nan)
