@@ -198,3 +198,54 @@ def test_warm_and_cold_programmes_find_and_protect_the_same(seed: int) -> None:
                          sorted((c.table, c.row) for c in extra))
     assert answers["warm"][0], "the generated tables leave something to find"
     assert answers["warm"] == answers["cold"]
+
+
+#: The opening-move table (escalated among each move's encounters) and the predictor
+#: crosstab of the models section: "opening command: no" is every other coded move.
+MOVES = {"command": (40, 3), "request": (100, 20), "greeting": (50, 10)}
+
+
+def _opening_cells(*, hidden_moves: set[str], crosstab_hidden: set[tuple[str, str]]
+                   ) -> list[Cell]:
+    v, e = "esc_opening_move", "escalated"
+    cells = [Cell("opening_moves", i, "clips", _key(**{v: m, e: "*"}), n, True)
+             for i, (m, (n, _)) in enumerate(MOVES.items())]
+    cells += [Cell("opening_moves", i, "escalated", _key(**{v: m, e: "yes"}), k,
+                   m not in hidden_moves) for i, (m, (_, k)) in enumerate(MOVES.items())]
+    total, escalated = (sum(x[i] for x in MOVES.values()) for i in (0, 1))
+    cells += [Cell("opening_moves", 3, "clips", _key(**{v: "*", e: "*"}), total, True),
+              Cell("opening_moves", 3, "escalated", _key(**{v: "*", e: "yes"}), escalated,
+                   True)]
+    yes_n, yes_k = MOVES["command"]
+    grid = {("yes", "yes"): yes_k, ("yes", "no"): yes_n - yes_k,
+            ("no", "yes"): escalated - yes_k, ("no", "no"): total - escalated - yes_n + yes_k}
+    for r in ("yes", "no", "*"):
+        for c in ("yes", "no", "*"):
+            value = sum(n for (rr, cc), n in grid.items() if r in (rr, "*") and c in (cc, "*"))
+            cells.append(Cell("predictor_opening_command", 0, f"{r}/{c}",
+                              _key(opening_command=r, escalated=c), value,
+                              (r, c) not in crosstab_hidden))
+    return cells
+
+
+def test_a_derived_variable_links_its_table_to_its_source_s() -> None:
+    """Each table alone hides "command, escalated" (3), but "opening command: no, escalated"
+    (30) is request + greeting, so with request (20) published greeting is 10 and command
+    3 = 33 − 20 − 10. Audited as separate variables the leak is missed; as a derived
+    variable it is found, and protected."""
+    from workbench.privacy.audit import Derived
+
+    command = Derived("opening_command", "esc_opening_move", {"yes": ("command",)}, rest="no")
+    cells = _opening_cells(hidden_moves={"command", "greeting"},
+                           crosstab_hidden={("yes", "yes"), ("yes", "no"), ("*", "yes"),
+                                            ("*", "no")})
+    target = _key(esc_opening_move="command", escalated="yes")
+    assert target not in {f.population for f in check(cells, 10, events=["escalated"])}
+    found = {f.population: f for f in check(cells, 10, events=["escalated"],
+                                            derived=[command])}
+    assert (found[target].low, found[target].high) == (3.0, 3.0)
+    extra = protect(cells, 10, events=["escalated"], derived=[command])
+    hidden = {(c.table, c.row, c.column) for c in extra}
+    final = [Cell(c.table, c.row, c.column, c.population, c.value,
+                  c.published and (c.table, c.row, c.column) not in hidden) for c in cells]
+    assert check(final, 10, events=["escalated"], derived=[command]) == []

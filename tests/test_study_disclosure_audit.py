@@ -19,10 +19,9 @@ REASON = "hostile test of the disclosure audit with small groups"
 HOSTILE = ("bootstrap_resamples: 50\noutput_dir: runs\ndisclosure_threshold: 5\n"
            f"allow_small_cells: true\nsmall_cells_reason: {REASON}\n"
            "group_by: [borough, n_officers, audio_quality]\n")
-#: The sections whose tables count the same clips by group (sample, GOWISELY, escalation,
-#: resistance); the others do not change the audit of these. Not 03_prevalence: with 32
-#: boroughs at threshold 5 its audit takes minutes (the demo run covers prevalence).
-SECTIONS = ("01_sample", "04_gowisely", "06_opening_moves", "07_dynamics")
+#: The sections whose tables count the same clips by group (sample, prevalence, GOWISELY,
+#: escalation, resistance); the others do not change the audit of these.
+SECTIONS = ("01_sample", "03_prevalence", "04_gowisely", "06_opening_moves", "07_dynamics")
 
 
 def test_nothing_is_recoverable_from_the_demo_run(study_run) -> None:
@@ -46,7 +45,8 @@ def hostile_run(demo_project: Path, tmp_path_factory: pytest.TempPathFactory):
 
 def test_nothing_is_recoverable_from_a_run_with_small_groups_and_threshold(hostile_run) -> None:
     tables = sorted(p.stem for p in (hostile_run.run_dir / "tables").glob("*_by_borough.csv"))
-    assert {"grounds_quality_by_borough", "sample_by_borough"} <= set(tables)
+    assert {"grounds_quality_by_borough", "prevalence_by_borough",
+            "sample_by_borough"} <= set(tables)
     assert leaks(hostile_run.run_dir, 5) == []
 
 

@@ -16,7 +16,10 @@ percentages as constraints): it knows what a reader of the report knows.
   turn coded so" whose base is every encounter of the group: ``D = N(X=g)``.
 * Two-way tables (a ``Total`` column or row, ``[c]`` cells): each cell ``X(r, c) ≥ 0``, rows
   and columns add up to their totals; a cell's complement in its row and in its column is a
-  target too.
+  target too. A model predictor against the outcome (``predictor_*``) counts the escalated
+  event: "opening command: yes" is the opening move ``command`` and its total every coded
+  move; an early-turn predictor is known for every encounter, so its column totals are the
+  outcome's overall counts.
 * A published percentage ``p`` (rounded to ``d`` decimals) with its count ``C`` and base ``B``:
   ``(p − h)·B ≤ 100·C ≤ (p + h)·B``, ``h = 0.5·10^−d``.
 
@@ -37,6 +40,9 @@ from scipy.sparse import coo_matrix
 
 MARK = "[c]"
 EVENT_TABLES = {"escalated_by_": "escalated", "time_to_resistance_": "resisted"}
+#: Random-sign objectives solved for each set of linked unknowns before its targets: whole
+#: solutions far apart, so that most targets are seen to spread without a solve of their own.
+PROBES = 6
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,8 @@ def build(tables: Path) -> Problem:
                                         "whole": "yes"}))
         elif _is_crosstab(rows):
             _crosstab(problem, name, rows)
+            if name.startswith("predictor_"):
+                _predictor(problem, name, rows)
         elif name == "gowisely_full_compliance":
             event_rows += [(name, "compliant", row) for row in rows]
         elif name == "opening_moves":
@@ -250,6 +258,24 @@ def _crosstab(problem: Problem, name: str, rows: list[dict[str, str]]) -> None:
                                {cell[total]: 1.0, cell[p]: -1.0})
 
 
+def _predictor(problem: Problem, name: str, rows: list[dict[str, str]]) -> None:
+    """A model predictor against the escalated outcome counts the clips other tables count:
+    "opening command: yes" is the opening move ``command`` (its total, every coded move);
+    the early-turn predictors are 0/1 for every encounter, so their column totals are the
+    escalated outcome over all encounters."""
+    labels = {row[next(iter(row))] for row in rows}
+    if name == "predictor_opening_command":
+        scopes = {"yes": ("opening", "command"), "Total": ("opening", "all")}
+    else:
+        scopes = {"Total": ()}
+    for label, g in scopes.items():
+        if label not in labels:
+            continue
+        for column, kind in (("escalated", "E"), ("Total", "D")):
+            problem.add({("X", name, label, column): 1.0, (kind, "escalated", *g): -1.0},
+                        0.0, 0.0)
+
+
 def solve(problem: Problem, threshold: int) -> list[Leak]:
     """Every target's range from the published cells; the leaks. A target whose value in
     two solutions found for earlier targets of its component already differs by the
@@ -270,7 +296,7 @@ def solve(problem: Problem, threshold: int) -> list[Leak]:
         for j in ids[1:]:
             parent[find(j)] = find(ids[0])
     leaks = []
-    seen: dict[frozenset[int], list[dict[tuple, float]]] = defaultdict(list)
+    systems: dict[frozenset[int], _System] = {}
     for table, what, terms in problem.targets:
         ids = [position[n] for n in terms if n in position]
         constant = sum(c * problem.value[n] for n, c in terms.items() if n in problem.value)
@@ -278,50 +304,76 @@ def solve(problem: Problem, threshold: int) -> list[Leak]:
             low = high = constant
         else:
             roots = frozenset(find(i) for i in ids)
-            points = [sum(c * (point[n] if n in point else problem.value[n])
-                          for n, c in terms.items()) for point in seen[roots]]
+            if roots not in systems:
+                members = [free[i] for i in range(len(free)) if find(i) in roots]
+                systems[roots] = _System(problem, members)
+            system = systems[roots]
+            objective = system.objective(terms)
+            points = [float(objective @ x) for x in system.seen]
             if points and max(points) - min(points) >= threshold:
                 continue  # two solutions already this far apart: not narrowed enough
-            members = [i for i in range(len(free)) if find(i) in roots]
-            low, high, found = _range(problem, free, members, terms, constant)
-            seen[roots] += found
+            low, high = system.range(objective)
+            low, high = low + constant, high + constant
         if high - low < threshold and low <= threshold - 1 and high >= 1:
             leaks.append(Leak(table, what, low, high))
     return leaks
 
 
-def _range(problem: Problem, free: list[tuple], members: list[int],
-           terms: dict[tuple, float], constant: float
-           ) -> tuple[float, float, list[dict[tuple, float]]]:
-    """min and max of the target, and the solutions found (unknown → value)."""
-    local = {free[i]: k for k, i in enumerate(members)}
-    r, c, d, lo, hi = [], [], [], [], []
-    for row_terms, low, high in problem.rows:
-        if not any(n in local for n in row_terms):
-            continue
-        shift = sum(v * problem.value[n] for n, v in row_terms.items() if n in problem.value)
-        for n, v in row_terms.items():
-            if n in local:
-                r.append(len(lo))
-                c.append(local[n])
-                d.append(v)
-        lo.append(low - shift)
-        hi.append(high - shift)
-    a = coo_matrix((d, (r, c)), shape=(len(lo), len(local))).tocsr()
-    objective = np.zeros(len(local))
-    for n, v in terms.items():
-        if n in local:
-            objective[local[n]] = v
-    options = {"constraints": [LinearConstraint(a, lo, hi)],
-               "integrality": np.ones(len(local)),
-               "bounds": Bounds(np.zeros(len(local)), np.full(len(local), np.inf))}
-    low = milp(objective, **options)
-    high = milp(-objective, **options)
-    assert low.status == 0, f"published cells inconsistent: {low.message}"
-    names = [free[i] for i in members]
-    found = [dict(zip(names, r.x, strict=True)) for r in (low, high)
-             if r.status == 0 and r.x is not None]
-    return (low.fun + constant, -high.fun + constant if high.status == 0 else np.inf, found)
+class _System:
+    """The rows over one set of linked unknowns, built once; the solutions found so far."""
+
+    def __init__(self, problem: Problem, members: list[tuple]) -> None:
+        self.local = {name: k for k, name in enumerate(members)}
+        r, c, d, lo, hi = [], [], [], [], []
+        for row_terms, low, high in problem.rows:
+            if not any(n in self.local for n in row_terms):
+                continue
+            shift = sum(v * problem.value[n] for n, v in row_terms.items()
+                        if n in problem.value)
+            for n, v in row_terms.items():
+                if n in self.local:
+                    r.append(len(lo))
+                    c.append(self.local[n])
+                    d.append(v)
+            lo.append(low - shift)
+            hi.append(high - shift)
+        a = coo_matrix((d, (r, c)), shape=(len(lo), len(self.local))).tocsr()
+        self.options = {"constraints": [LinearConstraint(a, lo, hi)],
+                        "bounds": Bounds(np.zeros(len(self.local)),
+                                         np.full(len(self.local), np.inf))}
+        self.seen: list[np.ndarray] = []
+        signs = np.random.default_rng(len(self.local))
+        for _ in range(PROBES if len(self.local) > 2 else 0):  # far-apart points first
+            direction = signs.choice([-1.0, 1.0], size=len(self.local))
+            for r in (milp(direction, **self.options), milp(-direction, **self.options)):
+                if r.status == 0 and np.allclose(r.x, np.round(r.x), atol=1e-7):
+                    self.seen.append(r.x)
+
+    def objective(self, terms: dict[tuple, float]) -> np.ndarray:
+        objective = np.zeros(len(self.local))
+        for n, v in terms.items():
+            if n in self.local:
+                objective[self.local[n]] = v
+        return objective
+
+    def range(self, objective: np.ndarray) -> tuple[float, float]:
+        """min and max of ``objective · x`` over whole-number solutions (solutions kept)."""
+        low = _whole_optimum(objective, self.options)
+        high = _whole_optimum(-objective, self.options)
+        assert low.status == 0, f"published cells inconsistent: {low.message}"
+        self.seen += [r.x for r in (low, high) if r.status == 0 and r.x is not None]
+        return low.fun, -high.fun if high.status == 0 else np.inf
+
+
+def _whole_optimum(objective: np.ndarray, options: dict) -> object:
+    """min over whole numbers: the linear relaxation when its optimum is whole (then it is
+    the integer optimum too), else the integer programme."""
+    relaxed = milp(objective, **options)
+    if relaxed.status == 0 and np.allclose(relaxed.x, np.round(relaxed.x), atol=1e-7):
+        return relaxed
+    if relaxed.status == 3:  # unbounded: so are the whole numbers
+        return relaxed
+    return milp(objective, integrality=np.ones(len(objective)), **options)
 
 
 def leaks(run_dir: Path, threshold: int) -> list[Leak]:

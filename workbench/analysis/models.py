@@ -48,6 +48,13 @@ from workbench.analysis.outcomes import escalation_flags
 from workbench.exceptions import AnalysisDataError, ParameterError
 
 VARIANTS: tuple[str, ...] = ("logit", "clustered", "gee", "mixed")
+#: Predictors defined from a clip-level code: 1 where it has one of these levels, 0 for any
+#: other coded level, missing where it is not coded (the disclosure audit ties tables of the
+#: predictor to tables of the code through this).
+DERIVED_PREDICTORS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "opening_command": (OPENING_MOVE, ("command",))}
+#: Predictors from the first officer turns: 0 or 1 for every encounter.
+EARLY_PREDICTORS: tuple[str, ...] = ("grounds_early", "explanation_early", "courtesy_early")
 #: A default model: early officer behaviour with controls.
 DEFAULT_FORMULA = ("escalated ~ opening_command + grounds_early + courtesy_early"
                    " + C(power) + n_officers")
@@ -82,8 +89,9 @@ def escalation_model_frame(
     explanation = early_codes[CODE_ID] == LEGAL_EXPLANATION
     frame = clips.copy()
     frame["escalated"] = escalation_flags(codes, ranks, ids).reindex(ids).astype("Int64").to_numpy()
-    moves = clip_values(codes, OPENING_MOVE).reindex(ids)
-    frame["opening_command"] = moves.eq("command").astype("Int64").where(moves.notna()).to_numpy()
+    for name, (code, levels) in DERIVED_PREDICTORS.items():
+        values = clip_values(codes, code).reindex(ids)
+        frame[name] = values.isin(levels).astype("Int64").where(values.notna()).to_numpy()
     frame["grounds_early"] = clips_with(explanation & (early_codes[VALUE] == "grounds"))
     frame["explanation_early"] = clips_with(explanation)
     frame["courtesy_early"] = clips_with(early_codes[CODE_ID] == COURTESY)

@@ -20,6 +20,11 @@ The model
   base − count, whether or not a table shows it. A variable listed in ``complete`` is known
   for every clip (e.g. "has at least one turn coded X": yes or no for every encounter), so
   ``N(P ∪ {V=(other)}) = 0`` and its base is the population itself.
+* A **derived variable** (:class:`Derived`) is defined from another one's levels, as a
+  model's predictor "opening move is a command" (yes / no) is from the opening move: its
+  level ``yes`` is the source's ``command``, ``no`` every other coded level, and it is coded
+  where the source is. Its populations are tied to the source's by those sums, so a table
+  of the predictor and a table of the opening move count the same clips.
 * The adversary knows every published count and these identities; each population is a
   whole number ≥ 0. A population is **sensitive** when its true size is from 1 to
   ``threshold − 1`` (for a complement that no table shows, the size the true counts imply).
@@ -43,7 +48,7 @@ Reference: Hundepool et al., *Statistical Disclosure Control* (Wiley 2012), ch. 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +86,29 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A variable defined from the levels of ``source``: ``variable=level`` holds the clips
+    whose source is one of ``levels[level]``; ``rest`` (if given) is the level holding every
+    other level of the source seen in the tables; a clip without the source coded is not
+    coded for it either (the ``*`` and ``(other)`` of both are the same clips)."""
+
+    variable: str
+    source: str
+    levels: Mapping[str, tuple[str, ...]]
+    rest: str | None = None
+
+    def record(self) -> list[Any]:
+        """A JSON-ready form (:meth:`from_record` reads it)."""
+        return [self.variable, self.source, {k: list(v) for k, v in self.levels.items()},
+                self.rest]
+
+    @classmethod
+    def from_record(cls, record: Sequence[Any]) -> Derived:
+        variable, source, levels, rest = record
+        return cls(variable, source, {k: tuple(v) for k, v in levels.items()}, rest)
+
+
+@dataclass(frozen=True)
 class Finding:
     """A sensitive population and the range the published counts leave it."""
 
@@ -94,7 +122,7 @@ class _Model:
     """The populations, their identities and true values for one set of cells."""
 
     def __init__(self, cells: Sequence[Cell], events: Iterable[str],
-                 complete: Iterable[str] = ()) -> None:
+                 complete: Iterable[str] = (), derived: Iterable[Derived] = ()) -> None:
         self.cells = list(cells)
         self.events = set(events)
         self.complete = set(complete)
@@ -116,6 +144,9 @@ class _Model:
                 self.levels[variable].add(level)
         for variable in self.events:
             self.levels[variable] |= {YES, NO}
+        # a derivation ties tables together only where the source's levels are in them
+        self.derived = {d.variable: d for d in derived
+                        if self._levels(d.source) and d.variable != d.source}
         self.equations = self._equations()
         self.keys = sorted({k for total, parts in self.equations for k in (total, *parts)}
                            | set(explicit), key=_order)
@@ -145,12 +176,38 @@ class _Model:
                 out += [(parent, (coded, other)), (coded, parts)]
                 if variable in self.complete:  # known for every clip: nothing is "other"
                     out.append((other, ()))
-                for key in (parent, coded, other, *parts):
+                links = self._links(parent, variable, (coded, other, *parts))
+                out += links
+                for key in (parent, coded, other, *parts,
+                            *(k for _, link in links for k in link)):
                     if key not in known:
                         known.add(key)
                         pending.append(key)
         return sorted(out, key=lambda e: (_order(e[0]), _order(e[1][0]) if e[1] else (-1, [])))
 
+
+    def _links(self, parent: Population, variable: str, keys: Sequence[Population]
+               ) -> list[tuple[Population, tuple[Population, ...]]]:
+        """Identities tying ``parent`` ∪ {derived variable = level} to the source's levels
+        (none where ``parent`` already names the source)."""
+        derived = self.derived.get(variable)
+        if derived is None or any(v == derived.source for v, _ in parent):
+            return []
+        source = derived.source
+        levels = self._levels(source)
+        mapped = {level: [s for s in sources if s in levels]
+                  for level, sources in derived.levels.items()}
+        if derived.rest is not None:
+            used = {s for sources in derived.levels.values() for s in sources}
+            mapped[derived.rest] = [s for s in levels if s not in used]
+        out = []
+        for key in keys:
+            (level,) = [lv for v, lv in key if v == variable]
+            if level in (ANY, OTHER):
+                out.append((key, (parent | {(source, level)},)))
+            elif level in mapped:
+                out.append((key, tuple(parent | {(source, s)} for s in mapped[level])))
+        return out
 
     def terms(self, n: int) -> tuple[Population, ...]:
         total, parts = self.equations[n]
@@ -260,7 +317,8 @@ class _Audit:
                                  for n in model.equation_ids[k] for t in model.terms(n)
                                  if t in fixed)
             complete = frozenset(v for k in component for v, _ in k if v in model.complete)
-            signature = (frozenset(component), touching, complete, threshold)
+            derived = frozenset(v for k in component for v, _ in k if v in model.derived)
+            signature = (frozenset(component), touching, complete, derived, threshold)
             order.append(signature)
             solved = self.cache.setdefault(signature, {})
             solved.update((t, self.wide[t]) for t in targets
@@ -305,15 +363,15 @@ class _Audit:
 
 
 def check(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = (),
-          complete: Iterable[str] = ()) -> list[Finding]:
+          complete: Iterable[str] = (), derived: Iterable[Derived] = ()) -> list[Finding]:
     """Sensitive (or suppressed) populations that the published cells narrow to a range of
     fewer than ``threshold`` values overlapping 1 … threshold − 1."""
-    return _Audit(_Model(cells, events, complete), threshold).findings(
+    return _Audit(_Model(cells, events, complete, derived), threshold).findings(
         {c.population for c in cells if c.published})
 
 
 def protect(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = (),
-            complete: Iterable[str] = (),
+            complete: Iterable[str] = (), derived: Iterable[Derived] = (),
             candidates: Callable[[Cell], bool] | None = None,
             cache: dict[Any, Any] | None = None) -> list[Cell]:
     """The further cells to suppress so no sensitive population is pinned (see the module
@@ -327,7 +385,7 @@ def protect(cells: Sequence[Cell], threshold: int, *, events: Iterable[str] = ()
     DisclosureAuditError
         a sensitive population is pinned and no allowed cell can hide it.
     """
-    model = _Model(cells, events, complete)
+    model = _Model(cells, events, complete, derived)
     audit = _Audit(model, threshold)
     if cache is not None:
         audit.cache = cache

@@ -17,9 +17,12 @@ each cell the pair of its row and column levels. Two steps:
 The true counts are kept in a private folder next to the run's data snapshot (never in the
 run folder): ``<folder>/<section>/<table>.json`` and ``<folder>/imposed.json``.
 
-Scope: links through a variable derived from another (a crosstab row "opening: command" and
-the opening-move table's ``command`` row) are modelled only where both tables name the same
-variable and level.
+A two-way table's sides are :class:`Axis` declarations: the variable other tables name, the
+level each shown label stands for (a column "not_escalated" is ``escalated=no``), whether it
+is known for every clip, and how it is derived from another variable
+(:class:`~workbench.privacy.audit.Derived`: a model's predictor "opening command: yes" is the
+opening-move table's ``command`` row), so that a table of a derived variable is audited with
+the tables of its source.
 
 Population specs (per row): ``"group_var:group"`` reads the variable's name from column
 ``group_var`` and its level from ``group`` (a row with ``all`` there is the whole sample);
@@ -39,6 +42,7 @@ import pickle
 import shutil
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +55,7 @@ from workbench.privacy.audit import (
     OTHER,
     YES,
     Cell,
+    Derived,
     DisclosureAuditError,
     Population,
     protect,
@@ -137,16 +142,37 @@ def rule_cells(table: str, rule: CountRule, raw: pd.DataFrame, shown: pd.DataFra
     return cells, events, complete
 
 
+@dataclass(frozen=True)
+class Axis:
+    """What one side of a two-way table counts, for the run's audit.
+
+    ``variable``: the name other tables give it; ``labels``: shown label → level (a label not
+    listed is its own level); ``derived``: how it is defined from another variable's levels;
+    ``complete``: known for every clip (a 0/1 feature of each encounter), so its levels add
+    up to the whole population.
+    """
+
+    variable: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    derived: Derived | None = None
+    complete: bool = False
+
+    def level(self, label: Any, total: str) -> tuple[str, str]:
+        if label == total:
+            return self.variable, ANY
+        return self.variable, self.labels.get(str(label), str(label))
+
+
 def crosstab_cells(table: str, counts: pd.DataFrame, mask: pd.DataFrame, *,
-                   rows: str, columns: str, total: str) -> list[Cell]:
+                   rows: Axis, columns: Axis, total: str) -> list[Cell]:
     """The cells of a two-way count table with its totals (``total`` labels them): cell
     ``(r, c)`` counts ``{rows=r, columns=c}``, a total the variable's coded clips (``*``).
     ``row`` is the position in ``counts``, ``column`` the column label."""
     cells = []
     for i, label in enumerate(counts.index):
-        r = (rows, ANY if label == total else str(label))
+        r = rows.level(label, total)
         for j, name in enumerate(counts.columns):
-            c = (columns, ANY if name == total else str(name))
+            c = columns.level(name, total)
             cells.append(Cell(table, i, str(name), frozenset({r, c}),
                               int(counts.iloc[i, j]), not bool(mask.iloc[i, j])))
     return cells
@@ -154,6 +180,10 @@ def crosstab_cells(table: str, counts: pd.DataFrame, mask: pd.DataFrame, *,
 
 def _cell_record(cells: Sequence[Cell]) -> list[list[Any]]:
     return [[c.row, c.column, sorted(c.population), c.value, c.published] for c in cells]
+
+
+def _derived_of(record: Mapping[str, Any]) -> list[Derived]:
+    return [Derived.from_record(d) for d in record.get("derived", ())]
 
 
 def _cells_of(table: str, record: Mapping[str, Any]) -> list[Cell]:
@@ -204,15 +234,21 @@ class RunAudit:
             self._keep(table, *found)
 
     def register_crosstab(self, table: str, counts: pd.DataFrame, mask: pd.DataFrame, *,
-                          rows: str, columns: str, total: str) -> list[tuple[int, str]]:
+                          rows: str | Axis, columns: str | Axis, total: str
+                          ) -> list[tuple[int, str]]:
         """Audit a two-way table (``counts`` with totals, ``mask`` its suppressions) and
-        record it; return further cells to suppress (position, column label)."""
-        cells = crosstab_cells(table, counts, mask, rows=rows, columns=columns, total=total)
-        extra = self._protect(table, cells, set(), set())
+        record it; return further cells to suppress (position, column label). ``rows``,
+        ``columns``: the variables (or :class:`Axis`) of its sides."""
+        sides = [side if isinstance(side, Axis) else Axis(side) for side in (rows, columns)]
+        cells = crosstab_cells(table, counts, mask, rows=sides[0], columns=sides[1],
+                               total=total)
+        complete = {side.variable for side in sides if side.complete}
+        derived = [side.derived for side in sides if side.derived is not None]
+        extra = self._protect(table, cells, set(), complete, derived)
         hidden = set(extra)
         self._keep(table, [Cell(c.table, c.row, c.column, c.population, c.value,
                                 c.published and (c.row, c.column) not in hidden)
-                           for c in cells], set(), set())
+                           for c in cells], set(), complete, derived)
         return extra
 
     def _cells(self, table: str, rules: Sequence[CountRule], raw: pd.DataFrame,
@@ -232,11 +268,12 @@ class RunAudit:
         return cells, events, complete
 
     def _protect(self, table: str, cells: list[Cell], events: set[str],
-                 complete: set[str]) -> list[tuple[int, str]]:
+                 complete: set[str], derived: Sequence[Derived] = ()
+                 ) -> list[tuple[int, str]]:
         forced = set(self.imposed(table))
         cells = [Cell(c.table, c.row, c.column, c.population, c.value,
                       c.published and (c.row, c.column) not in forced) for c in cells]
-        events, complete = set(events), set(complete)
+        events, complete, derived = set(events), set(complete), list(derived)
         variables = {v for c in cells for v, _ in c.population}
         earlier: list[Cell] = []
         for name, record in self._memory.items():
@@ -244,12 +281,13 @@ class RunAudit:
                 continue
             events |= set(record["events"])
             complete |= set(record.get("complete", ()))
+            derived += _derived_of(record)
             earlier += [c for c in _cells_of(name, record)
                         if {v for v, _ in c.population} <= variables]
         try:
             extra = protect([*earlier, *cells], self.threshold, events=sorted(events),
-                            complete=sorted(complete), candidates=lambda c: c.table == table,
-                            cache=self._bounds)
+                            complete=sorted(complete), derived=derived,
+                            candidates=lambda c: c.table == table, cache=self._bounds)
         except ValueError as exc:
             raise ParameterError(f"table {table!r}: {exc}", field="protect") from None
         more = {(c.row, c.column) for c in extra} | {
@@ -257,9 +295,10 @@ class RunAudit:
         return sorted(more, key=lambda rc: (rc[0], rc[1]))
 
     def _keep(self, table: str, cells: Sequence[Cell], events: set[str],
-              complete: set[str]) -> None:
+              complete: set[str], derived: Sequence[Derived] = ()) -> None:
         record = {"section": self.section, "events": sorted(events),
-                  "complete": sorted(complete), "cells": _cell_record(cells)}
+                  "complete": sorted(complete), "derived": [d.record() for d in derived],
+                  "cells": _cell_record(cells)}
         self._memory[table] = record
         if self.folder is not None:
             path = self.folder / self.section / f"{table}.json"
@@ -316,6 +355,7 @@ def audit_run(folder: Path, threshold: int) -> dict[str, list[tuple[int, str]]]:
     cells: list[Cell] = []
     events: set[str] = set()
     complete: set[str] = set()
+    derived: list[Derived] = []
     cache: dict[Any, Any] = {}
     for path in sorted(Path(folder).glob(f"*/{BOUNDS}")):
         with path.open("rb") as handle:  # written by this run's sections (private folder)
@@ -324,9 +364,10 @@ def audit_run(folder: Path, threshold: int) -> dict[str, list[tuple[int, str]]]:
         cells += _cells_of(name, record)
         events |= set(record["events"])
         complete |= set(record.get("complete", ()))
+        derived += _derived_of(record)
     try:
         extra = protect(cells, threshold, events=sorted(events), complete=sorted(complete),
-                        cache=cache)
+                        derived=derived, cache=cache)
     except DisclosureAuditError:
         raise
     except ValueError as exc:

@@ -32,7 +32,7 @@ from workbench.exceptions import ParameterError
 from workbench.privacy import disclosure
 from workbench.report.document import title_problems
 from workbench.study.canonical import frame_to_csv, sort_rows
-from workbench.study.crosstable import RunAudit
+from workbench.study.crosstable import Axis, RunAudit
 from workbench.study.gate import CountRule, PublicationGate, TableRules
 from workbench.study.labels import Labels
 from workbench.study.rounding import column_digits
@@ -161,15 +161,16 @@ class StudyOutputs:
                                  _suppression_kinds(rules, protected.columns), list(text))
 
     def crosstab(self, name: str, counts: pd.DataFrame, *, title: str, notes: str = "",
-                 label: str | None = None, rows: str | None = None,
-                 columns: str | None = None) -> pd.DataFrame:
+                 label: str | None = None, rows: str | Axis | None = None,
+                 columns: str | Axis | None = None) -> pd.DataFrame:
         """Write a two-way table of counts (rows × columns, no totals) with totals added and
         primary and secondary suppression applied; return what was written.
 
         ``label`` names the first column (the row labels); default the index name.
         ``rows``, ``columns``: the variables its rows and columns are levels of, for the
-        run's disclosure audit (default: variables of this table alone, so its cells are
-        audited together with its totals only).
+        run's disclosure audit, as names or :class:`~workbench.study.crosstable.Axis`
+        (labels standing for levels, derived or complete variables); default: variables of
+        this table alone, so its cells are audited together with its totals only.
         """
         self._claim(name, "table", title)
         if not isinstance(counts, pd.DataFrame):

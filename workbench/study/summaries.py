@@ -13,6 +13,13 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.frames import CLIP_ID, UTTERANCE_INDEX
+from workbench.exceptions import ParameterError
+from workbench.privacy.audit import Derived
+from workbench.study.crosstable import Axis
+
+#: The escalated outcome as a two-way table's columns (``not_escalated`` / ``escalated``):
+#: the yes/no event the opening-move and by-group tables count.
+OUTCOME_AXIS = Axis("escalated", labels={"escalated": "yes", "not_escalated": "no"})
 
 #: Procedural-justice scores (0–100) of Nawaz & Tankebe (2018), 100 GMP stop-and-search
 #: encounters: the derived measure ids of ``stop-search`` 1.0.0 → published score.
@@ -86,3 +93,19 @@ def model_status(results: Mapping[str, pd.DataFrame | str]) -> pd.DataFrame:
                          "events": np.nan, "clusters": np.nan, "formula": "",
                          "reason": re.sub(r"\d+", "#", str(result))})
     return pd.DataFrame(rows)
+
+
+def predictor_axis(predictor: str) -> Axis:
+    """A model predictor as a two-way table's rows (``no`` / ``yes``), for the disclosure
+    audit: derived from a code (``opening_command``: yes is the opening move ``command``, no
+    any other coded move), or 0/1 for every encounter (the early-turn predictors)."""
+    from workbench.analysis.models import DERIVED_PREDICTORS, EARLY_PREDICTORS
+
+    if predictor in DERIVED_PREDICTORS:
+        code, levels = DERIVED_PREDICTORS[predictor]
+        return Axis(predictor, derived=Derived(predictor, code, {"yes": levels}, rest="no"))
+    if predictor in EARLY_PREDICTORS:
+        return Axis(predictor, complete=True)
+    raise ParameterError(f"predictor {predictor!r}: expected one of "
+                         f"{', '.join([*DERIVED_PREDICTORS, *EARLY_PREDICTORS])}",
+                         field="predictor")
