@@ -36,16 +36,16 @@ def resistance_onset(utterances: pd.DataFrame, codes: pd.DataFrame, ranks: Ranks
     frames = validate_frames(utterances=utterances, codes=codes, ranks=ranks)
     turns = measure_turns(frames.utterances, frames.codes, ranks)
     floor = resistance_floor(ranks)
-    rows = []
-    for clip_id, clip in turns.groupby(CLIP_ID, sort=True):
-        origin = float(clip["start"].min())
-        resisting = clip[clip["resistance"] > floor]
-        if len(resisting):
-            rows.append((clip_id, float(resisting["start"].iloc[0]) - origin, True))
-        else:
-            rows.append((clip_id, float(clip["end"].max()) - origin, False))
-    table = pd.DataFrame(rows, columns=[CLIP_ID, "seconds", "resisted"]).set_index(CLIP_ID)
-    return table
+    by_clip = turns.groupby(CLIP_ID, sort=True)
+    origin = by_clip["start"].min().astype(float)
+    end = by_clip["end"].max().astype(float)
+    resisting = turns.loc[turns["resistance"] > floor, [CLIP_ID, "start"]]
+    first = (resisting.drop_duplicates(CLIP_ID, keep="first")  # the first in turn order
+             .set_index(CLIP_ID)["start"].reindex(origin.index).astype(float))
+    resisted = pd.Series(origin.index.isin(resisting[CLIP_ID]), index=origin.index)
+    seconds = first.where(resisted, end) - origin
+    return pd.DataFrame({"seconds": seconds.astype(float), "resisted": resisted.astype(bool)},
+                        index=origin.index.rename(CLIP_ID))
 
 
 def time_to_first_resistance(

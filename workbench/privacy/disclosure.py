@@ -173,14 +173,18 @@ def suppress_rows(
     if count_column is not None and base_column is not None:  # shown or not, base − count
         complement = base - count
         count_mask |= (complement > 0) & (complement < threshold)
+    base_mask, count_mask = base_mask.to_numpy().copy(), count_mask.to_numpy().copy()
+    base_values, count_values = base.to_numpy(dtype=float), count.to_numpy(dtype=float)
+    base_groups = [_row_lines(rows, columns) for columns in base_lines]
+    count_groups = [_row_lines(rows, columns) for columns in count_lines]
     changed = True
     while changed:
         changed = False
-        for columns in base_lines:
-            changed |= _complete_row_lines(rows, base, base_mask, columns)
+        for lines in base_groups:
+            changed |= _complete_row_lines(lines, base_values, base_mask)
         count_mask |= base_mask
-        for columns in count_lines:
-            changed |= _complete_row_lines(rows, count, count_mask, columns)
+        for lines in count_groups:
+            changed |= _complete_row_lines(lines, count_values, count_mask)
     masks = {column: count_mask for column in [count_column, *value_columns] if column}
     if base_column:
         masks[base_column] = base_mask
@@ -192,7 +196,7 @@ def suppress_rows(
             out[column] = round_to_base(out[column].fillna(0), rounding_base).where(
                 out[column].notna())
     for column, mask in masks.items():
-        out[column] = out[column].astype(object).where(~mask.to_numpy(), marker)
+        out[column] = out[column].astype(object).where(~mask, marker)
     return out.set_index(table.index)
 
 
@@ -206,19 +210,27 @@ def _column(rows: pd.DataFrame, column: str | None) -> pd.Series:
     return pd.to_numeric(rows[column], errors="coerce").fillna(np.inf)
 
 
-def _complete_row_lines(
-    rows: pd.DataFrame, values: pd.Series, mask: pd.Series, columns: Sequence[str]
-) -> bool:
+def _row_lines(rows: pd.DataFrame, columns: Sequence[str]) -> list[np.ndarray]:
+    """The positions of the rows of each line: rows equal on ``columns`` (all rows: none)."""
+    if not columns:
+        return [np.arange(len(rows))]
+    groups = rows.groupby(list(columns), sort=True, dropna=False).indices
+    return [np.asarray(index) for index in groups.values()]
+
+
+def _complete_row_lines(lines: Sequence[np.ndarray], values: np.ndarray,
+                        mask: np.ndarray) -> bool:
+    """In each line with exactly one suppressed row, suppress the row with the smallest
+    non-zero value (zeros last, then position); ``mask`` is changed in place."""
     changed = False
-    lines = ([rows.index] if not columns else
-             [line.index for _, line in rows.groupby(list(columns), sort=True, dropna=False)])
     for index in lines:
-        if int(mask[index].sum()) != 1:
+        hidden = mask[index]
+        if int(hidden.sum()) != 1:
             continue
-        candidates = [i for i in index if not mask[i] and np.isfinite(values[i])]
-        if not candidates:
+        candidates = index[~hidden & np.isfinite(values[index])]
+        if not candidates.size:
             continue
-        choice = min(candidates, key=lambda i: (values[i] == 0, values[i], i))
+        choice = min(candidates.tolist(), key=lambda i: (values[i] == 0, values[i], i))
         mask[choice] = True
         changed = True
     return changed

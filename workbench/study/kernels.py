@@ -8,6 +8,12 @@ manager (papermill reuses a kernel it is given), so the imports (pandas, statsmo
 matplotlib) are paid once per worker instead of once per notebook. Between notebooks the
 kernel's namespace is cleared (``%reset -f``), so no notebook can lean on another's names.
 
+A :class:`KernelPool` starts the kernels before the runner reads its data, and has each
+import the study's modules (:data:`WARM_UP`) while it does: the kernels' start and imports,
+the larger part of a short notebook's time, overlap the runner's own work instead of
+following it; the pool's kernels then serve every round of the run (the audit's re-runs
+too).
+
 Each kernel talks to its worker over IPC sockets (files in the run's private temporary
 folder, where the kernel also starts), not over unencrypted localhost TCP.
 """
@@ -32,6 +38,12 @@ KERNEL = "python3"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 #: Most workers used by default (the sections are few; more kernels only cost memory).
 MAX_JOBS = 4
+#: Run in each pooled kernel as soon as it is up: the modules every study notebook imports.
+#: The namespace is cleared before the first notebook (as between notebooks).
+WARM_UP = ("import workbench.study, workbench.study.plots, workbench.study.summaries\n"
+           "import workbench.analysis as _analysis\n"
+           "for _name in _analysis.__all__:\n"
+           "    getattr(_analysis, _name)\n")
 
 
 @dataclass(frozen=True)
@@ -75,9 +87,28 @@ def local_kernel_manager() -> type:
     return LocalKernelManager
 
 
+class KernelPool:
+    """``workers`` kernels started now, each warming up (:data:`WARM_UP`) in the background;
+    used by :func:`execute_all` and shut down on leaving the ``with`` block."""
+
+    def __init__(self, workers: int, cwd: str) -> None:
+        self.kernels = [_Kernel(cwd, i) for i in range(max(1, workers))]
+        for kernel in self.kernels:
+            kernel.start_warming(WARM_UP)
+
+    def __enter__(self) -> KernelPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for kernel in self.kernels:
+            kernel.shutdown()
+
+
 def execute_all(jobs: Sequence[Job], *, workers: int, cwd: str,
-                on_done: Callable[[Done], None] | None = None) -> list[Done]:
-    """Run ``jobs`` on ``workers`` kernels (in the order given, as workers come free).
+                on_done: Callable[[Done], None] | None = None,
+                pool: KernelPool | None = None) -> list[Done]:
+    """Run ``jobs`` on ``workers`` kernels (in the order given, as workers come free); on
+    the kernels of ``pool`` when given (left running), else on kernels started here.
 
     Returns one :class:`Done` per job, in the order of ``jobs``. A failing notebook does not
     stop the others already running, but no new notebook starts after a failure.
@@ -90,7 +121,7 @@ def execute_all(jobs: Sequence[Job], *, workers: int, cwd: str,
     lock = threading.Lock()
 
     def work(worker: int) -> None:
-        kernel = _Kernel(cwd, worker)
+        kernel = pool.kernels[worker] if pool is not None else _Kernel(cwd, worker)
         try:
             while not failed.is_set():
                 try:
@@ -105,10 +136,12 @@ def execute_all(jobs: Sequence[Job], *, workers: int, cwd: str,
                 if on_done is not None:
                     on_done(done)
         finally:
-            kernel.shutdown()
+            if pool is None:
+                kernel.shutdown()
 
+    count = len(pool.kernels) if pool is not None else workers
     threads = [threading.Thread(target=work, args=(i,), name=f"bwv-study-{i}", daemon=True)
-               for i in range(max(1, min(workers, len(jobs))))]
+               for i in range(max(1, min(count, len(jobs))))]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -124,6 +157,43 @@ class _Kernel:
         self.worker = worker
         self.km: Any = None
         self.used = False
+        self._warming: threading.Thread | None = None
+        self._warm_failed = False
+
+    def start_warming(self, code: str) -> None:
+        """Start the kernel now and run ``code`` in it from a background thread; the first
+        :meth:`run` waits for it. A warm-up that fails only costs its time: that run starts
+        a kernel afresh (and reports its errors)."""
+        def warm() -> None:
+            from jupyter_core.utils import run_sync
+
+            try:
+                self._start()
+                client = self.km.client()
+                client.start_channels()
+                try:
+                    run_sync(client.wait_for_ready)(timeout=60)
+                    run_sync(client.execute_interactive)(code, store_history=False,
+                                                         output_hook=lambda _msg: None,
+                                                         timeout=120)
+                finally:
+                    client.stop_channels()
+                self.used = True  # its names are cleared before the first notebook
+            except Exception:
+                self._warm_failed = True
+
+        self._warming = threading.Thread(target=warm, name=f"bwv-kernel-{self.worker}",
+                                         daemon=True)
+        self._warming.start()
+
+    def _ready(self) -> None:
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
+            if self._warm_failed:
+                self._warm_failed = False
+                self.shutdown()
+                self.km, self.used = None, False
 
     def _start(self) -> None:
         from jupyter_core.utils import run_sync
@@ -152,6 +222,7 @@ class _Kernel:
 
         tick = time.perf_counter()
         try:
+            self._ready()
             if self.km is None:
                 self._start()
             elif self.used:
@@ -165,6 +236,9 @@ class _Kernel:
         return Done(job, time.perf_counter() - tick, worker)
 
     def shutdown(self) -> None:
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
         if self.km is None:
             return
         from jupyter_core.utils import run_sync

@@ -4,7 +4,8 @@
    private temporary folder (so all notebooks see the same data).
 2. Execute ``notebooks/study/NN_*.ipynb`` with the ``python3`` kernel: the sections are
    independent, so ``jobs`` workers run them in parallel, each on one kernel started once
-   (:mod:`workbench.study.kernels`); the executed notebooks go to ``<run>/notebooks/``. Each
+   (:mod:`workbench.study.kernels`: started while the data loads, warming up with the study's
+   imports); the executed notebooks go to ``<run>/notebooks/``. Each
    registers its tables and figures (:mod:`workbench.study.outputs`).
 3. Audit every table of the run together (:mod:`workbench.study.crosstable`): further
    suppressions across sections are imposed and their sections run again (their files
@@ -15,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import tempfile
@@ -34,6 +36,7 @@ from workbench.study.kernels import (
     KERNEL_ARGUMENTS,
     Done,
     Job,
+    KernelPool,
     default_jobs,
     execute_all,
     local_kernel_manager,
@@ -131,12 +134,14 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
     clock = time.perf_counter()
     params, codebooks_dir = resolve_params(params_path, project)
     notebooks = study_notebooks(notebooks_dir)
-    data = load_study_data(params, codebooks_dir=codebooks_dir)
-    run_dir = run_folder(params.output_dir, run_name, overwrite=overwrite)
-    executed_dir = run_dir / "notebooks"
-    executed_dir.mkdir()
-    workers = 1 if execute is not None else (jobs or default_jobs())
-    with tempfile.TemporaryDirectory(prefix="bwv-study-") as private:
+    workers = 1 if execute is not None else min(jobs or default_jobs(), len(notebooks))
+    with tempfile.TemporaryDirectory(prefix="bwv-study-") as private, (
+            KernelPool(workers, private) if execute is None  # start while the data loads
+            else contextlib.nullcontext()) as pool:
+        data = load_study_data(params, codebooks_dir=codebooks_dir)
+        run_dir = run_folder(params.output_dir, run_name, overwrite=overwrite)
+        executed_dir = run_dir / "notebooks"
+        executed_dir.mkdir()
         snapshot = data.save(Path(private) / "data.pickle")
         parameters = {"params_path": str(params_path) if params_path else None,
                       "project": str(project) if project else None,
@@ -145,9 +150,10 @@ def run_study(params_path: str | Path | None = None, *, project: str | Path | No
         if execute is None and workers > 1:  # longest first: the last to start ends soonest
             cost = previous_timings(params.output_dir, exclude=run_dir)
             todo.sort(key=lambda job: -cost.get(job.notebook.name, float("inf")))
-        done = _run_jobs(todo, execute, workers, private, progress)
+        done = _run_jobs(todo, execute, workers, private, progress, pool)
         audit = _audit_run(todo, done, audit_folder(snapshot), params.disclosure_threshold,
-                           lambda again: _run_jobs(again, execute, workers, private, False))
+                           lambda again: _run_jobs(again, execute, workers, private, False,
+                                                   pool))
     timings = [{"notebook": d.job.notebook.name, "seconds": round(d.seconds, 2),
                 "worker": d.worker} for d in sorted(done, key=lambda d: d.job.notebook.name)]
     finished = dt.datetime.now(dt.UTC)
@@ -208,7 +214,7 @@ AUDIT_ROUNDS = 4
 
 
 def _run_jobs(todo: list[Job], execute: Callable[..., Any] | None, workers: int, cwd: str,
-              progress: bool) -> list[Done]:
+              progress: bool, pool: KernelPool | None = None) -> list[Done]:
     """Run ``todo``; raise the first notebook failure."""
     if execute is not None:
         done = []
@@ -217,7 +223,7 @@ def _run_jobs(todo: list[Job], execute: Callable[..., Any] | None, workers: int,
             if done[-1].error is not None:
                 break
     else:
-        done = _execute_parallel(todo, workers, cwd, progress)
+        done = _execute_parallel(todo, workers, cwd, progress, pool)
     for result in done:
         if result.error is not None:
             raise _run_error(result)
@@ -253,7 +259,8 @@ def _audit_run(todo: list[Job], done: list[Done], folder: Path, threshold: int,
         tables=rounds[-1]["tables"], population="")
 
 
-def _execute_parallel(todo: list[Job], workers: int, cwd: str, progress: bool) -> list[Done]:
+def _execute_parallel(todo: list[Job], workers: int, cwd: str, progress: bool,
+                      pool: KernelPool | None = None) -> list[Done]:
     from tqdm.auto import tqdm
 
     with tqdm(total=len(todo), desc="study", unit="notebook", disable=not progress) as bar:
@@ -261,7 +268,7 @@ def _execute_parallel(todo: list[Job], workers: int, cwd: str, progress: bool) -
             bar.set_postfix_str(done.job.notebook.stem)
             bar.update(1)
 
-        return execute_all(todo, workers=workers, cwd=cwd, on_done=tick)
+        return execute_all(todo, workers=workers, cwd=cwd, on_done=tick, pool=pool)
 
 
 def _progress(jobs: list[Job], enabled: bool) -> Any:

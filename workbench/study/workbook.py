@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -69,14 +70,17 @@ def cell_value(text: str) -> Any:
 def append_row(sheet: Any, values: Sequence[Any]) -> None:
     """Append ``values`` as a row; text is always a string cell (never a formula), with the
     quote prefix where it would read as one."""
-    sheet.append(list(values))
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            text, quoted = xlsx_text(cell.value)
-            cell.value = text
+    row: list[Any] = []
+    for value in values:  # cells made here: reading the row back costs a scan of the sheet
+        if isinstance(value, str):
+            text, quoted = xlsx_text(value)
+            cell = Cell(sheet, value=text)
             cell.data_type = "s"
             if quoted:
                 cell.quotePrefix = True
+            value = cell
+        row.append(value)
+    sheet.append(row)
 
 
 def write_workbook(run_dir: Path, sections: Sequence[Section], *, footnote: str,
