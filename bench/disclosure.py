@@ -7,9 +7,10 @@ A SYNTHETIC project is built straight from the generator (as ``bench/study.py --
 does; not timed). Then section ``03_prevalence`` registers its overall table and one
 "prevalence by group" table per ``--groups`` variable, with a small-cells waiver and
 ``--threshold`` (32 boroughs at threshold 5: small groups, many small cells, one large
-linked programme), twice in this process: solved by :class:`workbench.privacy.bounds.Programme`
-(one HiGHS model kept between objectives, primal simplex from the last basis) and by
-:class:`~workbench.privacy.bounds.ColdProgramme` (``scipy.optimize.milp`` from scratch
+linked programme), twice in this process: solved by
+:class:`workbench.privacy.programmes.Programme` (one HiGHS model kept between objectives,
+primal simplex from the last basis) and by
+:class:`~workbench.privacy.programmes.ColdProgramme` (``scipy.optimize.milp`` from scratch
 each time, as before). Printed: the machine, seconds for each (registering = the section's
 audit with its secondary suppression), the linear programmes solved, the speed-up, and
 whether both published the same tables byte for byte (they must: the audit's answers are
@@ -41,7 +42,7 @@ def register(project: Path, params: Path, run_dir: Path, kind: str,
              counter: SolveCounter) -> dict[str, float]:
     """Register the prevalence tables with ``kind`` programmes; seconds and solves."""
     from workbench.analysis import prevalence_table
-    from workbench.privacy import bounds
+    from workbench.privacy import programmes
     from workbench.study import counts, open_study
     from workbench.study.summaries import option_lines
 
@@ -60,7 +61,7 @@ def register(project: Path, params: Path, run_dir: Path, kind: str,
                                                             data.codes, group=group)
     before = counter.count
     started = time.perf_counter()
-    with bounds.solving_with(kind):
+    with programmes.solving_with(kind):
         for name, table in tables.items():
             out.table(name, option_lines(table), title=name, protect=protect,
                       drop=["options_line"], keys=[])
@@ -71,10 +72,10 @@ class SolveCounter:
     """Counts calls of both programmes' ``minimise`` (wrapped once, for this process)."""
 
     def __init__(self) -> None:
-        from workbench.privacy import bounds
+        from workbench.privacy import programmes
 
         self.count = 0
-        for cls in (bounds.Programme, bounds.ColdProgramme):
+        for cls in (programmes.Programme, programmes.ColdProgramme):
             original = cls.minimise
 
             def minimise(programme: object, c: object, _original: object = original) -> object:

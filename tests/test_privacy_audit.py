@@ -186,7 +186,7 @@ def test_warm_and_cold_programmes_find_and_protect_the_same(seed: int) -> None:
     """The warm HiGHS model (one basis kept between objectives) answers exactly as solving
     every objective from scratch with scipy's milp: same findings, same ranges, same
     further suppressions."""
-    from workbench.privacy.bounds import solving_with
+    from workbench.privacy.programmes import solving_with
 
     cells = _random_run_cells(seed, 5)
     answers = {}

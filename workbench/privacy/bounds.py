@@ -8,24 +8,20 @@ the threshold (two whole solutions that far apart) are not solved; independent c
 solved together.
 
 The linear programmes of one system are solved on one HiGHS model kept between objectives
-(:class:`Programme`, through HiGHS's own Python interface ``highspy``): each solve starts from
-the last optimal basis, so the many min/max solves of one system cost a few pivots each
-instead of a solve from scratch (:class:`ColdProgramme`; ``bench/disclosure.py`` measures
-both on the same audit).
+(:mod:`workbench.privacy.programmes`): each solve starts from the last optimal basis, so the
+many min/max solves of one system cost a few pivots each instead of a solve from scratch.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import os
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import block_diag, coo_matrix, csr_matrix
+
+from workbench.privacy.programmes import ColdProgramme, Programme, new_programme
 
 Population = frozenset[tuple[str, str]]
 
@@ -79,124 +75,6 @@ def _spread(seen: list[np.ndarray], i: int, threshold: int | None
     return None
 
 
-class Programme:
-    """``min c·x`` subject to ``A x = b``, ``0 ≤ x ≤ upper``, for many objectives ``c``: one
-    HiGHS model whose costs alone change between solves, so each starts from the last
-    optimal basis (a warm start). ``upper`` inf: no limit."""
-
-    def __init__(self, a: csr_matrix, b: np.ndarray, upper: np.ndarray) -> None:
-        import highspy
-
-        self._status = highspy.HighsModelStatus
-        self.size = a.shape[1]
-        self._columns = np.arange(self.size, dtype=np.int32)
-        self._highs = _highs()
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
-        lp.col_cost_ = np.zeros(self.size)
-        lp.col_lower_ = np.zeros(self.size)
-        lp.col_upper_ = np.where(np.isinf(upper), highspy.kHighsInf, upper)
-        lp.row_lower_ = lp.row_upper_ = np.asarray(b, dtype=float)
-        matrix = a.tocsc()
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = a.shape[1], a.shape[0]
-        lp.a_matrix_.start_ = matrix.indptr
-        lp.a_matrix_.index_ = matrix.indices
-        lp.a_matrix_.value_ = matrix.data
-        self._highs.passModel(lp)
-
-    def minimise(self, c: np.ndarray) -> tuple[str, np.ndarray | None, float]:
-        """("optimal", x, c·x), ("unbounded", None, -inf) or ("infeasible", None, nan)."""
-        self._highs.changeColsCost(self.size, self._columns, np.asarray(c, dtype=float))
-        self._highs.run()
-        status = self._highs.getModelStatus()
-        if status == self._status.kOptimal:
-            x = np.asarray(self._highs.getSolution().col_value)
-            return "optimal", x, float(c @ x)
-        if status == self._status.kUnbounded:
-            return "unbounded", None, -np.inf
-        return "infeasible", None, np.nan
-
-
-class ColdProgramme:
-    """:class:`Programme`'s interface, each objective solved from scratch by
-    :func:`scipy.optimize.milp` (HiGHS through scipy, no basis kept): the way this module
-    solved before, kept as the alternative that ``bench/disclosure.py`` measures beside it
-    and as the tests' reference."""
-
-    def __init__(self, a: csr_matrix, b: np.ndarray, upper: np.ndarray) -> None:
-        self.size = a.shape[1]
-        self._constraints = [LinearConstraint(a, b, b)] if a.shape[0] else []
-        self._bounds = Bounds(np.zeros(self.size), upper)
-
-    def minimise(self, c: np.ndarray) -> tuple[str, np.ndarray | None, float]:
-        """As :meth:`Programme.minimise`."""
-        r = milp(c, constraints=self._constraints, bounds=self._bounds)
-        if r.status == 0 and r.x is not None:
-            return "optimal", r.x, float(r.fun)
-        return ("unbounded", None, -np.inf) if r.status == 3 else ("infeasible", None, np.nan)
-
-
-#: The programme class the bounds are solved with (:func:`solving_with`).
-_PROGRAMME: contextvars.ContextVar[type] = contextvars.ContextVar("programme",
-                                                                  default=Programme)
-
-
-@contextlib.contextmanager
-def solving_with(kind: str) -> Iterator[None]:
-    """Solve the bounds in this block with ``"warm"`` (:class:`Programme`, the default) or
-    ``"cold"`` (:class:`ColdProgramme`) linear programmes; for benchmarks and tests."""
-    token = _PROGRAMME.set({"warm": Programme, "cold": ColdProgramme}[kind])
-    try:
-        yield
-    finally:
-        _PROGRAMME.reset(token)
-
-
-def _programme(a: csr_matrix, b: np.ndarray, upper: np.ndarray) -> Programme | ColdProgramme:
-    return _PROGRAMME.get()(a, b, upper)
-
-
-def _highs() -> Any:
-    """A silent HiGHS instance (its banner, printed once per process at the first instance,
-    goes to the C library's standard output: it is sent to /dev/null then)."""
-    import highspy
-
-    global _BANNER_SHOWN
-    if _BANNER_SHOWN:
-        highs = highspy.Highs()
-    else:
-        with _quiet_stdout():
-            highs = highspy.Highs()
-        _BANNER_SHOWN = True
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("presolve", "off")  # keeps the basis between solves
-    # only the costs change between solves, so the last basis stays primal feasible: primal
-    # simplex goes on from it (the dual simplex, HiGHS's default, was 3× slower here)
-    highs.setOptionValue("simplex_strategy", 4)
-    return highs
-
-
-_BANNER_SHOWN = False
-
-
-@contextlib.contextmanager
-def _quiet_stdout() -> Any:
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no file descriptor 1 (embedded): nothing to silence
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 def _whole(x: np.ndarray | None) -> bool:
     return x is not None and bool(np.allclose(x, np.round(x), atol=1e-7))
 
@@ -211,7 +89,7 @@ def component_bounds(model: Identities, fixed: dict[Population, float], variable
     over ``threshold`` or more is given that spread (a part of its range), unsolved: enough
     to know it is not pinned, and most targets of a component are decided so."""
     a, b, index = _system(model, fixed, variables)
-    programme = _programme(a, b, np.full(len(variables), np.inf))
+    programme = new_programme(a, b, np.full(len(variables), np.inf))
     seen: list[np.ndarray] = []
     out = {}
     for target in targets:
@@ -297,7 +175,7 @@ class _Batch:
         self.offsets = np.cumsum([0] + [len(index) for _, _, index in systems])
         a = block_diag([system[0] for system in systems], format="csr")
         b = np.concatenate([system[1] for system in systems])
-        self.programme = _programme(a, b, np.full(self.offsets[-1], _CAP))
+        self.programme = new_programme(a, b, np.full(self.offsets[-1], _CAP))
         self.seen: list[list[np.ndarray]] = [[] for _ in systems]
 
     def part(self, x: np.ndarray | None, n: int) -> np.ndarray | None:
