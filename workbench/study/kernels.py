@@ -95,6 +95,7 @@ class KernelPool:
         self.kernels = [_Kernel(cwd, i) for i in range(max(1, workers))]
         for kernel in self.kernels:
             kernel.start_warming(WARM_UP)
+        _import_papermill()  # here, while the kernels start, not in two threads at once
 
     def __enter__(self) -> KernelPool:
         return self
@@ -113,6 +114,7 @@ def execute_all(jobs: Sequence[Job], *, workers: int, cwd: str,
     Returns one :class:`Done` per job, in the order of ``jobs``. A failing notebook does not
     stop the others already running, but no new notebook starts after a failure.
     """
+    _import_papermill()
     pending: queue.Queue[Job] = queue.Queue()
     for job in jobs:
         pending.put(job)
@@ -149,6 +151,12 @@ def execute_all(jobs: Sequence[Job], *, workers: int, cwd: str,
     return [results[j.notebook] for j in jobs if j.notebook in results]
 
 
+def _import_papermill() -> None:
+    """Import papermill (and nbclient, jupyter_client) in the calling thread: worker threads
+    importing it at once can meet a module another thread has half initialised."""
+    import papermill  # noqa: F401
+
+
 class _Kernel:
     """One worker's kernel, started on first use and reused for every notebook it runs."""
 
@@ -161,14 +169,21 @@ class _Kernel:
         self._warm_failed = False
 
     def start_warming(self, code: str) -> None:
-        """Start the kernel now and run ``code`` in it from a background thread; the first
-        :meth:`run` waits for it. A warm-up that fails only costs its time: that run starts
-        a kernel afresh (and reports its errors)."""
-        def warm() -> None:
-            from jupyter_core.utils import run_sync
+        """Start the kernel now (in this thread: the Jupyter modules are imported once, not
+        by several threads at once) and run ``code`` in it from a background thread; the
+        first :meth:`run` waits for it. A warm-up that fails only costs its time: that run
+        starts a kernel afresh (and reports its errors)."""
+        from jupyter_core.utils import run_sync
 
+        try:
+            self._start()
+            self.km.client()  # imports the client classes here too
+        except Exception:
+            self._warm_failed = True
+            return
+
+        def warm() -> None:
             try:
-                self._start()
                 client = self.km.client()
                 client.start_channels()
                 try:
@@ -190,10 +205,10 @@ class _Kernel:
         if self._warming is not None:
             self._warming.join()
             self._warming = None
-            if self._warm_failed:
-                self._warm_failed = False
-                self.shutdown()
-                self.km, self.used = None, False
+        if self._warm_failed:
+            self._warm_failed = False
+            self.shutdown()
+            self.km, self.used = None, False
 
     def _start(self) -> None:
         from jupyter_core.utils import run_sync
