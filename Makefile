@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python bench/panels.py
 	$(BIN)/python bench/assist.py
 	$(BIN)/python bench/study.py
+	$(BIN)/python bench/disclosure.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) outputs

@@ -55,15 +55,17 @@ def register(project: Path, params: Path, run_dir: Path, kind: str,
                      count_lines=[["code_id", "value"], ["group", "options_line"]],
                      base_lines=[["code_id", "value"]], population=["group_var:group"],
                      level="code_id:value", level_when="unit=clip")
-    tables = {"prevalence_overall": prevalence_table(data.clips, data.utterances, data.codes)}
+    tables = {"prevalence_overall": ("Prevalence of every code", prevalence_table(
+        data.clips, data.utterances, data.codes))}
     for group in study.params.group_by:
-        tables[f"prevalence_by_{group}"] = prevalence_table(data.clips, data.utterances,
-                                                            data.codes, group=group)
+        tables[f"prevalence_by_{group}"] = (
+            f"Prevalence of every code by {out.labels.phrase(group)}",
+            prevalence_table(data.clips, data.utterances, data.codes, group=group))
     before = counter.count
     started = time.perf_counter()
     with programmes.solving_with(kind):
-        for name, table in tables.items():
-            out.table(name, option_lines(table), title=name, protect=protect,
+        for name, (title, table) in tables.items():
+            out.table(name, option_lines(table), title=title, protect=protect,
                       drop=["options_line"], keys=[])
     return {"seconds": time.perf_counter() - started, "solves": counter.count - before}
 
@@ -114,9 +116,9 @@ def main() -> None:
     print(f"\nsection audit of the prevalence tables (group_by: {args.groups}; threshold "
           f"{args.threshold}; {len(tables)} tables)")
     print(f"{'':<28}{'warm HiGHS':>12}{'cold milp':>12}")
-    for key, unit in (("seconds", "s"), ("solves", "LPs")):
-        print(f"{key + f' ({unit})':<28}{figures['warm'][key]:>12.1f}"
-              f"{figures['cold'][key]:>12.1f}")
+    for key, unit, form in (("seconds", "s", ".1f"), ("solves", "LPs", ".0f")):
+        print(f"{key + f' ({unit})':<28}{figures['warm'][key]:>12{form}}"
+              f"{figures['cold'][key]:>12{form}}")
     print(f"speed-up: {figures['cold']['seconds'] / figures['warm']['seconds']:.1f}×; "
           f"published tables identical: {'yes' if same else 'NO'}")
 
