@@ -235,7 +235,8 @@ def test_a_derived_variable_links_its_table_to_its_source_s() -> None:
     variable it is found, and protected."""
     from workbench.privacy.audit import Derived
 
-    command = Derived("opening_command", "esc_opening_move", {"yes": ("command",)}, rest="no")
+    command = Derived.of("opening_command", "esc_opening_move", {"yes": ["command"]},
+                         rest="no")
     cells = _opening_cells(hidden_moves={"command", "greeting"},
                            crosstab_hidden={("yes", "yes"), ("yes", "no"), ("*", "yes"),
                                             ("*", "no")})
@@ -249,3 +250,80 @@ def test_a_derived_variable_links_its_table_to_its_source_s() -> None:
     final = [Cell(c.table, c.row, c.column, c.population, c.value,
                   c.published and (c.table, c.row, c.column) not in hidden) for c in cells]
     assert check(final, 10, events=["escalated"], derived=[command]) == []
+
+
+#: Force used (rows) against the highest resistance met (columns), close to the demo's counts
+#: (scale order; ranks 0–5 and 0–4), and the force factor (force rank − resistance rank).
+FORCE = ["none", "guiding_holds", "restraint", "unarmed_strikes", "weapon_drawn",
+         "weapon_used"]
+RESISTANCE = ["compliant", "verbal_refusal", "passive", "active", "assaultive"]
+FORCE_COUNTS = [[42, 144, 64, 43, 32], [7, 38, 18, 24, 28], [0, 6, 4, 18, 10],
+                [0, 0, 4, 6, 5], [0, 2, 0, 3, 0], [0, 0, 0, 2, 5]]
+#: The cells main published as [c] (the crosstab's own suppression) and its force factor.
+MAIN_FORCE_HIDDEN = {(0, 0), (0, 4), (1, 0), (1, 1), (1, 2), (1, 4), (2, 1), (2, 2), (2, 4),
+                     (3, 2), (3, 3), (3, 4), (4, 1), (4, 3), (5, 3), (5, 4)}
+
+
+def _force_ranks() -> dict[str, dict[str, int]]:
+    return {"out_force": {f: i for i, f in enumerate(FORCE)},
+            "subj_resistance": {r: i for i, r in enumerate(RESISTANCE)}}
+
+
+def _factor_counts() -> pd.DataFrame:
+    factor: dict[int, int] = {}
+    for i, row in enumerate(FORCE_COUNTS):
+        for j, n in enumerate(row):
+            factor[i - j] = factor.get(i - j, 0) + n
+    levels = sorted(k for k, n in factor.items() if n)
+    return pd.DataFrame({"force_factor": levels, "clips": [factor[k] for k in levels]})
+
+
+def _register_force_tables(out: StudyOutputs, *, derived: bool) -> None:
+    from workbench.study.summaries import (
+        FORCE_AXIS,
+        MAX_RESISTANCE_AXIS,
+        force_factor_derived,
+    )
+
+    crosstab = pd.DataFrame(FORCE_COUNTS, index=pd.Index(FORCE, name="force_used"),
+                            columns=RESISTANCE)
+    out.crosstab("force_vs_resistance", crosstab, title="Force against resistance",
+                 rows=FORCE_AXIS, columns=MAX_RESISTANCE_AXIS)
+    rule = counts("clips", count_lines=[()], population=["force_factor=force_factor"],
+                  derived=[force_factor_derived(_force_ranks())] if derived else [])
+    out.table("force_factor", _factor_counts(), title="Force factor", protect=rule, keys=[])
+
+
+def test_the_adversary_recovers_main_s_force_table_from_the_force_factor(
+        tmp_path: Path) -> None:
+    """Not vacuous: as main published them, the factor −4 (32: only "none" against
+    "assaultive") gives a suppressed cell, then its row and column the rest: "guiding holds"
+    against "compliant" is exactly 7."""
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    rows = ["force_used," + ",".join(RESISTANCE) + ",Total"]
+    for i, force in enumerate(FORCE):
+        cells = ["[c]" if (i, j) in MAIN_FORCE_HIDDEN else str(n)
+                 for j, n in enumerate(FORCE_COUNTS[i])]
+        rows.append(",".join([force, *cells, "[c]" if i >= 3 else str(sum(FORCE_COUNTS[i]))]))
+    rows.append(",".join(["Total", *(str(sum(r[j] for r in FORCE_COUNTS))
+                                     for j in range(len(RESISTANCE))),
+                         str(sum(map(sum, FORCE_COUNTS)))]))
+    (tables / "force_vs_resistance.csv").write_text("\n".join(rows) + "\n")
+    factor = _factor_counts()
+    (tables / "force_factor.csv").write_text(factor.to_csv(index=False))
+    found = {(leak.what, leak.low, leak.high) for leak in leaks(tmp_path, 10)}
+    assert ("guiding_holds / compliant", 7.0, 7.0) in found
+
+
+def test_regression_the_force_factor_does_not_give_the_force_table_away(
+        tmp_path: Path) -> None:
+    """Declared as derived from force and resistance, the factor table is audited with the
+    crosstab: the adversary, which knows how the factor is made, recovers nothing. Without
+    the declaration the same tables leak (the audit cannot see the link)."""
+    out = StudyOutputs(tmp_path / "run", "09_deescalation", "D", gate=PrivacyGate(10))
+    _register_force_tables(out, derived=True)
+    assert leaks(out.run_dir, 10) == []
+    blind = StudyOutputs(tmp_path / "blind", "09_deescalation", "D", gate=PrivacyGate(10))
+    _register_force_tables(blind, derived=False)
+    assert leaks(blind.run_dir, 10) != []

@@ -19,7 +19,9 @@ percentages as constraints): it knows what a reader of the report knows.
   target too. A model predictor against the outcome (``predictor_*``) counts the escalated
   event: "opening command: yes" is the opening move ``command`` and its total every coded
   move; an early-turn predictor is known for every encounter, so its column totals are the
-  outcome's overall counts.
+  outcome's overall counts. The force factor (``force_factor``) of a clip is its force
+  rank minus its highest resistance rank: each level is the sum of the cells of
+  ``force_vs_resistance`` (in scale order) whose positions differ by it.
 * A published percentage ``p`` (rounded to ``d`` decimals) with its count ``C`` and base ``B``:
   ``(p − h)·B ≤ 100·C ≤ (p + h)·B``, ``h = 0.5·10^−d``.
 
@@ -111,9 +113,11 @@ def build(tables: Path) -> Problem:
     groups: dict[str, set[str]] = defaultdict(set)
     level_rows: list[tuple[str, dict[str, str]]] = []
     event_rows: list[tuple[str, str, dict[str, str]]] = []
+    tables_read: dict[str, list[dict[str, str]]] = {}
     for path in sorted(tables.glob("*.csv")):
         name = path.stem
         rows = _read(path)
+        tables_read[name] = rows
         if name.startswith("sample_by_"):
             for row in rows:
                 g = _group(row)
@@ -149,6 +153,8 @@ def build(tables: Path) -> Problem:
             for prefix, event in EVENT_TABLES.items():
                 if name.startswith(prefix):
                     event_rows += [(name, event, row) for row in rows]
+    if "force_factor" in tables_read and "force_vs_resistance" in tables_read:
+        _force_factor(problem, tables_read["force_factor"], tables_read["force_vs_resistance"])
     for variable, levels in groups.items():  # groups + a missing group = all clips
         terms = {("N", variable, g): 1.0 for g in levels}
         terms[("N", variable, "?")] = 1.0
@@ -274,6 +280,25 @@ def _predictor(problem: Problem, name: str, rows: list[dict[str, str]]) -> None:
         for column, kind in (("escalated", "E"), ("Total", "D")):
             problem.add({("X", name, label, column): 1.0, (kind, "escalated", *g): -1.0},
                         0.0, 0.0)
+
+
+def _force_factor(problem: Problem, factor: list[dict[str, str]],
+                  crosstab: list[dict[str, str]]) -> None:
+    """Force used against the highest resistance (rows and columns in scale order, as its
+    notes say) and the force factor, force rank minus resistance rank: each factor's count
+    is the sum of the cells whose positions differ by it."""
+    label, *columns = list(crosstab[0])
+    rows = [r[label] for r in crosstab if r[label] != "Total"]
+    columns = [c for c in columns if c != "Total"]
+    for row in factor:
+        k = int(row["force_factor"])
+        count = ("F", k)
+        if not problem.publish(count, row["clips"]):
+            problem.target("force_factor", f"force factor {k}", {count: 1.0})
+        terms = {("X", "force_vs_resistance", r, c): 1.0 for i, r in enumerate(rows)
+                 for j, c in enumerate(columns) if i - j == k}
+        terms[count] = -1.0
+        problem.add(terms, 0.0, 0.0)
 
 
 def solve(problem: Problem, threshold: int) -> list[Leak]:

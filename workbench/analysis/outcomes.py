@@ -132,3 +132,14 @@ def force_factor(codes: pd.DataFrame, ranks: Ranks) -> pd.DataFrame:
                           "max_resistance_rank": resistance.reindex(index)})
     table["force_factor"] = table["force_rank"] - table["max_resistance_rank"]
     return table.astype(np.float64)
+
+
+def force_factor_pairs(ranks: Ranks) -> dict[int, list[tuple[str, str]]]:
+    """Each force factor and the (``out_force``, highest ``subj_resistance``) level pairs
+    that give it (:func:`force_factor`): what a table of the factor adds up from a table of
+    force against resistance."""
+    pairs: dict[int, list[tuple[str, str]]] = {}
+    for force, f in sorted(ranks[FORCE].items(), key=lambda kv: kv[1]):
+        for resistance, r in sorted(ranks[RESISTANCE].items(), key=lambda kv: kv[1]):
+            pairs.setdefault(int(f - r), []).append((force, resistance))
+    return dict(sorted(pairs.items()))

@@ -20,11 +20,13 @@ The model
   base − count, whether or not a table shows it. A variable listed in ``complete`` is known
   for every clip (e.g. "has at least one turn coded X": yes or no for every encounter), so
   ``N(P ∪ {V=(other)}) = 0`` and its base is the population itself.
-* A **derived variable** (:class:`Derived`) is defined from another one's levels, as a
-  model's predictor "opening move is a command" (yes / no) is from the opening move: its
-  level ``yes`` is the source's ``command``, ``no`` every other coded level, and it is coded
-  where the source is. Its populations are tied to the source's by those sums, so a table
-  of the predictor and a table of the opening move count the same clips.
+* A **derived variable** (:class:`Derived`) is defined from other variables' levels, as a
+  model's predictor "opening move is a command" (yes / no) is from the opening move (its
+  level ``yes`` is the source's ``command``, ``no`` every other coded level) or the force
+  factor from force and resistance (level ``k``: every pair of levels whose ranks differ by
+  ``k``); it is coded where its sources are. Its populations are tied to the sources' by
+  those sums, so a table of the derived variable and a table of its sources count the same
+  clips.
 * The adversary knows every published count and these identities; each population is a
   whole number ≥ 0. A population is **sensitive** when its true size is from 1 to
   ``threshold − 1`` (for a complement that no table shows, the size the true counts imply).
@@ -47,6 +49,7 @@ Reference: Hundepool et al., *Statistical Disclosure Control* (Wiley 2012), ch. 
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -87,25 +90,38 @@ class Cell:
 
 @dataclass(frozen=True)
 class Derived:
-    """A variable defined from the levels of ``source``: ``variable=level`` holds the clips
-    whose source is one of ``levels[level]``; ``rest`` (if given) is the level holding every
-    other level of the source seen in the tables; a clip without the source coded is not
-    coded for it either (the ``*`` and ``(other)`` of both are the same clips)."""
+    """A variable defined from the levels of ``sources``: ``variable=level`` holds the clips
+    whose sources take one of the combinations ``levels[level]`` (one level per source);
+    ``rest`` (if given) is the level holding every other combination of the levels seen in
+    the tables; it is coded where every source is (its ``*`` is the sources' ``*``).
+
+    One source: "opening command" yes is ``(("command",),)`` of the opening move, rest
+    "no" (:meth:`of`). Two: the force factor ``k`` is every (force, resistance) pair whose
+    ranks differ by ``k``.
+    """
 
     variable: str
-    source: str
-    levels: Mapping[str, tuple[str, ...]]
+    sources: tuple[str, ...]
+    levels: Mapping[str, tuple[tuple[str, ...], ...]]
     rest: str | None = None
+
+    @classmethod
+    def of(cls, variable: str, source: str, levels: Mapping[str, Sequence[str]],
+           rest: str | None = None) -> Derived:
+        """A variable derived from one source: ``levels[level]`` its source levels."""
+        return cls(variable, (source,),
+                   {k: tuple((v,) for v in values) for k, values in levels.items()}, rest)
 
     def record(self) -> list[Any]:
         """A JSON-ready form (:meth:`from_record` reads it)."""
-        return [self.variable, self.source, {k: list(v) for k, v in self.levels.items()},
-                self.rest]
+        return [self.variable, list(self.sources),
+                {k: [list(c) for c in v] for k, v in self.levels.items()}, self.rest]
 
     @classmethod
     def from_record(cls, record: Sequence[Any]) -> Derived:
-        variable, source, levels, rest = record
-        return cls(variable, source, {k: tuple(v) for k, v in levels.items()}, rest)
+        variable, sources, levels, rest = record
+        return cls(variable, tuple(sources),
+                   {k: tuple(tuple(c) for c in v) for k, v in levels.items()}, rest)
 
 
 @dataclass(frozen=True)
@@ -146,7 +162,8 @@ class _Model:
             self.levels[variable] |= {YES, NO}
         # a derivation ties tables together only where the source's levels are in them
         self.derived = {d.variable: d for d in derived
-                        if self._levels(d.source) and d.variable != d.source}
+                        if all(self._levels(v) for v in d.sources)
+                        and d.variable not in d.sources}
         self.equations = self._equations()
         self.keys = sorted({k for total, parts in self.equations for k in (total, *parts)}
                            | set(explicit), key=_order)
@@ -191,22 +208,26 @@ class _Model:
         """Identities tying ``parent`` ∪ {derived variable = level} to the source's levels
         (none where ``parent`` already names the source)."""
         derived = self.derived.get(variable)
-        if derived is None or any(v == derived.source for v, _ in parent):
+        if derived is None or any(v in derived.sources for v, _ in parent):
             return []
-        source = derived.source
-        levels = self._levels(source)
-        mapped = {level: [s for s in sources if s in levels]
-                  for level, sources in derived.levels.items()}
+        seen = [self._levels(v) for v in derived.sources]
+        known = set(itertools.product(*seen))
+        mapped = {level: [c for c in combos if c in known]
+                  for level, combos in derived.levels.items()}
         if derived.rest is not None:
-            used = {s for sources in derived.levels.values() for s in sources}
-            mapped[derived.rest] = [s for s in levels if s not in used]
+            used = {c for combos in derived.levels.values() for c in combos}
+            mapped[derived.rest] = [c for c in itertools.product(*seen) if c not in used]
+
+        def where(combo: Sequence[str]) -> Population:
+            return parent | set(zip(derived.sources, combo, strict=True))
+
         out = []
         for key in keys:
             (level,) = [lv for v, lv in key if v == variable]
-            if level in (ANY, OTHER):
-                out.append((key, (parent | {(source, level)},)))
+            if level == ANY:  # coded where every source is
+                out.append((key, (where([ANY] * len(derived.sources)),)))
             elif level in mapped:
-                out.append((key, tuple(parent | {(source, s)} for s in mapped[level])))
+                out.append((key, tuple(where(c) for c in mapped[level])))
         return out
 
     def terms(self, n: int) -> tuple[Population, ...]:

@@ -182,6 +182,10 @@ def _cell_record(cells: Sequence[Cell]) -> list[list[Any]]:
     return [[c.row, c.column, sorted(c.population), c.value, c.published] for c in cells]
 
 
+def _rules_derived(rules: Sequence[CountRule]) -> list[Derived]:
+    return [d for rule in rules for d in rule.derived]
+
+
 def _derived_of(record: Mapping[str, Any]) -> list[Derived]:
     return [Derived.from_record(d) for d in record.get("derived", ())]
 
@@ -224,14 +228,14 @@ class RunAudit:
         found = self._cells(table, rules, raw, shown, marker)
         if found is None:
             return []
-        return self._protect(table, *found)
+        return self._protect(table, *found, _rules_derived(rules))
 
     def record(self, table: str, rules: Sequence[CountRule], raw: pd.DataFrame,
                shown: pd.DataFrame, marker: str) -> None:
         """Keep the cells of ``table`` as published (``shown``: the final table)."""
         found = self._cells(table, rules, raw, shown, marker)
         if found is not None:
-            self._keep(table, *found)
+            self._keep(table, *found, _rules_derived(rules))
 
     def register_crosstab(self, table: str, counts: pd.DataFrame, mask: pd.DataFrame, *,
                           rows: str | Axis, columns: str | Axis, total: str
@@ -274,14 +278,15 @@ class RunAudit:
         cells = [Cell(c.table, c.row, c.column, c.population, c.value,
                       c.published and (c.row, c.column) not in forced) for c in cells]
         events, complete, derived = set(events), set(complete), list(derived)
+        others = {name: record for name, record in self._memory.items() if name != table}
+        for record in others.values():
+            derived += _derived_of(record)
         variables = {v for c in cells for v, _ in c.population}
+        variables |= {s for d in derived if d.variable in variables for s in d.sources}
         earlier: list[Cell] = []
-        for name, record in self._memory.items():
-            if name == table:
-                continue
+        for name, record in others.items():
             events |= set(record["events"])
             complete |= set(record.get("complete", ()))
-            derived += _derived_of(record)
             earlier += [c for c in _cells_of(name, record)
                         if {v for v, _ in c.population} <= variables]
         try:

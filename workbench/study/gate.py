@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.exceptions import ParameterError
 from workbench.privacy import disclosure
+from workbench.privacy.audit import Derived
 from workbench.study.params import MIN_THRESHOLD, STANDARD_THRESHOLD
 
 #: Authors the study cites: kept in titles and notes (never in data text), where the name
@@ -61,6 +62,9 @@ class CountRule:
     its own (a clip can show several), known for every clip of the row's population (its
     base is that whole population, e.g. "at least one turn coded so"). Rules declaring none
     of these are checked within their table only. Spec syntax: :mod:`workbench.study.crosstable`.
+    ``derived``: how a variable the rows name is defined from others
+    (:class:`~workbench.privacy.audit.Derived`; the force factor from force and resistance),
+    so the table is audited with its sources' tables.
     """
 
     count: str | None = None
@@ -73,6 +77,7 @@ class CountRule:
     level: str | None = None
     event: str | None = None
     level_when: str | None = None
+    derived: tuple[Derived, ...] = ()
 
     def columns(self) -> list[str]:
         """The table columns the rule names."""
@@ -90,7 +95,7 @@ def counts(count: str | None = None, *, base: str | None = None, values: Sequenc
            base_lines: Sequence[Sequence[str]] = (),
            complements: Sequence[str] = (), population: Sequence[str] = (),
            level: str | None = None, event: str | None = None,
-           level_when: str | None = None) -> CountRule:
+           level_when: str | None = None, derived: Sequence[Derived] = ()) -> CountRule:
     """Shorthand for :class:`CountRule` with lists (as notebooks write them)."""
     if count is None and base is None:
         raise ParameterError("a count rule needs a count column, a base column or both",
@@ -100,7 +105,7 @@ def counts(count: str | None = None, *, base: str | None = None, values: Sequenc
                              field="level")
     return CountRule(count, base, tuple(values), tuple(tuple(x) for x in count_lines),
                      tuple(tuple(x) for x in base_lines), tuple(complements),
-                     tuple(population), level, event, level_when)
+                     tuple(population), level, event, level_when, tuple(derived))
 
 
 @dataclass(frozen=True)

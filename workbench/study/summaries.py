@@ -20,6 +20,10 @@ from workbench.study.crosstable import Axis
 #: The escalated outcome as a two-way table's columns (``not_escalated`` / ``escalated``):
 #: the yes/no event the opening-move and by-group tables count.
 OUTCOME_AXIS = Axis("escalated", labels={"escalated": "yes", "not_escalated": "no"})
+#: Force used (the clip-level code, as the prevalence tables count it) and the highest
+#: resistance met, as the sides of the force-against-resistance table.
+FORCE_AXIS = Axis("out_force")
+MAX_RESISTANCE_AXIS = Axis("max_subj_resistance")
 
 #: Procedural-justice scores (0–100) of Nawaz & Tankebe (2018), 100 GMP stop-and-search
 #: encounters: the derived measure ids of ``stop-search`` 1.0.0 → published score.
@@ -103,9 +107,19 @@ def predictor_axis(predictor: str) -> Axis:
 
     if predictor in DERIVED_PREDICTORS:
         code, levels = DERIVED_PREDICTORS[predictor]
-        return Axis(predictor, derived=Derived(predictor, code, {"yes": levels}, rest="no"))
+        return Axis(predictor, derived=Derived.of(predictor, code, {"yes": levels}, rest="no"))
     if predictor in EARLY_PREDICTORS:
         return Axis(predictor, complete=True)
     raise ParameterError(f"predictor {predictor!r}: expected one of "
                          f"{', '.join([*DERIVED_PREDICTORS, *EARLY_PREDICTORS])}",
                          field="predictor")
+
+
+def force_factor_derived(ranks: Mapping[str, Mapping[str, int]]) -> Derived:
+    """The force factor (force rank minus highest resistance rank) as the audit's derived
+    variable ``force_factor`` of :data:`FORCE_AXIS` and :data:`MAX_RESISTANCE_AXIS`: a
+    table of the factor is audited with the force-against-resistance table."""
+    from workbench.analysis.outcomes import force_factor_pairs
+
+    return Derived("force_factor", (FORCE_AXIS.variable, MAX_RESISTANCE_AXIS.variable),
+                   {str(k): tuple(pairs) for k, pairs in force_factor_pairs(ranks).items()})
