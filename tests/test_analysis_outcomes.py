@@ -103,3 +103,14 @@ def test_published_opening_move_table_hides_small_cells_and_their_complements() 
     # command's base (25) is hidden too, or 70 − 40 − 25 would give accusation's 5 away
     assert rows.loc["command", ["clips", "escalated"]].tolist() == [CONFIDENTIAL] * 2
     assert rows.loc["all", ["clips", "escalated"]].tolist() == [70, 22]
+
+
+def test_force_factor_pairs_list_every_pair_once_under_its_factor() -> None:
+    from workbench.analysis.outcomes import force_factor_pairs
+
+    pairs = force_factor_pairs(RANKS)
+    force, resistance = RANKS["out_force"], RANKS["subj_resistance"]
+    listed = [p for found in pairs.values() for p in found]
+    assert len(listed) == len(set(listed)) == len(force) * len(resistance)
+    assert all(force[f] - resistance[r] == k for k, found in pairs.items() for f, r in found)
+    assert min(pairs) == min(force.values()) - max(resistance.values())
