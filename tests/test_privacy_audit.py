@@ -327,3 +327,42 @@ def test_regression_the_force_factor_does_not_give_the_force_table_away(
     blind = StudyOutputs(tmp_path / "blind", "09_deescalation", "D", gate=PrivacyGate(10))
     _register_force_tables(blind, derived=False)
     assert leaks(blind.run_dir, 10) != []
+
+
+def test_a_grouping_made_from_a_code_links_score_tables_to_the_code_s() -> None:
+    """Scores by grounds quality publish each group's n; the GOWISELY table hides
+    "not applicable" (6) and, to protect it, "none" (60). n = 60 for the "none" group gives
+    "not applicable" away, but only if the audit knows the grouping is the grounds code
+    (its "(missing)" group: encounters without it)."""
+    from workbench.study.summaries import grouping_of_code
+
+    levels = {"none": 60, "generic": 185, "specific": 245, "not_applicable": 6}
+    missing = 4
+    total = sum(levels.values()) + missing
+    cells = [Cell("sample", 0, "clips", _key(), total, True),
+             Cell("gowisely_elements", 0, "clips", _key(gow_grounds="*"), total - missing, True)]
+    cells += [Cell("gowisely_elements", i, "count", _key(gow_grounds=lv), n,
+                   lv not in ("none", "not_applicable"))
+              for i, (lv, n) in enumerate(levels.items())]
+    groups = {**levels, "(missing)": missing}
+    cells += [Cell("pj_scores_by_grounds_quality", i, "n", _key(grounds_quality=lv), n,
+                   lv not in ("not_applicable", "(missing)"))
+              for i, (lv, n) in enumerate(groups.items())]
+    grouping = grouping_of_code("grounds_quality", "gow_grounds", list(levels))
+    target = _key(gow_grounds="not_applicable")
+    assert target not in {f.population for f in check(cells, 10)}
+    found = {f.population: f for f in check(cells, 10, derived=[grouping])}
+    assert (found[target].low, found[target].high) == (6.0, 6.0)
+
+
+def test_score_tables_declare_n_as_group_size_only_when_every_encounter_is_scored() -> None:
+    """n is the group's size only if every encounter has every score; declared otherwise,
+    the audit would see two counts for one group and refuse the run."""
+    from workbench.study.summaries import score_counts
+
+    clips = pd.DataFrame({"clip_id": ["a", "b", "c"]})
+    scored = pd.DataFrame({"clip_id": ["a", "b", "c"], "pj_voice": [50.0, 70.0, 20.0]})
+    assert score_counts(scored, clips, ["pj_voice"]).population == ("group_var:group",)
+    gap = scored.assign(pj_voice=[50.0, None, 20.0])
+    assert score_counts(gap, clips, ["pj_voice"]).population == ()
+    assert score_counts(scored.iloc[:2], clips, ["pj_voice"]).population == ()

@@ -22,6 +22,9 @@ percentages as constraints): it knows what a reader of the report knows.
   outcome's overall counts. The force factor (``force_factor``) of a clip is its force
   rank minus its highest resistance rank: each level is the sum of the cells of
   ``force_vs_resistance`` (in scale order) whose positions differ by it.
+* Scores by group (``pj_scores_by_<X>``): ``n`` scored encounters of a group are at most
+  its size (for the grounds-quality groups, the encounters with that grounds level), and
+  the groups add up to the overall row, at most every encounter.
 * A published percentage ``p`` (rounded to ``d`` decimals) with its count ``C`` and base ``B``:
   ``(p − h)·B ≤ 100·C ≤ (p + h)·B``, ``h = 0.5·10^−d``.
 
@@ -153,6 +156,9 @@ def build(tables: Path) -> Problem:
             for prefix, event in EVENT_TABLES.items():
                 if name.startswith(prefix):
                     event_rows += [(name, event, row) for row in rows]
+    for name, rows in tables_read.items():
+        if name.startswith("pj_scores_by_"):
+            _scores(problem, name, rows)
     if "force_factor" in tables_read and "force_vs_resistance" in tables_read:
         _force_factor(problem, tables_read["force_factor"], tables_read["force_vs_resistance"])
     for variable, levels in groups.items():  # groups + a missing group = all clips
@@ -280,6 +286,32 @@ def _predictor(problem: Problem, name: str, rows: list[dict[str, str]]) -> None:
         for column, kind in (("escalated", "E"), ("Total", "D")):
             problem.add({("X", name, label, column): 1.0, (kind, "escalated", *g): -1.0},
                         0.0, 0.0)
+
+
+def _scores(problem: Problem, name: str, rows: list[dict[str, str]]) -> None:
+    """Scores by group: ``n`` encounters scored of each group (at most the group's size; for
+    the grounds-quality groups, at most the encounters with that grounds level), the groups
+    adding up to the overall row, itself at most every encounter."""
+    by_measure: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_measure[row["measure"]].append(row)
+    for measure, group_rows in by_measure.items():
+        terms: dict[tuple, float] = {}
+        for row in group_rows:
+            g = _group(row)
+            n = ("P", measure, *g)
+            if not problem.publish(n, row["n"]):
+                problem.target(name, f"{g} {measure} n", {n: 1.0})
+            if not g:
+                problem.add({n: 1.0, ("N",): -1.0}, -np.inf, 0.0)
+                terms[n] = -1.0
+                continue
+            terms[n] = 1.0
+            size = (("L", "gow_grounds", g[1]) if g[0] == "grounds_quality" and g[1] != "(missing)"
+                    else ("N", *g))
+            problem.add({n: 1.0, size: -1.0}, -np.inf, 0.0)
+        terms[("P", measure, name, "?")] = 1.0  # groups not shown (missing, or none left)
+        problem.add(terms, 0.0, 0.0)
 
 
 def _force_factor(problem: Problem, factor: list[dict[str, str]],

@@ -93,7 +93,9 @@ class Derived:
     """A variable defined from the levels of ``sources``: ``variable=level`` holds the clips
     whose sources take one of the combinations ``levels[level]`` (one level per source);
     ``rest`` (if given) is the level holding every other combination of the levels seen in
-    the tables; it is coded where every source is (its ``*`` is the sources' ``*``).
+    the tables. ``coded``: it is coded where every source is (its ``*`` is the sources'
+    ``*``); else a level may stand for a source not coded (:data:`OTHER`), as a grouping's
+    "(missing)" group does, and its levels add up to every clip.
 
     One source: "opening command" yes is ``(("command",),)`` of the opening move, rest
     "no" (:meth:`of`). Two: the force factor ``k`` is every (force, resistance) pair whose
@@ -104,24 +106,27 @@ class Derived:
     sources: tuple[str, ...]
     levels: Mapping[str, tuple[tuple[str, ...], ...]]
     rest: str | None = None
+    coded: bool = True
 
     @classmethod
     def of(cls, variable: str, source: str, levels: Mapping[str, Sequence[str]],
-           rest: str | None = None) -> Derived:
+           rest: str | None = None, *, coded: bool = True) -> Derived:
         """A variable derived from one source: ``levels[level]`` its source levels."""
         return cls(variable, (source,),
-                   {k: tuple((v,) for v in values) for k, values in levels.items()}, rest)
+                   {k: tuple((v,) for v in values) for k, values in levels.items()}, rest,
+                   coded)
 
     def record(self) -> list[Any]:
         """A JSON-ready form (:meth:`from_record` reads it)."""
         return [self.variable, list(self.sources),
-                {k: [list(c) for c in v] for k, v in self.levels.items()}, self.rest]
+                {k: [list(c) for c in v] for k, v in self.levels.items()}, self.rest,
+                self.coded]
 
     @classmethod
     def from_record(cls, record: Sequence[Any]) -> Derived:
-        variable, sources, levels, rest = record
+        variable, sources, levels, rest, coded = record
         return cls(variable, tuple(sources),
-                   {k: tuple(tuple(c) for c in v) for k, v in levels.items()}, rest)
+                   {k: tuple(tuple(c) for c in v) for k, v in levels.items()}, rest, coded)
 
 
 @dataclass(frozen=True)
@@ -211,7 +216,7 @@ class _Model:
         if derived is None or any(v in derived.sources for v, _ in parent):
             return []
         seen = [self._levels(v) for v in derived.sources]
-        known = set(itertools.product(*seen))
+        known = set(itertools.product(*([*levels, OTHER] for levels in seen)))
         mapped = {level: [c for c in combos if c in known]
                   for level, combos in derived.levels.items()}
         if derived.rest is not None:
@@ -224,7 +229,7 @@ class _Model:
         out = []
         for key in keys:
             (level,) = [lv for v, lv in key if v == variable]
-            if level == ANY:  # coded where every source is
+            if level == ANY and derived.coded:  # coded where every source is
                 out.append((key, (where([ANY] * len(derived.sources)),)))
             elif level in mapped:
                 out.append((key, tuple(where(c) for c in mapped[level])))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from workbench.analysis.frames import CLIP_ID, UTTERANCE_INDEX
 from workbench.exceptions import ParameterError
-from workbench.privacy.audit import Derived
+from workbench.privacy.audit import OTHER, Derived
 from workbench.study.crosstable import Axis
 
 #: The escalated outcome as a two-way table's columns (``not_escalated`` / ``escalated``):
@@ -123,3 +124,30 @@ def force_factor_derived(ranks: Mapping[str, Mapping[str, int]]) -> Derived:
 
     return Derived("force_factor", (FORCE_AXIS.variable, MAX_RESISTANCE_AXIS.variable),
                    {str(k): tuple(pairs) for k, pairs in force_factor_pairs(ranks).items()})
+
+
+def score_counts(derived: pd.DataFrame, clips: pd.DataFrame, measures: Sequence[str], *,
+                 grouping: Derived | None = None) -> Any:
+    """The disclosure rule of a table of scores by group (``n, mean, sd`` per measure). Where
+    every measure is scored for every encounter, ``n`` is the group's size, and is declared
+    so: the table is audited with the other tables of its groups (and, with ``grouping``, a
+    grouping made from a code, with that code's tables). Else its ``n`` is checked within the
+    table only."""
+    from workbench.study.gate import counts
+
+    frame = derived.set_index(CLIP_ID) if CLIP_ID in derived.columns else derived
+    scored = frame.reindex(clips[CLIP_ID])[list(measures)].notna().to_numpy().all()
+    if not measures or not scored:
+        return counts(base="n", values=["mean", "sd"], base_lines=[["measure"]])
+    return counts("n", values=["mean", "sd"], count_lines=[["measure"]],
+                  population=["group_var:group"], derived=[grouping] if grouping else [])
+
+
+def grouping_of_code(name: str, code: str, levels: Sequence[str]) -> Derived:
+    """A grouping variable ``name`` made from a clip-level ``code`` (its ``levels``; the
+    "(missing)" group holds the encounters without it), for the audit."""
+    from workbench.analysis.grouping import MISSING_GROUP
+
+    mapping = {str(level): [str(level)] for level in levels}
+    mapping[MISSING_GROUP] = [OTHER]
+    return Derived.of(name, code, mapping, coded=False)
