@@ -45,6 +45,9 @@ from scipy.sparse import coo_matrix
 
 MARK = "[c]"
 EVENT_TABLES = {"escalated_by_": "escalated", "time_to_resistance_": "resisted"}
+#: Tables of one clip-metadata variable's levels (first column) with ``clips``: the same
+#: counts as ``sample_by_<variable>`` when that is a grouping too.
+DISTRIBUTIONS = ("audio_quality", "recording_start")
 #: Random-sign objectives solved for each set of linked unknowns before its targets: whole
 #: solutions far apart, so that most targets are seen to spread without a solve of their own.
 PROBES = 6
@@ -147,6 +150,15 @@ def build(tables: Path) -> Problem:
             _crosstab(problem, name, rows)
             if name.startswith("predictor_"):
                 _predictor(problem, name, rows)
+        elif name in DISTRIBUTIONS:  # one metadata variable's levels, as a sample table
+            variable = next(iter(rows[0]))
+            for row in rows:
+                level = "?" if row[variable] == "(missing)" else row[variable]
+                if level != "?":
+                    groups[variable].add(level)
+                if not problem.publish(("N", variable, level), row["clips"]):
+                    problem.target(name, f"clips {variable}={level}",
+                                   {("N", variable, level): 1.0})
         elif name == "gowisely_full_compliance":
             event_rows += [(name, "compliant", row) for row in rows]
         elif name == "opening_moves":
