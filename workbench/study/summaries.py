@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,6 +16,7 @@ from workbench.analysis.frames import CLIP_ID, UTTERANCE_INDEX
 from workbench.exceptions import ParameterError
 from workbench.privacy.audit import OTHER, Derived
 from workbench.study.crosstable import Axis
+from workbench.study.gate import CountRule, counts
 
 #: The escalated outcome as a two-way table's columns (``not_escalated`` / ``escalated``):
 #: the yes/no event the opening-move and by-group tables count.
@@ -127,14 +127,12 @@ def force_factor_derived(ranks: Mapping[str, Mapping[str, int]]) -> Derived:
 
 
 def score_counts(derived: pd.DataFrame, clips: pd.DataFrame, measures: Sequence[str], *,
-                 grouping: Derived | None = None) -> Any:
+                 grouping: Derived | None = None) -> CountRule:
     """The disclosure rule of a table of scores by group (``n, mean, sd`` per measure). Where
     every measure is scored for every encounter, ``n`` is the group's size, and is declared
     so: the table is audited with the other tables of its groups (and, with ``grouping``, a
     grouping made from a code, with that code's tables). Else its ``n`` is checked within the
     table only."""
-    from workbench.study.gate import counts
-
     frame = derived.set_index(CLIP_ID) if CLIP_ID in derived.columns else derived
     scored = frame.reindex(clips[CLIP_ID])[list(measures)].notna().to_numpy().all()
     if not measures or not scored:
