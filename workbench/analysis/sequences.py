@@ -162,16 +162,17 @@ def _permutation_p(
     rng = np.random.default_rng(seed)
     observed_gap = np.abs(observed - expected) - 1e-9
     extreme = np.zeros(shape, dtype=np.int64)
-    cells = shape[0] * shape[1]
     for start in range(0, n_permutations, _BATCH):
         batch = min(_BATCH, n_permutations - start)
         # each row: the pairs' consequents shuffled within clips (sort by clip, then a
         # uniform draw: the draws are those of one permutation after another)
         draws = rng.random((batch, len(cons)))
         order = _sort_within(clip, draws)
-        flat = ante * shape[1] + cons[order] + cells * np.arange(batch)[:, None]
-        shuffled = np.bincount(flat.ravel(), minlength=batch * cells).reshape(batch, *shape)
-        extreme += (np.abs(shuffled - expected) >= observed_gap).sum(axis=0)
+        # one table of batch × rows: permutation k's antecedents are rows k·rows …
+        stacked = (ante + shape[0] * np.arange(batch)[:, None]).ravel()
+        shuffled = _tally(stacked, cons[order].ravel(), (batch * shape[0], shape[1]))
+        extreme += (np.abs(shuffled.reshape(batch, *shape) - expected)
+                    >= observed_gap).sum(axis=0)
     return (1 + extreme) / (1 + n_permutations)
 
 
