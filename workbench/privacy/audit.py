@@ -24,7 +24,8 @@ The model
   model's predictor "opening move is a command" (yes / no) is from the opening move (its
   level ``yes`` is the source's ``command``, ``no`` every other coded level) or the force
   factor from force and resistance (level ``k``: every pair of levels whose ranks differ by
-  ``k``); it is coded where its sources are. Its populations are tied to the sources' by
+  ``k``); it is coded where its sources are (a grouping made from a code also has a level
+  for the code not coded: ``coded=False``). Its populations are tied to the sources' by
   those sums, so a table of the derived variable and a table of its sources count the same
   clips.
 * The adversary knows every published count and these identities; each population is a

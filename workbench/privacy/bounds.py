@@ -132,8 +132,8 @@ def batch_bounds(model: Identities, fixed: dict[Population, float],
         return {}
     systems = [_system(model, fixed, comp) for _, comp, _ in todo]
     batch = _Batch(systems, threshold)
-    batch.probe([list(targets) for _, _, targets in todo])
     remaining = [list(targets) for _, _, targets in todo]
+    batch.probe(remaining)
     batch.push(remaining)
     out: list[dict[Population, tuple[float, float]]] = [{} for _ in todo]
     while True:

@@ -127,7 +127,7 @@ _BANNER_SHOWN = False
 
 
 @contextlib.contextmanager
-def _quiet_stdout() -> Any:
+def _quiet_stdout() -> Iterator[None]:
     sys.stdout.flush()
     try:
         saved = os.dup(1)
