@@ -31,7 +31,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from study import build_quick, machine  # noqa: E402  (bench/study.py)
+from study import build_quick, built, machine  # noqa: E402  (bench/study.py)
 
 HOSTILE = ("disclosure_threshold: {threshold}\nallow_small_cells: true\n"
            "small_cells_reason: benchmark of the disclosure audit with small groups\n"
@@ -100,8 +100,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bwv-bench-disclosure-") as scratch:
         root = args.workdir or Path(scratch)
         project = root / f"quick-{args.clips}"
-        built = build_quick(project, args.clips) if not (project / "bwv.yaml").exists() else 0.0
-        print(f"SYNTHETIC project, {args.clips} clips: built in {built:.0f} s (not timed)")
+        seconds = built(project, args.clips, build_quick)
+        print(f"SYNTHETIC project, {args.clips} clips: built in {seconds:.0f} s (not timed)")
         params = root / "hostile.yaml"
         params.write_text(HOSTILE.format(threshold=args.threshold,
                                          groups=", ".join(args.groups.split(","))),

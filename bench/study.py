@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 TARGET_SECONDS = 30.0
@@ -66,6 +67,11 @@ def build(folder: Path, n_clips: int) -> float:
             f"print(create_demo_project({str(folder)!r}, n_clips={n_clips}, progress=False))")
     subprocess.run([sys.executable, "-c", code], check=True)
     return time.perf_counter() - started
+
+
+def built(folder: Path, n_clips: int, builder: Callable[[Path, int], float]) -> float:
+    """Seconds ``builder`` took to make the project in ``folder``; 0 when one is there."""
+    return 0.0 if (folder / "bwv.yaml").exists() else builder(folder, n_clips)
 
 
 def build_quick(folder: Path, n_clips: int, seed: int = 20211) -> float:
@@ -236,7 +242,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bwv-bench-study-") as scratch:
         root = args.workdir or Path(scratch)
         folder = root / f"demo-{args.clips}"
-        seconds = build(folder, args.clips) if not (folder / "bwv.yaml").exists() else 0.0
+        seconds = built(folder, args.clips, build)
         print(f"\ndemo project, {args.clips} clips: built in {seconds:.0f} s (not timed)")
         print("  sequential (--jobs 1):")
         sequential = report(run_measured(folder, args.cores, jobs=1))
@@ -256,7 +262,7 @@ def main() -> None:
         results = {}
         for n in (args.clips, args.large) if args.large > 0 else ():
             folder = root / f"quick-{n}"
-            seconds = build_quick(folder, n) if not (folder / "bwv.yaml").exists() else 0.0
+            seconds = built(folder, n, build_quick)
             print(f"\nquick project, {n} clips: built in {seconds:.0f} s (not timed)")
             results[n] = report(run_measured(folder, args.cores))
     print(f"\ndemo, {args.clips} clips: {demo['wall_s']:.1f} s (target ≤ {TARGET_SECONDS:.0f} s:"
